@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Modules depend in one direction: HotspotPayCore (pure domain) ← Store, Payments, Radius, QR,
+// Config ← Portal ← hotspotpay (executable). Adapters depend on the core, never the reverse.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "hotspotpay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hotspotpay", targets: ["hotspotpay"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "HotspotPayCore", swiftSettings: swiftSettings),
+        .target(
+            name: "Store",
+            dependencies: [
+                "HotspotPayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Payments",
+            dependencies: [
+                "HotspotPayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Radius", dependencies: ["HotspotPayCore"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CQREncode", path: "Sources/CQREncode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
+        .target(
+            name: "Config",
+            dependencies: ["HotspotPayCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Portal",
+            dependencies: [
+                "HotspotPayCore",
+                "Store",
+                "Payments",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hotspotpay",
+            dependencies: [
+                "HotspotPayCore",
+                "Store",
+                "Config",
+                "Portal",
+                "Payments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["HotspotPayCore"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HotspotPayCoreTests", dependencies: ["HotspotPayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "HotspotPayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HotspotPayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RadiusTests", dependencies: ["Radius"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: [
+                "Portal", "Store", "HotspotPayCore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "hotspotpayTests",
+            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

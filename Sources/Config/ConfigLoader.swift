@@ -1,0 +1,172 @@
+import Foundation
+import HotspotPayCore
+import Yams
+
+/// Reads a config file into a ``HotspotPayConfig``, reporting every problem with its key path.
+public enum ConfigLoader {
+    /// Reads and checks `path`; environment variables override secrets (see ``SecretOverrides``).
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> HotspotPayConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file cannot be read")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file is not UTF-8 text")])
+        }
+        return try parse(yaml: text, file: path, environment: environment)
+    }
+
+    public static func parse(yaml: String, file: String = "config", environment: [String: String]) throws(ConfigError)
+        -> HotspotPayConfig
+    {
+        let root: Node?
+        do { root = try Yams.compose(yaml: yaml) } catch {
+            throw ConfigError(file: file, problems: [ConfigProblem(path: "", line: nil, message: "not valid YAML: \(error)")])
+        }
+        let sink = ProblemSink()
+        let top = NodeReader(node: root ?? Node.mapping(Node.Mapping([])), path: "", sink: sink)
+        let overrides = SecretOverrides(environment: environment)
+
+        let dataDirectory = top.string("data_dir") ?? "/var/lib/hotspotpay"
+        var config = HotspotPayConfig(dataDirectory: dataDirectory, providers: ProviderSettings())
+        config.database = top.string("database") ?? config.database
+        config.durability = top.parsed("durability") { text in
+            guard ["normal", "full"].contains(text) else { throw Message("'\(text)' is not normal or full") }
+            return text
+        } ?? config.durability
+        config.secretKeyFile = top.string("secret_key_file")
+
+        let http = NodeReader(node: top.node("http"), path: "http", sink: sink)
+        config.httpListen = listen(http, "listen") ?? config.httpListen
+        config.publicURL = http.parsed("public_url") { text in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Message("'\(text)' is not an http(s) URL such as https://wifi.example.vn")
+            }
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        } ?? config.publicURL
+        http.finish()
+
+        let radius = NodeReader(node: top.node("radius"), path: "radius", sink: sink)
+        config.radiusAuthListen = listen(radius, "auth_listen") ?? config.radiusAuthListen
+        config.radiusAcctListen = listen(radius, "acct_listen") ?? config.radiusAcctListen
+        radius.finish()
+
+        let payments = NodeReader(node: top.node("payments"), path: "payments", sink: sink)
+        config.paymentWindowSeconds = seconds(payments, "window", range: 60...86_400) ?? config.paymentWindowSeconds
+        payments.finish()
+        let sweeper = NodeReader(node: top.node("sweeper"), path: "sweeper", sink: sink)
+        config.sweeperIntervalSeconds = seconds(sweeper, "interval", range: 1...3600) ?? config.sweeperIntervalSeconds
+        sweeper.finish()
+
+        config.providers = ProviderReader.read(top.node("providers"), sink: sink, overrides: overrides)
+        config.routers = readRouters(top, sink: sink, overrides: overrides)
+        config.plans = readPlans(top, sink: sink)
+        top.finish()
+
+        if config.providers.enabled.isEmpty {
+            sink.add("providers", nil, "no payment provider is configured: add at least one (sandbox, momo, vnpay, vietqr)")
+        }
+        guard sink.problems.isEmpty else { throw ConfigError(file: file, problems: sink.problems) }
+        return config
+    }
+
+    static func listen(_ reader: NodeReader, _ key: String) -> ListenAddress? {
+        reader.parsed(key) { text in
+            guard let address = ListenAddress(text) else { throw Message("'\(text)' is not \(ListenAddress.expected)") }
+            return address
+        }
+    }
+
+    static func seconds(_ reader: NodeReader, _ key: String, range: ClosedRange<Int64>) -> Int64? {
+        reader.parsed(key) { text in
+            let value = try DurationText.seconds(text)
+            guard range.contains(value) else {
+                throw Message(
+                    "\(text) is out of range: expected \(DurationText.format(seconds: range.lowerBound)) to \(DurationText.format(seconds: range.upperBound))"
+                )
+            }
+            return value
+        }
+    }
+
+    static func readPlans(_ top: NodeReader, sink: ProblemSink) -> [Plan] {
+        var seen: Set<String> = []
+        return top.sequence("plans").enumerated().compactMap { index, node in
+            let id = (node.mapping?["id"]?.string) ?? "#\(index + 1)"
+            let reader = NodeReader(node: node, path: "plans[\(id)]", sink: sink)
+            let planID = reader.string("id", required: true) ?? ""
+            let nameVI = reader.string("name_vi", required: true) ?? ""
+            let nameEN = reader.string("name_en") ?? nameVI
+            let price = reader.parsed("price", required: true) { try Money(parsing: $0) }
+            let duration = reader.parsed("duration", required: true) { try DurationText.seconds($0) }
+            let cap = reader.parsed("data_cap") { try ByteCount.bytes($0) }
+            let download = reader.parsed("download") { try RateLimit.bitsPerSecond($0) }
+            let upload = reader.parsed("upload") { try RateLimit.bitsPerSecond($0) }
+            if (download == nil) != (upload == nil), reader.node("download") != nil || reader.node("upload") != nil {
+                reader.problem("upload", "give both download and upload, or neither")
+            }
+            let active = reader.bool("active") ?? true
+            let order = reader.int("order", in: -1000...1000) ?? index
+            reader.finish()
+            if !seen.insert(planID).inserted, !planID.isEmpty { reader.problem("id", "'\(planID)' is used by another plan") }
+            guard let price, let duration else { return nil }
+            let rate = download.flatMap { down in upload.map { RateLimit(downloadBitsPerSecond: down, uploadBitsPerSecond: $0) } }
+            let plan = Plan(
+                id: planID, name: LocalizedText(vi: nameVI, en: nameEN), price: price, durationSeconds: duration,
+                dataCapBytes: cap, rateLimit: rate, isActive: active, displayOrder: order)
+            report(plan.problems.filter { $0.field != "id" || !planID.isEmpty }, under: reader.path, line: reader.line, sink: sink)
+            return plan
+        }
+    }
+
+    static func readRouters(_ top: NodeReader, sink: ProblemSink, overrides: SecretOverrides) -> [Router] {
+        var seen: Set<String> = []
+        return top.sequence("routers").enumerated().compactMap { index, node in
+            let id = (node.mapping?["id"]?.string) ?? "#\(index + 1)"
+            let reader = NodeReader(node: node, path: "routers[\(id)]", sink: sink)
+            let routerID = reader.string("id", required: true) ?? ""
+            let name = reader.string("name") ?? routerID
+            let nas = reader.string("nas_identifier") ?? routerID
+            let address = reader.parsed("address", required: true) { try IPAddress($0) }
+            let secret = overrides.routerSecret(id: routerID) ?? reader.string("secret").map(Secret.init)
+            if secret == nil {
+                reader.problem("secret", "is required (or set \(SecretOverrides.routerSecretVariable(id: routerID)))")
+            }
+            let port = reader.int("coa_port", in: 1...65535) ?? Router.defaultCoAPort
+            let strategy = reader.parsed("strategy") { text in
+                guard let strategy = UnlockStrategy(rawValue: text) else { throw Message("'\(text)' is not coa or login") }
+                return strategy
+            } ?? .coa
+            let captive = attributes(reader, "captive_attributes", sink: sink)
+            let paid = attributes(reader, "paid_attributes", sink: sink)
+            let requireMA = reader.bool("require_message_authenticator") ?? true
+            reader.finish()
+            if !seen.insert(routerID).inserted, !routerID.isEmpty { reader.problem("id", "'\(routerID)' is used by another router") }
+            guard let address, let secret else { return nil }
+            let router = Router(
+                id: routerID, name: name, nasIdentifier: nas, address: address, secret: secret, coaPort: port,
+                strategy: strategy, captiveAttributes: captive, paidAttributes: paid, requireMessageAuthenticator: requireMA)
+            report(router.problems.filter { $0.field != "id" || !routerID.isEmpty }, under: reader.path, line: reader.line, sink: sink)
+            return router
+        }
+    }
+
+    static func attributes(_ reader: NodeReader, _ key: String, sink: ProblemSink) -> [RadiusAttribute] {
+        reader.strings(key).compactMap { line in
+            do { return try RadiusAttribute(parsing: line) } catch {
+                reader.problem(key, "\(error)")
+                return nil
+            }
+        }
+    }
+
+    static func report(_ problems: [ValidationProblem], under path: String, line: Int?, sink: ProblemSink) {
+        for problem in problems { sink.add(problem.nested(under: path).field, line, problem.message) }
+    }
+}
+
+extension Node {
+    fileprivate var mapping: Node.Mapping? {
+        if case let .mapping(mapping) = self { return mapping }
+        return nil
+    }
+}

@@ -1,0 +1,79 @@
+import HotspotPayCore
+
+/// Everything the daemon is configured with: one YAML file, secrets overridable from the
+/// environment. ``embeddedDefaults(dataDirectory:)`` is what runs with no file at all.
+public struct HotspotPayConfig: Sendable {
+    /// Folder for the database (and, on embedded defaults, the generated key file).
+    public var dataDirectory: String
+    /// The SQLite file; relative paths are inside ``dataDirectory``.
+    public var database: String
+    public var durability: String
+    /// A file holding the encryption key, used when the environment names none.
+    public var secretKeyFile: String?
+    public var httpListen: ListenAddress
+    /// The portal's address as guests' browsers and providers' callbacks reach it.
+    public var publicURL: String
+    public var radiusAuthListen: ListenAddress
+    public var radiusAcctListen: ListenAddress
+    public var sweeperIntervalSeconds: Int64
+    public var paymentWindowSeconds: Int64
+    public var providers: ProviderSettings
+    /// Seeded into the database when missing; the database is the truth afterwards.
+    public var routers: [Router]
+    public var plans: [Plan]
+
+    public init(
+        dataDirectory: String, database: String = "hotspotpay.sqlite", durability: String = "normal",
+        secretKeyFile: String? = nil, httpListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),
+        publicURL: String = "http://127.0.0.1:8080", radiusAuthListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1812),
+        radiusAcctListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1813), sweeperIntervalSeconds: Int64 = 60,
+        paymentWindowSeconds: Int64 = 900, providers: ProviderSettings = ProviderSettings(sandbox: SandboxSettings()),
+        routers: [Router] = [], plans: [Plan] = []
+    ) {
+        self.dataDirectory = dataDirectory
+        self.database = database
+        self.durability = durability
+        self.secretKeyFile = secretKeyFile
+        self.httpListen = httpListen
+        self.publicURL = publicURL
+        self.radiusAuthListen = radiusAuthListen
+        self.radiusAcctListen = radiusAcctListen
+        self.sweeperIntervalSeconds = sweeperIntervalSeconds
+        self.paymentWindowSeconds = paymentWindowSeconds
+        self.providers = providers
+        self.routers = routers
+        self.plans = plans
+    }
+
+    /// The database file's full path.
+    public var databasePath: String {
+        database.hasPrefix("/") ? database : dataDirectory + "/" + database
+    }
+
+    /// The offline demo: SQLite under `dataDirectory`, the sandbox provider, two demo plans and a
+    /// demo router on this machine, and a generated key file beside the database.
+    public static func embeddedDefaults(dataDirectory: String) -> HotspotPayConfig {
+        HotspotPayConfig(
+            dataDirectory: dataDirectory, secretKeyFile: dataDirectory + "/secret.key",
+            httpListen: ListenAddress(host: "0.0.0.0", port: 8080), publicURL: "http://127.0.0.1:8080",
+            radiusAuthListen: ListenAddress(host: "127.0.0.1", port: 1812),
+            radiusAcctListen: ListenAddress(host: "127.0.0.1", port: 1813),
+            providers: ProviderSettings(sandbox: SandboxSettings()),
+            routers: [
+                Router(
+                    id: "demo", name: "Demo router", nasIdentifier: "hotspotpay-demo", address: try! IPAddress("127.0.0.1"),
+                    secret: Secret("demo-radius-secret-change-me"), coaPort: 3799, strategy: .coa,
+                    captiveAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")],
+                    paidAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "paid")])
+            ],
+            plans: [
+                Plan(
+                    id: "1h", name: LocalizedText(vi: "1 giờ", en: "1 hour"), price: Money(dong: 10_000), durationSeconds: 3600,
+                    rateLimit: RateLimit(downloadBitsPerSecond: 10_000_000, uploadBitsPerSecond: 2_000_000), displayOrder: 1),
+                Plan(
+                    id: "1d", name: LocalizedText(vi: "1 ngày", en: "1 day"), price: Money(dong: 30_000),
+                    durationSeconds: 86_400, dataCapBytes: 5_000_000_000,
+                    rateLimit: RateLimit(downloadBitsPerSecond: 20_000_000, uploadBitsPerSecond: 5_000_000), displayOrder: 2),
+            ])
+    }
+}

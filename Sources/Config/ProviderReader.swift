@@ -1,0 +1,115 @@
+import HotspotPayCore
+import Yams
+
+/// Reads the `providers` section. A provider is on when its section is present and its
+/// `enabled` is not false; then its credentials are required.
+enum ProviderReader {
+    static func read(_ node: Node?, sink: ProblemSink, overrides: SecretOverrides) -> ProviderSettings {
+        guard let node else { return ProviderSettings() }
+        let reader = NodeReader(node: node, path: "providers", sink: sink)
+        var settings = ProviderSettings()
+        settings.sandbox = section(reader, "sandbox", sink: sink) { section in
+            SandboxSettings(secret: overrides.value("SANDBOX_SECRET") ?? section.string("secret").map(Secret.init))
+        }
+        settings.momo = section(reader, "momo", sink: sink) { section in
+            let partner = section.string("partner_code", required: true)
+            let access = secret(section, "access_key", "MOMO_ACCESS_KEY", overrides)
+            let key = secret(section, "secret_key", "MOMO_SECRET_KEY", overrides)
+            let endpoint = url(section, "endpoint") ?? "https://test-payment.momo.vn"
+            let type = section.parsed("request_type") { text in
+                guard ["captureWallet", "payWithMethod"].contains(text) else {
+                    throw Message("'\(text)' is not captureWallet or payWithMethod")
+                }
+                return text
+            } ?? "captureWallet"
+            guard let partner, let access, let key else { return nil }
+            return MoMoSettings(partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type)
+        }
+        settings.vnpay = section(reader, "vnpay", sink: sink) { section in
+            let tmn = section.parsed("tmn_code", required: true) { text in
+                guard text.count == 8, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                    throw Message("'\(text)' is not a VNPay terminal code (8 letters or digits)")
+                }
+                return text
+            }
+            let hash = secret(section, "hash_secret", "VNPAY_HASH_SECRET", overrides)
+            let pay = url(section, "pay_url") ?? "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+            let api = url(section, "api_url") ?? "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+            guard let tmn, let hash else { return nil }
+            return VNPaySettings(tmnCode: tmn, hashSecret: hash, payURL: pay, apiURL: api)
+        }
+        settings.vietqr = section(reader, "vietqr", sink: sink) { section in
+            let bin = section.parsed("bank_bin", required: true) { text in
+                guard text.count == 6, text.allSatisfy(\.isNumber) else {
+                    throw Message("'\(text)' is not a 6-digit bank BIN (e.g. 970436 for Vietcombank)")
+                }
+                return text
+            }
+            let account = section.parsed("account_number", required: true) { text in
+                guard (1...19).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    throw Message("'\(text)' is not an account number (1 to 19 digits)")
+                }
+                return text
+            }
+            let name = section.string("account_name") ?? ""
+            let via = section.parsed("confirm_via", required: true) { text in
+                guard ["payos", "sepay", "casso"].contains(text) else { throw Message("'\(text)' is not payos, sepay or casso") }
+                return text
+            }
+            var vietqr = VietQRSettings(
+                bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? "",
+                payOSClientID: section.string("payos_client_id"),
+                payOSAPIKey: overrides.value("PAYOS_API_KEY") ?? section.string("payos_api_key").map(Secret.init),
+                payOSChecksumKey: overrides.value("PAYOS_CHECKSUM_KEY") ?? section.string("payos_checksum_key").map(Secret.init),
+                sepayAPIKey: overrides.value("SEPAY_API_KEY") ?? section.string("sepay_api_key").map(Secret.init),
+                cassoChecksumKey: overrides.value("CASSO_CHECKSUM_KEY") ?? section.string("casso_checksum_key").map(Secret.init))
+            switch via {
+            case "payos" where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
+                section.problem("confirm_via", "payos needs payos_client_id, payos_api_key and payos_checksum_key")
+            case "sepay" where vietqr.sepayAPIKey == nil:
+                section.problem("confirm_via", "sepay needs sepay_api_key (or HOTSPOTPAY_SEPAY_API_KEY)")
+            case "casso" where vietqr.cassoChecksumKey == nil:
+                section.problem("confirm_via", "casso needs casso_checksum_key (or HOTSPOTPAY_CASSO_CHECKSUM_KEY)")
+            default: break
+            }
+            guard bin != nil, account != nil, via != nil else { return nil }
+            vietqr.accountName = name
+            return vietqr
+        }
+        reader.finish()
+        return settings
+    }
+
+    /// Reads one provider's section when present and enabled.
+    private static func section<T>(
+        _ reader: NodeReader, _ key: String, sink: ProblemSink, _ body: (NodeReader) -> T?
+    ) -> T? {
+        guard let node = reader.node(key) else { return nil }
+        let section = NodeReader(node: node, path: reader.child(key), sink: sink)
+        let enabled = section.bool("enabled") ?? true
+        let value = body(section)
+        section.finish()
+        return enabled ? value : nil
+    }
+
+    private static func secret(_ section: NodeReader, _ key: String, _ variable: String, _ overrides: SecretOverrides)
+        -> Secret?
+    {
+        if let value = overrides.value(variable) {
+            _ = section.node(key)
+            return value
+        }
+        guard let text = section.string(key), !text.isEmpty else {
+            section.problem(key, "is required (or set HOTSPOTPAY_\(variable))")
+            return nil
+        }
+        return Secret(text)
+    }
+
+    private static func url(_ section: NodeReader, _ key: String) -> String? {
+        section.parsed(key) { text in
+            guard text.hasPrefix("https://") || text.hasPrefix("http://") else { throw Message("'\(text)' is not an http(s) URL") }
+            return text
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import struct Foundation.Date
+
+/// What kind of thing happened; a struct so that old rows written by newer builds still load.
+public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let transactionCreated = AuditKind(rawValue: "transaction.created")
+    public static let paymentConfirmed = AuditKind(rawValue: "payment.confirmed")
+    public static let latePaymentHonoured = AuditKind(rawValue: "payment.late_honoured")
+    public static let paymentRejected = AuditKind(rawValue: "payment.rejected")
+    public static let paymentFailed = AuditKind(rawValue: "payment.failed")
+    public static let transactionExpired = AuditKind(rawValue: "transaction.expired")
+    public static let transactionCancelled = AuditKind(rawValue: "transaction.cancelled")
+    public static let transactionRefunded = AuditKind(rawValue: "transaction.refunded")
+    public static let grantStarted = AuditKind(rawValue: "grant.started")
+    public static let grantExtended = AuditKind(rawValue: "grant.extended")
+    public static let grantEnded = AuditKind(rawValue: "grant.ended")
+    public static let grantRevoked = AuditKind(rawValue: "grant.revoked")
+    public static let planChanged = AuditKind(rawValue: "plan.changed")
+    public static let routerChanged = AuditKind(rawValue: "router.changed")
+}
+
+/// One line of the append-only audit log: every money-moving event and every operator change.
+public struct AuditEvent: Hashable, Sendable {
+    /// Assigned by the log, increasing; nil before the event is appended.
+    public var sequence: Int64?
+    public var at: Date
+    public var kind: AuditKind
+    /// Who caused it: `system`, `provider:momo`, `operator:lan`, `cli`.
+    public var actor: String
+    public var transactionID: String?
+    public var amount: Money?
+    /// Free text for people reading the log.
+    public var detail: String
+
+    public init(
+        sequence: Int64? = nil, at: Date, kind: AuditKind, actor: String, transactionID: String? = nil,
+        amount: Money? = nil, detail: String = ""
+    ) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+        self.actor = actor
+        self.transactionID = transactionID
+        self.amount = amount
+        self.detail = detail
+    }
+}

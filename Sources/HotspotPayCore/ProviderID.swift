@@ -1,0 +1,18 @@
+/// Which payment provider a transaction is paid through. A struct, not an enum, so that the
+/// store can hold transactions of a provider this build no longer knows without failing to load.
+public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The built-in offline provider: a local wallet page that signs its callback.
+    public static let sandbox = ProviderID(rawValue: "sandbox")
+    public static let momo = ProviderID(rawValue: "momo")
+    public static let vnpay = ProviderID(rawValue: "vnpay")
+    /// A VietQR bank transfer, confirmed by payOS, SePay or Casso.
+    public static let vietqr = ProviderID(rawValue: "vietqr")
+
+    public static let known: [ProviderID] = [.sandbox, .momo, .vnpay, .vietqr]
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,61 @@
+/// A MikroTik router (RADIUS NAS) that sends guests to the portal and is unlocked by CoA.
+public struct Router: Hashable, Sendable, Identifiable {
+    public var id: String
+    public var name: String
+    /// The router's identity as it sends it in NAS-Identifier.
+    public var nasIdentifier: String
+    /// The address RADIUS requests come from and CoA requests go to.
+    public var address: IPAddress
+    public var secret: Secret
+    /// UDP port of `/radius incoming` on the router (RFC 5176 says 3799; RouterOS's default is 1700).
+    public var coaPort: Int
+    public var strategy: UnlockStrategy
+    /// Sent in the Access-Accept of a device that has not paid (strategy `coa`).
+    public var captiveAttributes: [RadiusAttribute]
+    /// Added to the Access-Accept and CoA of a device that has paid.
+    public var paidAttributes: [RadiusAttribute]
+    /// Drop Access-Requests without Message-Authenticator (BlastRADIUS); off only for old RouterOS.
+    public var requireMessageAuthenticator: Bool
+
+    public static let defaultCoAPort = 3799
+
+    public init(
+        id: String, name: String, nasIdentifier: String, address: IPAddress, secret: Secret,
+        coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .coa, captiveAttributes: [RadiusAttribute] = [],
+        paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true
+    ) {
+        self.id = id
+        self.name = name
+        self.nasIdentifier = nasIdentifier
+        self.address = address
+        self.secret = secret
+        self.coaPort = coaPort
+        self.strategy = strategy
+        self.captiveAttributes = captiveAttributes
+        self.paidAttributes = paidAttributes
+        self.requireMessageAuthenticator = requireMessageAuthenticator
+    }
+
+    /// Everything wrong with this router, empty when it can be used.
+    public var problems: [ValidationProblem] {
+        var problems = Slug.problems(id)
+        if name.trimmingSpaces().isEmpty { problems.append(ValidationProblem(field: "name", message: "a name is required")) }
+        if nasIdentifier.isEmpty || nasIdentifier.utf8.count > 253 {
+            problems.append(ValidationProblem(field: "nas_identifier", message: "expected the router's identity (1 to 253 bytes)"))
+        }
+        // RFC 2865 asks for secrets of at least 16 octets; shorter ones are brute-forceable
+        // from a single captured Access-Request.
+        if secret.reveal.utf8.count < 16 || secret.reveal.utf8.count > 128 {
+            problems.append(ValidationProblem(field: "secret", message: "expected 16 to 128 characters"))
+        }
+        if !(1...65535).contains(coaPort) {
+            problems.append(ValidationProblem(field: "coa_port", message: "\(coaPort) is not a UDP port (1 to 65535)"))
+        }
+        return problems
+    }
+
+    public func validated() throws(ValidationError) -> Router {
+        try ValidationError.check(problems)
+        return self
+    }
+}

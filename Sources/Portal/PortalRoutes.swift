@@ -1,0 +1,72 @@
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import Logging
+import Store
+
+/// The HTTP surface guests' browsers and providers talk to.
+public struct PortalRoutes: Sendable {
+    let store: any HotspotStore
+    let checkout: CheckoutService
+
+    public init(store: any HotspotStore, checkout: CheckoutService) {
+        self.store = store
+        self.checkout = checkout
+    }
+
+    /// Adds the routes to `router`.
+    public func register(on router: Hummingbird.Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ -> Response in
+            do {
+                try await store.ping()
+                return try Self.json(Health(status: "ok"), status: .ok)
+            } catch {
+                return try Self.json(Health(status: "database unavailable: \(error)"), status: .serviceUnavailable)
+            }
+        }
+        router.get("/api/plans") { request, _ -> PlanList in
+            let language = Language(rawValue: request.uri.queryParameters.get("lang") ?? "vi") ?? .vi
+            return PlanList(plans: try await store.plans(includeInactive: false).map { PlanView($0, language: language) })
+        }
+        router.post("/api/transactions") { request, context -> EditedResponse<TransactionView> in
+            let body: CheckoutService.Request
+            do {
+                body = try await request.decode(as: CheckoutService.Request.self, context: context)
+            } catch {
+                throw HTTPError(.badRequest, message: "expected JSON with plan, provider, mac, router and optional ip")
+            }
+            do {
+                let transaction = try await checkout.start(body)
+                context.logger.info(
+                    "transaction created",
+                    metadata: ["order": "\(transaction.orderCode)", "plan": "\(transaction.planID)", "mac": "\(transaction.mac)"])
+                return EditedResponse(status: .created, response: TransactionView(transaction))
+            } catch let error as CheckoutError {
+                context.logger.notice("transaction refused", metadata: ["reason": "\(error)"])
+                throw HTTPError(Self.status(for: error), message: error.description)
+            }
+        }
+        router.get("/api/transactions/{id}") { _, context -> TransactionView in
+            let id = try context.parameters.require("id")
+            guard let transaction = try await store.transaction(id: id) else {
+                throw HTTPError(.notFound, message: "no transaction '\(id)'")
+            }
+            return TransactionView(transaction)
+        }
+    }
+
+    static func status(for error: CheckoutError) -> HTTPResponse.Status {
+        switch error {
+        case .invalidField: .badRequest
+        case .unknownPlan, .unknownRouter: .notFound
+        case .planNotOnSale, .providerNotEnabled: .unprocessableContent
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONEncoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

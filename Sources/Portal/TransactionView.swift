@@ -1,0 +1,63 @@
+import Foundation
+import HotspotPayCore
+import Hummingbird
+
+/// A transaction as the portal's browser may see it: no callback token, no provider secrets.
+public struct TransactionView: ResponseCodable, Sendable, Equatable {
+    public var id: String
+    public var orderCode: String
+    public var plan: String
+    public var amount: Int64
+    public var amountText: String
+    public var mac: String
+    public var router: String
+    public var provider: String
+    public var status: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var paidAt: Date?
+
+    public init(_ transaction: Transaction) {
+        id = transaction.id
+        orderCode = transaction.orderCode.description
+        plan = transaction.planID
+        amount = transaction.amount.dong
+        amountText = transaction.amount.formatted(.vi)
+        mac = transaction.mac.description
+        router = transaction.routerID
+        provider = transaction.provider.rawValue
+        status = transaction.status.rawValue
+        createdAt = transaction.createdAt
+        expiresAt = transaction.expiresAt
+        paidAt = transaction.paidAt
+    }
+}
+
+/// A plan as the portal lists it.
+public struct PlanView: ResponseCodable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var price: Int64
+    public var priceText: String
+    public var duration: String
+    public var dataCap: String?
+    public var speed: String?
+
+    public init(_ plan: Plan, language: Language) {
+        id = plan.id
+        name = plan.name[language]
+        price = plan.price.dong
+        priceText = plan.price.formatted(language)
+        duration = DurationText.format(seconds: plan.durationSeconds)
+        dataCap = plan.dataCapBytes.map(ByteCount.format)
+        speed = plan.rateLimit?.summary
+    }
+}
+
+struct PlanList: ResponseEncodable {
+    var plans: [PlanView]
+}
+
+struct Health: ResponseEncodable {
+    var status: String
+}

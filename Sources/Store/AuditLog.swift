@@ -1,0 +1,19 @@
+import HotspotPayCore
+
+/// The append-only record of money-moving events and operator changes. The SQLite table
+/// refuses UPDATE and DELETE with triggers, so not even a bug can rewrite history.
+public protocol AuditLog: Sendable {
+    func append(_ event: AuditEvent) async throws
+    func auditEvents(transactionID: String) async throws -> [AuditEvent]
+    /// The newest events first.
+    func recentAuditEvents(limit: Int) async throws -> [AuditEvent]
+}
+
+/// Everything the daemon persists.
+public typealias HotspotStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore
+    & SessionStore & AuditLog & StoreHealth
+
+/// A cheap round trip to the database, for `/healthz`.
+public protocol StoreHealth: Sendable {
+    func ping() async throws
+}

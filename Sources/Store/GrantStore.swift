@@ -1,0 +1,13 @@
+import struct Foundation.Date
+import HotspotPayCore
+
+/// Devices' paid access.
+public protocol GrantStore: Sendable {
+    func activeGrant(mac: MACAddress) async throws -> Grant?
+    func grant(id: String) async throws -> Grant?
+    /// Active grants whose time ran out at or before `date`.
+    func grantsPastEnd(at date: Date, limit: Int) async throws -> [Grant]
+    /// Ends or revokes an active grant (conditional on it still being active) and audits it.
+    func apply(_ event: GrantStatus.Event, toGrant id: String, at: Date, actor: String, detail: String) async throws
+        -> Grant
+}

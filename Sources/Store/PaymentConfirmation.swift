@@ -1,0 +1,59 @@
+import struct Foundation.Date
+import HotspotPayCore
+
+/// A provider's verified statement that a transaction was paid, ready to be applied.
+public struct PaymentConfirmation: Sendable, Hashable {
+    public var transactionID: String
+    public var provider: ProviderID
+    /// The provider's id for the payment; (provider, reference) is unique across all transactions.
+    public var providerReference: String
+    /// What the provider says was paid; must equal the transaction's amount.
+    public var amount: Money
+    public var at: Date
+    /// Who delivered it, for the audit log: `provider:momo`, `sweeper`, `cli`.
+    public var actor: String
+
+    public init(
+        transactionID: String, provider: ProviderID, providerReference: String, amount: Money, at: Date, actor: String
+    ) {
+        self.transactionID = transactionID
+        self.provider = provider
+        self.providerReference = providerReference
+        self.amount = amount
+        self.at = at
+        self.actor = actor
+    }
+}
+
+/// What applying a confirmation did. Exactly one concurrent delivery gets ``applied``; the others
+/// see ``alreadyConfirmed`` and answer the provider accordingly.
+public enum PaymentApplication: Sendable, Hashable {
+    /// The transaction became paid; the grant was started or extended; an unlock job was queued
+    /// when the router unlocks by CoA. `late` when the transaction had already expired.
+    case applied(transaction: Transaction, grant: Grant, unlockJob: UnlockJob?, late: Bool)
+    /// The same payment was applied before: nothing changed.
+    case alreadyConfirmed(Transaction)
+    /// Refused and audited: nothing about the guest's access changed.
+    case rejected(PaymentRejection)
+}
+
+/// Why a verified callback still cannot be applied.
+public enum PaymentRejection: Sendable, Hashable, CustomStringConvertible {
+    case unknownTransaction(id: String)
+    case amountMismatch(expected: Money, received: Money)
+    case providerMismatch(expected: ProviderID, received: ProviderID)
+    /// The provider reference already belongs to another transaction.
+    case referenceReused(reference: String, otherTransactionID: String)
+    /// The transaction is in a state that cannot become paid (failed, cancelled, refunded).
+    case notPayable(TransitionError)
+
+    public var description: String {
+        switch self {
+        case let .unknownTransaction(id): "no transaction '\(id)'"
+        case let .amountMismatch(expected, received): "amount \(received) does not match the order's \(expected)"
+        case let .providerMismatch(expected, received): "paid through \(received) but the order is for \(expected)"
+        case let .referenceReused(reference, other): "provider reference '\(reference)' already paid transaction \(other)"
+        case let .notPayable(error): error.description
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+extension SQLiteStore: RouterStore {
+    public func routers() async throws -> [Router] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM routers ORDER BY id").map(self.router) }
+    }
+
+    public func router(id: String) async throws -> Router? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM routers WHERE id = ?", arguments: [id]).map(self.router)
+        }
+    }
+
+    public func router(address: IPAddress) async throws -> Router? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM routers WHERE address = ?", arguments: [address.description])
+                .map(self.router)
+        }
+    }
+
+    public func addRouter(_ router: Router, actor: String) async throws {
+        let router = try router.validated()
+        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        try await write(entity: "router") { db in
+            if try Self.routerExists(db, id: router.id) {
+                throw StoreError.duplicate(entity: "router", field: "id", value: router.id)
+            }
+            try Self.insert(router, sealedSecret: sealed, db: db, actor: actor)
+        }
+    }
+
+    public func addRouterIfMissing(_ router: Router, actor: String) async throws -> Bool {
+        let router = try router.validated()
+        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        return try await write(entity: "router") { db in
+            if try Self.routerExists(db, id: router.id) { return false }
+            try Self.insert(router, sealedSecret: sealed, db: db, actor: actor)
+            return true
+        }
+    }
+
+    public func updateRouter(_ router: Router, actor: String) async throws {
+        let router = try router.validated()
+        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        try await write(entity: "router") { db in
+            try db.execute(
+                sql: """
+                    UPDATE routers SET name = ?, nas_identifier = ?, address = ?, secret_sealed = ?, coa_port = ?,
+                        strategy = ?, captive_attributes = ?, paid_attributes = ?, require_message_authenticator = ?,
+                        updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    router.name, router.nasIdentifier, router.address.description, sealed, router.coaPort,
+                    router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
+                    router.requireMessageAuthenticator, Date().epochMilliseconds, router.id,
+                ])
+            guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: router.id) }
+            try Self.audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "updated router \(router.id)"), db: db)
+        }
+    }
+
+    public func removeRouter(id: String, actor: String) async throws {
+        try await write(entity: "router") { db in
+            try db.execute(sql: "DELETE FROM routers WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: id) }
+            try Self.audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "removed router \(id)"), db: db)
+        }
+    }
+
+    private static func routerExists(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM routers WHERE id = ?)", arguments: [id]) ?? false
+    }
+
+    private static func insert(_ router: Router, sealedSecret: String, db: Database, actor: String) throws {
+        let now = Date().epochMilliseconds
+        try db.execute(
+            sql: """
+                INSERT INTO routers (id, name, nas_identifier, address, secret_sealed, coa_port, strategy,
+                    captive_attributes, paid_attributes, require_message_authenticator, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                router.id, router.name, router.nasIdentifier, router.address.description, sealedSecret, router.coaPort,
+                router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
+                router.requireMessageAuthenticator, now, now,
+            ])
+        try audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
+    }
+
+    private func router(_ row: Row) throws -> Router {
+        let reader = RowReader(row, entity: "router")
+        let secret = try requireCipher().open(try reader.value("secret_sealed"), entity: "router", id: reader.id)
+        return Router(
+            id: reader.id, name: try reader.value("name"), nasIdentifier: try reader.value("nas_identifier"),
+            address: try reader.parsed("address") { try IPAddress($0) }, secret: Secret(secret),
+            coaPort: try reader.value("coa_port"),
+            strategy: try reader.parsed("strategy") { text in
+                guard let strategy = UnlockStrategy(rawValue: text) else { throw StoreError.notFound(entity: "strategy", id: text) }
+                return strategy
+            },
+            captiveAttributes: try reader.attributes("captive_attributes"),
+            paidAttributes: try reader.attributes("paid_attributes"),
+            requireMessageAuthenticator: try reader.value("require_message_authenticator"))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+extension SQLiteStore: SessionStore {
+    public func recordSession(_ session: RadiusSession) async throws {
+        try await write(entity: "session") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO radius_sessions (router_id, acct_session_id, mac, user_name, framed_ip, started_at, updated_at,
+                        stopped_at, input_bytes, output_bytes, session_seconds, terminate_cause)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (router_id, acct_session_id) DO UPDATE SET
+                        framed_ip = coalesce(excluded.framed_ip, framed_ip), updated_at = excluded.updated_at,
+                        stopped_at = coalesce(stopped_at, excluded.stopped_at),
+                        input_bytes = max(input_bytes, excluded.input_bytes),
+                        output_bytes = max(output_bytes, excluded.output_bytes),
+                        session_seconds = max(session_seconds, excluded.session_seconds),
+                        terminate_cause = coalesce(terminate_cause, excluded.terminate_cause)
+                    """,
+                arguments: [
+                    session.routerID, session.acctSessionID, session.mac.description, session.userName,
+                    session.framedIP?.description, session.startedAt.epochMilliseconds, session.updatedAt.epochMilliseconds,
+                    session.stoppedAt?.epochMilliseconds, session.inputBytes, session.outputBytes, session.sessionSeconds,
+                    session.terminateCause,
+                ])
+        }
+    }
+
+    public func openSessions(mac: MACAddress) async throws -> [RadiusSession] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM radius_sessions WHERE mac = ? AND stopped_at IS NULL ORDER BY started_at",
+                arguments: [mac.description]
+            ).map(Self.session)
+        }
+    }
+
+    public func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int {
+        try await write(entity: "session") { db in
+            try db.execute(
+                sql: "UPDATE radius_sessions SET stopped_at = ?, terminate_cause = ?, updated_at = ? WHERE router_id = ? AND stopped_at IS NULL",
+                arguments: [at.epochMilliseconds, cause, at.epochMilliseconds, routerID])
+            return db.changesCount
+        }
+    }
+
+    static func session(_ row: Row) throws -> RadiusSession {
+        let reader = RowReader(row, entity: "session", idColumn: "acct_session_id")
+        return RadiusSession(
+            routerID: try reader.value("router_id"), acctSessionID: reader.id,
+            mac: try reader.parsed("mac") { try MACAddress($0) }, userName: try reader.value("user_name"),
+            framedIP: try reader.optionalParsed("framed_ip") { try IPAddress($0) }, startedAt: try reader.date("started_at"),
+            updatedAt: try reader.date("updated_at"), stoppedAt: try reader.optionalDate("stopped_at"),
+            inputBytes: try reader.value("input_bytes"), outputBytes: try reader.value("output_bytes"),
+            sessionSeconds: try reader.value("session_seconds"), terminateCause: try reader.value("terminate_cause"))
+    }
+}

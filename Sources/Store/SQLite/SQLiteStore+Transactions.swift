@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+extension SQLiteStore: TransactionStore {
+    public func insertTransaction(_ transaction: Transaction, actor: String) async throws {
+        try await write(entity: "transaction") { db in
+            try Self.insert(transaction, db: db)
+            try Self.audit(
+                AuditEvent(
+                    at: transaction.createdAt, kind: .transactionCreated, actor: actor, transactionID: transaction.id,
+                    amount: transaction.amount,
+                    detail: "\(transaction.orderCode) plan \(transaction.planID) via \(transaction.provider) for \(transaction.mac)"),
+                db: db)
+        }
+    }
+
+    public func transaction(id: String) async throws -> Transaction? {
+        try await pool.read { db in try Self.fetchTransaction(db, id: id) }
+    }
+
+    public func transaction(orderCode: OrderCode) async throws -> Transaction? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE order_code = ?", arguments: [orderCode.description])
+                .map(Self.transaction)
+        }
+    }
+
+    public func latestTransaction(mac: MACAddress) async throws -> Transaction? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1",
+                arguments: [mac.description]
+            ).map(Self.transaction)
+        }
+    }
+
+    public func transactions(matching filter: TransactionFilter) async throws -> [Transaction] {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        func add(_ clause: String, _ value: some DatabaseValueConvertible) {
+            clauses.append(clause)
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let status = filter.status { add("status = ?", status.rawValue) }
+        if let provider = filter.provider { add("provider = ?", provider.rawValue) }
+        if let mac = filter.mac { add("mac = ?", mac.description) }
+        if let router = filter.routerID { add("router_id = ?", router) }
+        if let code = filter.orderCode { add("order_code = ?", code.description) }
+        if let from = filter.createdFrom { add("created_at >= ?", from.epochMilliseconds) }
+        if let before = filter.createdBefore { add("created_at < ?", before.epochMilliseconds) }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
+        let sql = "SELECT * FROM transactions \(whereClause) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+        let frozen = arguments
+        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.transaction) }
+    }
+
+    public func apply(
+        _ event: TransactionStatus.Event, toTransaction id: String, at: Date, actor: String, detail: String
+    ) async throws -> Transaction {
+        try await write(entity: "transaction") { db in
+            guard let current = try Self.fetchTransaction(db, id: id) else {
+                throw StoreError.notFound(entity: "transaction", id: id)
+            }
+            let next: Transaction
+            do throws(TransitionError) { next = try current.applying(event, at: at) } catch { throw StoreError.transition(error) }
+            try Self.conditionalUpdate(current: current, next: next, event: event, db: db)
+            try Self.audit(
+                AuditEvent(at: at, kind: Self.auditKind(for: event), actor: actor, transactionID: id, amount: current.amount, detail: detail),
+                db: db)
+            return next
+        }
+    }
+
+    public func pendingTransactions(expiredAt date: Date, limit: Int) async throws -> [Transaction] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.pendingPastExpirySQL, arguments: [date.epochMilliseconds, limit]).map(Self.transaction)
+        }
+    }
+
+    /// The sweeper's query; kept here so the index test explains exactly what runs.
+    public static let pendingPastExpirySQL =
+        "SELECT * FROM transactions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"
+
+    /// Moves the row only if it is still in a state the event allows: when two writers race, the
+    /// database decides, and the loser sees zero changed rows.
+    static func conditionalUpdate(
+        current: Transaction, next: Transaction, event: TransactionStatus.Event, db: Database
+    ) throws {
+        let sources = TransactionStatus.sources(for: event).map(\.rawValue).sorted()
+        let placeholders = sources.map { _ in "?" }.joined(separator: ", ")
+        var arguments: StatementArguments = [
+            next.status.rawValue, next.paidAt?.epochMilliseconds, next.providerReference, next.updatedAt.epochMilliseconds,
+            next.id,
+        ]
+        _ = arguments.append(contentsOf: StatementArguments(sources))
+        try db.execute(
+            sql: """
+                UPDATE transactions SET status = ?, paid_at = ?, provider_reference = ?, updated_at = ?
+                WHERE id = ? AND status IN (\(placeholders))
+                """,
+            arguments: arguments)
+        guard db.changesCount == 1 else {
+            let status = try String.fetchOne(db, sql: "SELECT status FROM transactions WHERE id = ?", arguments: [current.id])
+            let now = status.flatMap(TransactionStatus.init(rawValue:)) ?? current.status
+            do throws(TransitionError) { _ = try now.applying(event) } catch { throw StoreError.transition(error) }
+            throw StoreError.notFound(entity: "transaction", id: current.id)
+        }
+    }
+
+    static func auditKind(for event: TransactionStatus.Event) -> AuditKind {
+        switch event {
+        case .confirmPayment: .paymentConfirmed
+        case .failPayment: .paymentFailed
+        case .expire: .transactionExpired
+        case .cancel: .transactionCancelled
+        case .refund: .transactionRefunded
+        }
+    }
+
+    static func fetchTransaction(_ db: Database, id: String) throws -> Transaction? {
+        try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE id = ?", arguments: [id]).map(transaction)
+    }
+
+    private static func insert(_ transaction: Transaction, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,
+                    provider_reference, callback_token, created_at, expires_at, paid_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                transaction.id, transaction.orderCode.description, transaction.planID, transaction.amount.dong,
+                transaction.mac.description, transaction.clientIP?.description, transaction.routerID,
+                transaction.provider.rawValue, transaction.status.rawValue, transaction.providerReference,
+                transaction.callbackToken.hex, transaction.createdAt.epochMilliseconds,
+                transaction.expiresAt.epochMilliseconds, transaction.paidAt?.epochMilliseconds,
+                transaction.updatedAt.epochMilliseconds,
+            ])
+    }
+
+    static func transaction(_ row: Row) throws -> Transaction {
+        let reader = RowReader(row, entity: "transaction")
+        return Transaction(
+            id: reader.id, orderCode: try reader.parsed("order_code") { try OrderCode($0) },
+            planID: try reader.value("plan_id"), amount: Money(dong: try reader.value("amount_vnd")),
+            mac: try reader.parsed("mac") { try MACAddress($0) }, clientIP: try reader.optionalParsed("client_ip") { try IPAddress($0) },
+            routerID: try reader.value("router_id"), provider: ProviderID(rawValue: try reader.value("provider")),
+            status: try reader.parsed("status") { text in
+                guard let status = TransactionStatus(rawValue: text) else { throw StoreError.notFound(entity: "status", id: text) }
+                return status
+            },
+            providerReference: try reader.value("provider_reference"),
+            callbackToken: try reader.parsed("callback_token") { text in
+                guard let token = CallbackToken(hex: text) else { throw StoreError.notFound(entity: "token", id: "") }
+                return token
+            },
+            createdAt: try reader.date("created_at"), expiresAt: try reader.date("expires_at"),
+            paidAt: try reader.optionalDate("paid_at"), updatedAt: try reader.date("updated_at"))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+extension SQLiteStore: UnlockJobStore {
+    /// The unlock worker's query; kept here so the index test explains exactly what runs.
+    public static let dueUnlockJobsSQL =
+        "SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
+
+    public func dueUnlockJobs(at date: Date, limit: Int) async throws -> [UnlockJob] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit]).map(Self.unlockJob)
+        }
+    }
+
+    public func unlockJobs(transactionID: String) async throws -> [UnlockJob] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at", arguments: [transactionID]
+            ).map(Self.unlockJob)
+        }
+    }
+
+    public func apply(
+        _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
+    ) async throws -> UnlockJob {
+        try await write(entity: "unlock job") { db in
+            guard let current = try Row.fetchOne(db, sql: "SELECT * FROM unlock_jobs WHERE id = ?", arguments: [id]).map(Self.unlockJob)
+            else { throw StoreError.notFound(entity: "unlock job", id: id) }
+            var next = current
+            do throws(TransitionError) { next.status = try current.status.applying(event) } catch { throw StoreError.transition(error) }
+            next.updatedAt = at
+            if event == .send { next.attempts += 1 }
+            if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
+            if let error { next.lastError = error }
+            let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
+            var arguments: StatementArguments = [
+                next.status.rawValue, next.attempts, next.nextAttemptAt.epochMilliseconds, next.lastError,
+                at.epochMilliseconds, id,
+            ]
+            _ = arguments.append(contentsOf: StatementArguments(sources))
+            try db.execute(
+                sql: """
+                    UPDATE unlock_jobs SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+                    WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))
+                    """,
+                arguments: arguments)
+            guard db.changesCount == 1 else { throw StoreError.notFound(entity: "unlock job", id: id) }
+            return next
+        }
+    }
+
+    static func insert(_ job: UnlockJob, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO unlock_jobs (id, transaction_id, grant_id, router_id, mac, action, status, attempts,
+                    next_attempt_at, last_error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                job.id, job.transactionID, job.grantID, job.routerID, job.mac.description, job.action.rawValue,
+                job.status.rawValue, job.attempts, job.nextAttemptAt.epochMilliseconds, job.lastError,
+                job.createdAt.epochMilliseconds, job.updatedAt.epochMilliseconds,
+            ])
+    }
+
+    static func unlockJob(_ row: Row) throws -> UnlockJob {
+        let reader = RowReader(row, entity: "unlock job")
+        return UnlockJob(
+            id: reader.id, transactionID: try reader.value("transaction_id"), grantID: try reader.value("grant_id"),
+            routerID: try reader.value("router_id"), mac: try reader.parsed("mac") { try MACAddress($0) },
+            action: try reader.parsed("action") { text in
+                guard let action = UnlockAction(rawValue: text) else { throw StoreError.notFound(entity: "action", id: text) }
+                return action
+            },
+            status: try reader.parsed("status") { text in
+                guard let status = UnlockJobStatus(rawValue: text) else { throw StoreError.notFound(entity: "status", id: text) }
+                return status
+            },
+            attempts: try reader.value("attempts"), nextAttemptAt: try reader.date("next_attempt_at"),
+            lastError: try reader.value("last_error"), createdAt: try reader.date("created_at"),
+            updatedAt: try reader.date("updated_at"))
+    }
+}

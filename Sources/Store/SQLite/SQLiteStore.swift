@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+/// The store on one SQLite file (system libsqlite3 through GRDB), in WAL mode so the portal
+/// reads while payments are written, and so the CLI can work beside a running daemon.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+    let cipher: SecretCipher?
+    public let path: String
+
+    /// How hard SQLite pushes each commit to disk.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// WAL + synchronous=NORMAL: a crash of the process loses nothing committed; a power cut
+        /// may lose the last commits, which providers re-deliver and the sweeper re-queries.
+        case normal
+        /// synchronous=FULL: every commit survives a power cut, at the price of an fsync each.
+        case full
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Pass `cipher` to read and write sealed secrets.
+    public init(path: String, cipher: SecretCipher?, durability: Durability = .normal, migrate: Bool = true) throws {
+        self.path = path
+        self.cipher = cipher
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if migrate { try Schema.migrator.migrate(pool) }
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unavailable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Applies pending migrations; returns the names of those applied now.
+    @discardableResult
+    public func migrate() throws -> [String] {
+        let before = try pool.read { try Schema.migrator.appliedMigrations($0) }
+        try Schema.migrator.migrate(pool)
+        let after = try pool.read { try Schema.migrator.appliedMigrations($0) }
+        return after.filter { !before.contains($0) }
+    }
+
+    /// Names of all migrations and whether each has been applied.
+    public func migrationStatus() throws -> [(name: String, applied: Bool)] {
+        let applied = Set(try pool.read { try Schema.migrator.appliedMigrations($0) })
+        return Schema.migrator.migrations.map { ($0, applied.contains($0)) }
+    }
+
+    /// How many sealed secrets the database holds; the daemon refuses to start when this is not
+    /// zero and no key was given.
+    public func sealedSecretCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM routers") ?? 0 }
+    }
+
+    /// Fails with an operator-readable error unless every sealed secret opens with the given key.
+    public func checkSecretKey() async throws {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, secret_sealed FROM routers").map { row -> (id: String, sealed: String) in
+                (row["id"], row["secret_sealed"])
+            }
+        }
+        guard !rows.isEmpty else { return }
+        guard let cipher else { throw StoreError.secretKeyMissing(encryptedSecrets: rows.count) }
+        for row in rows {
+            _ = try cipher.open(row.sealed, entity: "router", id: row.id)
+        }
+    }
+
+    /// `EXPLAIN QUERY PLAN` of a statement, one detail line per step (for tests and operators).
+    public func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// Writes a consistent copy of the live database to `destination` (SQLite online backup).
+    public func backup(to destination: String) throws {
+        let target = try DatabaseQueue(path: destination)
+        try pool.backup(to: target)
+    }
+
+    func requireCipher() throws -> SecretCipher {
+        guard let cipher else { throw StoreError.secretKeyMissing(encryptedSecrets: 0) }
+        return cipher
+    }
+
+    /// Runs a write and turns SQLite constraint failures into ``StoreError`` values.
+    func write<T: Sendable>(entity: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw Self.constraintError(error, entity: entity)
+        }
+    }
+
+    static func constraintError(_ error: DatabaseError, entity: String) -> any Error {
+        let message = error.message ?? ""
+        // "UNIQUE constraint failed: transactions.order_code"
+        if message.hasPrefix("UNIQUE constraint failed: ") {
+            let field = message.dropFirst("UNIQUE constraint failed: ".count).split(separator: ".").last.map(String.init)
+            return StoreError.duplicate(entity: entity, field: field ?? "id", value: "")
+        }
+        return StoreError.corruptRow(entity: entity, id: "", field: "", problem: message)
+    }
+}

@@ -1,0 +1,148 @@
+import GRDB
+
+/// The versioned schema. Migrations are append-only: never edit one that has shipped.
+enum Schema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial", migrate: v1)
+        return migrator
+    }()
+
+    // Times are integer milliseconds since 1970 (UTC): cheap to index and compare.
+    // Money is integer đồng.
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE plans (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name_vi TEXT NOT NULL,
+                    name_en TEXT NOT NULL,
+                    price_vnd INTEGER NOT NULL CHECK (price_vnd > 0),
+                    duration_seconds INTEGER NOT NULL CHECK (duration_seconds > 0),
+                    data_cap_bytes INTEGER CHECK (data_cap_bytes IS NULL OR data_cap_bytes > 0),
+                    download_bps INTEGER,
+                    upload_bps INTEGER,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    display_order INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE routers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    nas_identifier TEXT NOT NULL,
+                    address TEXT NOT NULL UNIQUE,
+                    secret_sealed TEXT NOT NULL,
+                    coa_port INTEGER NOT NULL,
+                    strategy TEXT NOT NULL CHECK (strategy IN ('coa', 'login')),
+                    captive_attributes TEXT NOT NULL DEFAULT '[]',
+                    paid_attributes TEXT NOT NULL DEFAULT '[]',
+                    require_message_authenticator INTEGER NOT NULL DEFAULT 1,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+
+                -- router_id is not a foreign key: removing a router keeps its sales history.
+                CREATE TABLE transactions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    order_code TEXT NOT NULL UNIQUE,
+                    plan_id TEXT NOT NULL REFERENCES plans(id),
+                    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0),
+                    mac TEXT NOT NULL,
+                    client_ip TEXT,
+                    router_id TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    status TEXT NOT NULL
+                        CHECK (status IN ('pending', 'paid', 'failed', 'expired', 'cancelled', 'refunded')),
+                    provider_reference TEXT,
+                    callback_token TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    paid_at INTEGER,
+                    updated_at INTEGER NOT NULL
+                );
+                -- One provider payment can pay one transaction only (NULLs do not collide).
+                CREATE UNIQUE INDEX transactions_provider_reference ON transactions(provider, provider_reference);
+                -- The sweeper: pending transactions past expiry.
+                CREATE INDEX transactions_status_expires ON transactions(status, expires_at);
+                -- Resuming by MAC when the captive browser comes back.
+                CREATE INDEX transactions_mac_created ON transactions(mac, created_at);
+                CREATE INDEX transactions_created ON transactions(created_at);
+
+                CREATE TABLE grants (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    mac TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'ended', 'revoked')),
+                    starts_at INTEGER NOT NULL,
+                    valid_until INTEGER NOT NULL,
+                    download_bps INTEGER,
+                    upload_bps INTEGER,
+                    data_remaining_bytes INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                -- At most one active grant per device: concurrent first purchases cannot both create one.
+                CREATE UNIQUE INDEX grants_one_active_per_mac ON grants(mac) WHERE status = 'active';
+                -- The sweeper: active grants past their end.
+                CREATE INDEX grants_status_valid_until ON grants(status, valid_until);
+
+                CREATE TABLE grant_transactions (
+                    grant_id TEXT NOT NULL REFERENCES grants(id),
+                    transaction_id TEXT NOT NULL UNIQUE REFERENCES transactions(id),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (grant_id, transaction_id)
+                );
+
+                CREATE TABLE unlock_jobs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    transaction_id TEXT REFERENCES transactions(id),
+                    grant_id TEXT REFERENCES grants(id),
+                    router_id TEXT NOT NULL,
+                    mac TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('coa', 'disconnect')),
+                    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'acked', 'nak', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                -- The unlock worker: queued jobs that are due.
+                CREATE INDEX unlock_jobs_status_next ON unlock_jobs(status, next_attempt_at);
+                CREATE INDEX unlock_jobs_transaction ON unlock_jobs(transaction_id);
+
+                CREATE TABLE radius_sessions (
+                    router_id TEXT NOT NULL,
+                    acct_session_id TEXT NOT NULL,
+                    mac TEXT NOT NULL,
+                    user_name TEXT NOT NULL,
+                    framed_ip TEXT,
+                    started_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    stopped_at INTEGER,
+                    input_bytes INTEGER NOT NULL DEFAULT 0,
+                    output_bytes INTEGER NOT NULL DEFAULT 0,
+                    session_seconds INTEGER NOT NULL DEFAULT 0,
+                    terminate_cause TEXT,
+                    PRIMARY KEY (router_id, acct_session_id)
+                );
+                CREATE INDEX radius_sessions_mac_open ON radius_sessions(mac, stopped_at);
+
+                CREATE TABLE audit_events (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    transaction_id TEXT,
+                    amount_vnd INTEGER,
+                    detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX audit_events_transaction ON audit_events(transaction_id);
+                CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
+                    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+                CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
+                    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+                """)
+    }
+}

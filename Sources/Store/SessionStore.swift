@@ -1,0 +1,11 @@
+import struct Foundation.Date
+import HotspotPayCore
+
+/// Devices' sessions as the routers report them through accounting.
+public protocol SessionStore: Sendable {
+    /// Inserts or updates the session (router, Acct-Session-Id) with the newest counters.
+    func recordSession(_ session: RadiusSession) async throws
+    func openSessions(mac: MACAddress) async throws -> [RadiusSession]
+    /// Closes every open session of a router (Accounting-On/Off: the router rebooted).
+    func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int
+}

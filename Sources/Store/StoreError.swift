@@ -1,0 +1,42 @@
+import HotspotPayCore
+
+/// What went wrong in the store, with what an operator needs to fix it.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// No row with that id.
+    case notFound(entity: String, id: String)
+    /// A row with that id (or another unique value) already exists.
+    case duplicate(entity: String, field: String, value: String)
+    /// The state table forbids the move (or it happened already).
+    case transition(TransitionError)
+    /// The database holds encrypted secrets but no key was given.
+    case secretKeyMissing(encryptedSecrets: Int)
+    /// A secret was encrypted under another key than the one given.
+    case secretKeyMismatch(entity: String, id: String, storedKeyID: String, givenKeyID: String)
+    /// A stored value that cannot be read back (hand-edited or corrupted database).
+    case corruptRow(entity: String, id: String, field: String, problem: String)
+    /// The database file cannot be opened or migrated.
+    case unavailable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(entity, id): "no \(entity) with id '\(id)'"
+        case let .duplicate(entity, field, value): "a \(entity) with \(field) '\(value)' already exists"
+        case let .transition(error): error.description
+        case let .secretKeyMissing(count):
+            """
+            \(count == 0 ? "storing a router's secret needs" : "the database holds \(count) encrypted secret(s) and needs") \
+            the encryption key, and none was given. \
+            Set \(SecretKey.environmentVariable) to the key (base64 of 32 bytes), or \
+            \(SecretKey.fileEnvironmentVariable) to a file holding it; `hotspotpay keygen` makes a new one \
+            (only for a new database: secrets already stored need the key they were sealed with)
+            """
+        case let .secretKeyMismatch(entity, id, stored, given):
+            """
+            the secret of \(entity) '\(id)' was sealed with key \(stored) but the key given is \(given): \
+            start with the key the database was set up with (see docs/OPERATIONS.md, rotating the key)
+            """
+        case let .corruptRow(entity, id, field, problem): "\(entity) '\(id)' has an unreadable \(field): \(problem)"
+        case let .unavailable(path, reason): "cannot use the database at \(path): \(reason)"
+        }
+    }
+}

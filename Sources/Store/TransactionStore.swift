@@ -1,0 +1,25 @@
+import struct Foundation.Date
+import HotspotPayCore
+
+/// Purchases and the one place where a payment turns into access.
+public protocol TransactionStore: Sendable {
+    /// Stores a new pending transaction and audits it. ``StoreError/duplicate(entity:field:value:)``
+    /// on an order code collision: draw a new code and try again.
+    func insertTransaction(_ transaction: Transaction, actor: String) async throws
+    func transaction(id: String) async throws -> Transaction?
+    func transaction(orderCode: OrderCode) async throws -> Transaction?
+    /// The device's newest transaction, to resume it when the captive browser comes back.
+    func latestTransaction(mac: MACAddress) async throws -> Transaction?
+    func transactions(matching filter: TransactionFilter) async throws -> [Transaction]
+    /// Moves a transaction by `event` if (and only if) the database still has it in an allowed
+    /// state, and audits the move. Throws ``StoreError/transition(_:)`` otherwise.
+    func apply(
+        _ event: TransactionStatus.Event, toTransaction id: String, at: Date, actor: String, detail: String
+    ) async throws -> Transaction
+    /// Pending transactions whose window closed at or before `date`, oldest first.
+    func pendingTransactions(expiredAt date: Date, limit: Int) async throws -> [Transaction]
+    /// Applies a verified payment exactly once: in one database transaction the transaction
+    /// becomes paid, the device's grant starts or is extended, an unlock job is queued and
+    /// audit events are written.
+    func confirmPayment(_ confirmation: PaymentConfirmation) async throws -> PaymentApplication
+}

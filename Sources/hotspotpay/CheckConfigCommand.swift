@@ -1,0 +1,22 @@
+import ArgumentParser
+import Config
+import Foundation
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Check a config file and report every problem with its key path.")
+
+    @Argument(help: "The config file to check.") var file: String
+
+    func run() throws {
+        do {
+            let config = try ConfigLoader.load(path: file, environment: ProcessInfo.processInfo.environment)
+            print(
+                "\(file): OK — \(config.plans.count) plan(s), \(config.routers.count) router(s), providers: "
+                    + config.providers.enabled.map(\.rawValue).joined(separator: ", "))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Create or upgrade the database schema (serve also does this at start).")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Only list the migrations and whether each is applied.") var status = false
+
+    func run() async throws {
+        let runtime = try options.runtime()
+        let store = try runtime.openStore(migrate: false)
+        if status {
+            for migration in try store.migrationStatus() {
+                print("\(migration.applied ? "applied" : "pending")  \(migration.name)")
+            }
+            return
+        }
+        let applied = try store.migrate()
+        print(applied.isEmpty ? "\(store.path): schema up to date" : "\(store.path): applied \(applied.joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Config
+import Foundation
+import HotspotPayCore
+
+struct RoutersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routers", abstract: "List and change the MikroTik routers allowed to use this daemon.",
+        subcommands: [List.self, Add.self, Update.self, Remove.self], defaultSubcommand: List.self)
+
+    /// A router as scripts see it: everything but the secret.
+    struct RouterJSON: Encodable {
+        var id, name, nasIdentifier, address, strategy: String
+        var coaPort: Int
+        var captiveAttributes, paidAttributes: [String]
+        var requireMessageAuthenticator: Bool
+
+        init(_ router: Router) {
+            id = router.id
+            name = router.name
+            nasIdentifier = router.nasIdentifier
+            address = router.address.description
+            strategy = router.strategy.rawValue
+            coaPort = router.coaPort
+            captiveAttributes = router.captiveAttributes.map(\.description)
+            paidAttributes = router.paidAttributes.map(\.description)
+            requireMessageAuthenticator = router.requireMessageAuthenticator
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List routers (secrets are never printed).")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let routers = try await options.runtime().openStore().routers()
+            if options.json { return try JSONOutput.print(routers.map(RouterJSON.init)) }
+            var table = TextTable("ID", "NAME", "ADDRESS", "NAS-IDENTIFIER", "COA PORT", "STRATEGY", "MSG-AUTH")
+            for router in routers {
+                table.add(
+                    router.id, router.name, router.address.description, router.nasIdentifier, "\(router.coaPort)",
+                    router.strategy.rawValue, router.requireMessageAuthenticator ? "required" : "optional")
+            }
+            print(table.rendered)
+        }
+    }
+
+    /// Fields shared by add and update; nil means "not given".
+    struct Fields: ParsableArguments {
+        @Option(help: "A name operators recognise.") var name: String?
+        @Option(name: .customLong("nas-identifier"), help: "The router's identity (/system identity).") var nasIdentifier: String?
+        @Option(help: "The router's IP address as this daemon sees it.") var address: String?
+        @Option(help: "RADIUS shared secret (16+ characters). Prefer HOTSPOTPAY_ROUTER_<ID>_SECRET: options show in `ps`.")
+        var secret: String?
+        @Option(name: .customLong("coa-port"), help: "UDP port of /radius incoming on the router.") var coaPort: Int?
+        @Option(help: "coa (login-by=mac, unlocked by CoA) or login (browser login after payment).") var strategy: String?
+        @Option(name: .customLong("captive-attribute"), help: "Attribute for unpaid devices, e.g. 'Mikrotik-Group = portal-only'. Repeatable.")
+        var captiveAttributes: [String] = []
+        @Option(name: .customLong("paid-attribute"), help: "Attribute added for paid devices. Repeatable.")
+        var paidAttributes: [String] = []
+        @Option(name: .customLong("require-message-authenticator"), help: "true (default) or false for RouterOS older than 7.15.")
+        var requireMessageAuthenticator: Bool?
+
+        func apply(to router: inout Router) throws {
+            if let name { router.name = name }
+            if let nasIdentifier { router.nasIdentifier = nasIdentifier }
+            if let address { router.address = try IPAddress(address) }
+            let fromEnvironment = ProcessInfo.processInfo.environment[SecretOverrides.routerSecretVariable(id: router.id)]
+            if let secret = secret ?? fromEnvironment { router.secret = Secret(secret) }
+            if let coaPort { router.coaPort = coaPort }
+            if let strategy {
+                guard let value = UnlockStrategy(rawValue: strategy) else { throw ValidationError("--strategy is coa or login") }
+                router.strategy = value
+            }
+            if !captiveAttributes.isEmpty { router.captiveAttributes = try captiveAttributes.map { try RadiusAttribute(parsing: $0) } }
+            if !paidAttributes.isEmpty { router.paidAttributes = try paidAttributes.map { try RadiusAttribute(parsing: $0) } }
+            if let requireMessageAuthenticator { router.requireMessageAuthenticator = requireMessageAuthenticator }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a router.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Short id, e.g. cafe-1.") var id: String
+        @OptionGroup var fields: Fields
+
+        func run() async throws {
+            guard let address = fields.address else { throw ValidationError("--address is required") }
+            var router = Router(
+                id: id, name: fields.name ?? id, nasIdentifier: fields.nasIdentifier ?? id, address: try IPAddress(address),
+                secret: Secret(""))
+            try fields.apply(to: &router)
+            try await options.runtime().openStore().addRouter(router, actor: "cli")
+            print("added router \(router.id) at \(router.address) (strategy \(router.strategy.rawValue), CoA port \(router.coaPort))")
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a router.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The router's id.") var id: String
+        @OptionGroup var fields: Fields
+
+        func run() async throws {
+            let store = try options.runtime().openStore()
+            guard var router = try await store.router(id: id) else { throw RuntimeError("no router '\(id)'") }
+            try fields.apply(to: &router)
+            try await store.updateRouter(router, actor: "cli")
+            print("updated router \(id)")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a router; its sales history stays.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The router's id.") var id: String
+
+        func run() async throws {
+            try await options.runtime().openStore().removeRouter(id: id, actor: "cli")
+            print("removed router \(id)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Config
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import Logging
+import Portal
+import Store
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: captive portal, checkout API and provider callbacks.",
+        discussion: "Stops gracefully on SIGTERM or SIGINT: requests in flight finish and their writes are committed.")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Override http.listen, e.g. 127.0.0.1:0 for a free port.") var listen: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "hotspotpay")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let runtime = try options.runtime()
+        var config = runtime.config
+        if let listen {
+            guard let address = ListenAddress(listen) else { throw ValidationError("--listen expects \(ListenAddress.expected)") }
+            config.httpListen = address
+        }
+
+        let store = try runtime.openStore()
+        // Refuse to run with secrets we cannot open: better now than at the first RADIUS packet.
+        try await store.checkSecretKey()
+        let seeded = try await runtime.seed(store)
+        if seeded.plans + seeded.routers > 0 {
+            logger.info("seeded from config", metadata: ["plans": "\(seeded.plans)", "routers": "\(seeded.routers)"])
+        }
+        if runtime.usesEmbeddedDefaults {
+            logger.notice(
+                "running on embedded defaults (demo): sandbox payments only, key file beside the database",
+                metadata: ["database": "\(config.databasePath)"])
+        }
+
+        let checkout = CheckoutService(
+            store: store, enabledProviders: config.providers.enabled, paymentWindowSeconds: config.paymentWindowSeconds)
+        let router = Hummingbird.Router()
+        PortalRoutes(store: store, checkout: checkout).register(on: router)
+        let host = config.httpListen.host
+        let publicURL = config.publicURL
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: config.httpListen.port), serverName: "hotspotpay"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+                // One line on stdout that people and tests can wait for.
+                FileHandle.standardOutput.write(
+                    Data("hotspotpay: portal listening on http://\(shownHost):\(port)/ (public URL \(publicURL))\n".utf8))
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.info("stopped; every acknowledged write is committed")
+    }
+}

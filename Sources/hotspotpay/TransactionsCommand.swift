@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import HotspotPayCore
+import Portal
+import Store
+
+struct TransactionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transactions", abstract: "Look up purchases.", subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List transactions, newest first.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "pending, paid, failed, expired, cancelled or refunded.") var status: String?
+        @Option(help: "sandbox, momo, vnpay or vietqr.") var provider: String?
+        @Option(help: "The device's MAC address.") var mac: String?
+        @Option(help: "The router's id.") var router: String?
+        @Option(name: .customLong("order-code"), help: "The short code the guest saw.") var orderCode: String?
+        @Option(help: "Created on or after this day (YYYY-MM-DD, Vietnam time) or ISO 8601 time.") var since: String?
+        @Option(help: "Created before this day (YYYY-MM-DD, Vietnam time) or ISO 8601 time.") var until: String?
+        @Option(help: "How many rows at most.") var limit = 50
+        @Option(help: "Rows to skip, for paging.") var offset = 0
+
+        func run() async throws {
+            var filter = TransactionFilter(limit: limit, offset: offset)
+            if let status {
+                guard let value = TransactionStatus(rawValue: status) else {
+                    throw ValidationError("--status is one of \(TransactionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter.status = value
+            }
+            filter.provider = provider.map(ProviderID.init(rawValue:))
+            filter.mac = try mac.map { try MACAddress($0) }
+            filter.routerID = router
+            filter.orderCode = try orderCode.map { try OrderCode($0) }
+            filter.createdFrom = try since.map(Self.date)
+            filter.createdBefore = try until.map(Self.date)
+            let transactions = try await options.runtime().openStore().transactions(matching: filter)
+            if options.json { return try JSONOutput.print(transactions.map(TransactionView.init)) }
+            var table = TextTable("CREATED", "ORDER", "STATUS", "AMOUNT", "PLAN", "PROVIDER", "MAC", "ROUTER")
+            for transaction in transactions {
+                table.add(
+                    Self.vietnamTime(transaction.createdAt), transaction.orderCode.description, transaction.status.rawValue,
+                    transaction.amount.formatted(.vi), transaction.planID, transaction.provider.rawValue,
+                    transaction.mac.description, transaction.routerID)
+            }
+            print(table.rendered)
+        }
+
+        /// Days are in Vietnam time (UTC+7, no daylight saving), as the venue counts them.
+        static func date(_ text: String) throws -> Date {
+            let day = DateFormatter()
+            day.dateFormat = "yyyy-MM-dd"
+            day.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+            day.locale = Locale(identifier: "en_US_POSIX")
+            if let date = day.date(from: text) { return date }
+            if let date = ISO8601DateFormatter().date(from: text) { return date }
+            throw ValidationError("'\(text)' is not a date: expected YYYY-MM-DD or an ISO 8601 time")
+        }
+
+        static func vietnamTime(_ date: Date) -> String {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            return formatter.string(from: date)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one transaction with its history.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The transaction's id or order code.") var reference: String
+
+        struct Detail: Encodable {
+            var transaction: TransactionView
+            var history: [Event]
+            struct Event: Encodable {
+                var at: Date
+                var kind: String
+                var actor: String
+                var detail: String
+            }
+        }
+
+        func run() async throws {
+            let store = try options.runtime().openStore()
+            var found = try await store.transaction(id: reference)
+            if found == nil, let code = try? OrderCode(reference) { found = try await store.transaction(orderCode: code) }
+            guard let transaction = found else { throw RuntimeError("no transaction with id or order code '\(reference)'") }
+            let events = try await store.auditEvents(transactionID: transaction.id)
+            if options.json {
+                return try JSONOutput.print(
+                    Detail(
+                        transaction: TransactionView(transaction),
+                        history: events.map { .init(at: $0.at, kind: $0.kind.rawValue, actor: $0.actor, detail: $0.detail) }))
+            }
+            let time = List.vietnamTime
+            print(
+                """
+                Order      \(transaction.orderCode)   (id \(transaction.id))
+                Status     \(transaction.status.rawValue)
+                Amount     \(transaction.amount.formatted(.vi))   plan \(transaction.planID)   via \(transaction.provider)
+                Device     \(transaction.mac)\(transaction.clientIP.map { " at \($0)" } ?? "")   router \(transaction.routerID)
+                Created    \(time(transaction.createdAt))   expires \(time(transaction.expiresAt))
+                Paid       \(transaction.paidAt.map(time) ?? "-")   reference \(transaction.providerReference ?? "-")
+
+                History
+                """)
+            var table = TextTable("TIME", "EVENT", "BY", "DETAIL")
+            for event in events { table.add(time(event.at), event.kind.rawValue, event.actor, event.detail) }
+            print(table.rendered)
+        }
+    }
+}
