@@ -81,7 +81,8 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HotspotPayCoreTests", dependencies: ["HotspotPayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HotspotPayCoreTests", dependencies: ["HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "HotspotPayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
@@ -90,7 +91,9 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HotspotPayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RadiusTests", dependencies: ["Radius"], swiftSettings: swiftSettings),
         .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PortalTests",
             dependencies: [

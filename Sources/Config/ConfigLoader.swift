@@ -7,10 +7,12 @@ public enum ConfigLoader {
     /// Reads and checks `path`; environment variables override secrets (see ``SecretOverrides``).
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> HotspotPayConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file cannot be read")])
+            throw ConfigError(
+                file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file cannot be read")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file is not UTF-8 text")])
+            throw ConfigError(
+                file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file is not UTF-8 text")])
         }
         return try parse(yaml: text, file: path, environment: environment)
     }
@@ -20,7 +22,8 @@ public enum ConfigLoader {
     {
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch {
-            throw ConfigError(file: file, problems: [ConfigProblem(path: "", line: nil, message: "not valid YAML: \(error)")])
+            throw ConfigError(
+                file: file, problems: [ConfigProblem(path: "", line: nil, message: "not valid YAML: \(error)")])
         }
         let sink = ProblemSink()
         let top = NodeReader(node: root ?? Node.mapping(Node.Mapping([])), path: "", sink: sink)
@@ -29,20 +32,22 @@ public enum ConfigLoader {
         let dataDirectory = top.string("data_dir") ?? "/var/lib/hotspotpay"
         var config = HotspotPayConfig(dataDirectory: dataDirectory, providers: ProviderSettings())
         config.database = top.string("database") ?? config.database
-        config.durability = top.parsed("durability") { text in
-            guard ["normal", "full"].contains(text) else { throw Message("'\(text)' is not normal or full") }
-            return text
-        } ?? config.durability
+        config.durability =
+            top.parsed("durability") { text in
+                guard ["normal", "full"].contains(text) else { throw Message("'\(text)' is not normal or full") }
+                return text
+            } ?? config.durability
         config.secretKeyFile = top.string("secret_key_file")
 
         let http = NodeReader(node: top.node("http"), path: "http", sink: sink)
         config.httpListen = listen(http, "listen") ?? config.httpListen
-        config.publicURL = http.parsed("public_url") { text in
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw Message("'\(text)' is not an http(s) URL such as https://wifi.example.vn")
-            }
-            return text.hasSuffix("/") ? String(text.dropLast()) : text
-        } ?? config.publicURL
+        config.publicURL =
+            http.parsed("public_url") { text in
+                guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                    throw Message("'\(text)' is not an http(s) URL such as https://wifi.example.vn")
+                }
+                return text.hasSuffix("/") ? String(text.dropLast()) : text
+            } ?? config.publicURL
         http.finish()
 
         let radius = NodeReader(node: top.node("radius"), path: "radius", sink: sink)
@@ -63,7 +68,8 @@ public enum ConfigLoader {
         top.finish()
 
         if config.providers.enabled.isEmpty {
-            sink.add("providers", nil, "no payment provider is configured: add at least one (sandbox, momo, vnpay, vietqr)")
+            sink.add(
+                "providers", nil, "no payment provider is configured: add at least one (sandbox, momo, vnpay, vietqr)")
         }
         guard sink.problems.isEmpty else { throw ConfigError(file: file, problems: sink.problems) }
         return config
@@ -107,13 +113,19 @@ public enum ConfigLoader {
             let active = reader.bool("active") ?? true
             let order = reader.int("order", in: -1000...1000) ?? index
             reader.finish()
-            if !seen.insert(planID).inserted, !planID.isEmpty { reader.problem("id", "'\(planID)' is used by another plan") }
+            if !seen.insert(planID).inserted, !planID.isEmpty {
+                reader.problem("id", "'\(planID)' is used by another plan")
+            }
             guard let price, let duration else { return nil }
-            let rate = download.flatMap { down in upload.map { RateLimit(downloadBitsPerSecond: down, uploadBitsPerSecond: $0) } }
+            let rate = download.flatMap { down in
+                upload.map { RateLimit(downloadBitsPerSecond: down, uploadBitsPerSecond: $0) }
+            }
             let plan = Plan(
                 id: planID, name: LocalizedText(vi: nameVI, en: nameEN), price: price, durationSeconds: duration,
                 dataCapBytes: cap, rateLimit: rate, isActive: active, displayOrder: order)
-            report(plan.problems.filter { $0.field != "id" || !planID.isEmpty }, under: reader.path, line: reader.line, sink: sink)
+            report(
+                plan.problems.filter { $0.field != "id" || !planID.isEmpty }, under: reader.path, line: reader.line,
+                sink: sink)
             return plan
         }
     }
@@ -132,20 +144,28 @@ public enum ConfigLoader {
                 reader.problem("secret", "is required (or set \(SecretOverrides.routerSecretVariable(id: routerID)))")
             }
             let port = reader.int("coa_port", in: 1...65535) ?? Router.defaultCoAPort
-            let strategy = reader.parsed("strategy") { text in
-                guard let strategy = UnlockStrategy(rawValue: text) else { throw Message("'\(text)' is not coa or login") }
-                return strategy
-            } ?? .coa
+            let strategy =
+                reader.parsed("strategy") { text in
+                    guard let strategy = UnlockStrategy(rawValue: text) else {
+                        throw Message("'\(text)' is not coa or login")
+                    }
+                    return strategy
+                } ?? .coa
             let captive = attributes(reader, "captive_attributes", sink: sink)
             let paid = attributes(reader, "paid_attributes", sink: sink)
             let requireMA = reader.bool("require_message_authenticator") ?? true
             reader.finish()
-            if !seen.insert(routerID).inserted, !routerID.isEmpty { reader.problem("id", "'\(routerID)' is used by another router") }
+            if !seen.insert(routerID).inserted, !routerID.isEmpty {
+                reader.problem("id", "'\(routerID)' is used by another router")
+            }
             guard let address, let secret else { return nil }
             let router = Router(
                 id: routerID, name: name, nasIdentifier: nas, address: address, secret: secret, coaPort: port,
-                strategy: strategy, captiveAttributes: captive, paidAttributes: paid, requireMessageAuthenticator: requireMA)
-            report(router.problems.filter { $0.field != "id" || !routerID.isEmpty }, under: reader.path, line: reader.line, sink: sink)
+                strategy: strategy, captiveAttributes: captive, paidAttributes: paid,
+                requireMessageAuthenticator: requireMA)
+            report(
+                router.problems.filter { $0.field != "id" || !routerID.isEmpty }, under: reader.path, line: reader.line,
+                sink: sink)
             return router
         }
     }
@@ -166,7 +186,7 @@ public enum ConfigLoader {
 
 extension Node {
     fileprivate var mapping: Node.Mapping? {
-        if case let .mapping(mapping) = self { return mapping }
+        if case .mapping(let mapping) = self { return mapping }
         return nil
     }
 }

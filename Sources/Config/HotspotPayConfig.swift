@@ -25,8 +25,10 @@ public struct HotspotPayConfig: Sendable {
     public init(
         dataDirectory: String, database: String = "hotspotpay.sqlite", durability: String = "normal",
         secretKeyFile: String? = nil, httpListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),
-        publicURL: String = "http://127.0.0.1:8080", radiusAuthListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1812),
-        radiusAcctListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1813), sweeperIntervalSeconds: Int64 = 60,
+        publicURL: String = "http://127.0.0.1:8080",
+        radiusAuthListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1812),
+        radiusAcctListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1813),
+        sweeperIntervalSeconds: Int64 = 60,
         paymentWindowSeconds: Int64 = 900, providers: ProviderSettings = ProviderSettings(sandbox: SandboxSettings()),
         routers: [Router] = [], plans: [Plan] = []
     ) {
@@ -61,19 +63,23 @@ public struct HotspotPayConfig: Sendable {
             providers: ProviderSettings(sandbox: SandboxSettings()),
             routers: [
                 Router(
-                    id: "demo", name: "Demo router", nasIdentifier: "hotspotpay-demo", address: try! IPAddress("127.0.0.1"),
+                    id: "demo", name: "Demo router", nasIdentifier: "hotspotpay-demo",
+                    address: try! IPAddress("127.0.0.1"),
                     secret: Secret("demo-radius-secret-change-me"), coaPort: 3799, strategy: .coa,
                     captiveAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")],
                     paidAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "paid")])
             ],
             plans: [
                 Plan(
-                    id: "1h", name: LocalizedText(vi: "1 giờ", en: "1 hour"), price: Money(dong: 10_000), durationSeconds: 3600,
-                    rateLimit: RateLimit(downloadBitsPerSecond: 10_000_000, uploadBitsPerSecond: 2_000_000), displayOrder: 1),
+                    id: "1h", name: LocalizedText(vi: "1 giờ", en: "1 hour"), price: Money(dong: 10_000),
+                    durationSeconds: 3600,
+                    rateLimit: RateLimit(downloadBitsPerSecond: 10_000_000, uploadBitsPerSecond: 2_000_000),
+                    displayOrder: 1),
                 Plan(
                     id: "1d", name: LocalizedText(vi: "1 ngày", en: "1 day"), price: Money(dong: 30_000),
                     durationSeconds: 86_400, dataCapBytes: 5_000_000_000,
-                    rateLimit: RateLimit(downloadBitsPerSecond: 20_000_000, uploadBitsPerSecond: 5_000_000), displayOrder: 2),
+                    rateLimit: RateLimit(downloadBitsPerSecond: 20_000_000, uploadBitsPerSecond: 5_000_000),
+                    displayOrder: 2),
             ])
     }
 }

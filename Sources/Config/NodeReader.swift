@@ -13,7 +13,7 @@ final class NodeReader {
         self.path = path
         self.sink = sink
         self.line = node?.mark?.line
-        if let node, case let .mapping(mapping) = node {
+        if let node, case .mapping(let mapping) = node {
             self.mapping = mapping
         } else {
             self.mapping = nil
@@ -38,7 +38,7 @@ final class NodeReader {
             if required { sink.add(child(key), line, "is required") }
             return nil
         }
-        guard case let .scalar(scalar) = node else {
+        guard case .scalar(let scalar) = node else {
             sink.add(child(key), node.mark?.line, "expected a single value, not a list or mapping")
             return nil
         }
@@ -76,12 +76,12 @@ final class NodeReader {
 
     func strings(_ key: String) -> [String] {
         guard let node = node(key) else { return [] }
-        guard case let .sequence(sequence) = node else {
+        guard case .sequence(let sequence) = node else {
             sink.add(child(key), node.mark?.line, "expected a list")
             return []
         }
         return sequence.compactMap { item in
-            guard case let .scalar(scalar) = item else {
+            guard case .scalar(let scalar) = item else {
                 sink.add(child(key), item.mark?.line, "expected a list of single values")
                 return nil
             }
@@ -91,7 +91,7 @@ final class NodeReader {
 
     func sequence(_ key: String) -> [Node] {
         guard let node = node(key) else { return [] }
-        guard case let .sequence(sequence) = node else {
+        guard case .sequence(let sequence) = node else {
             sink.add(child(key), node.mark?.line, "expected a list")
             return []
         }
@@ -103,7 +103,8 @@ final class NodeReader {
         guard let mapping else { return }
         for (key, _) in mapping {
             guard let name = key.string, !used.contains(name) else { continue }
-            let suggestion = used.min { Self.distance($0, name) < Self.distance($1, name) }
+            let suggestion =
+                used.min { Self.distance($0, name) < Self.distance($1, name) }
                 .flatMap { Self.distance($0, name) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
             sink.add(child(name), key.mark?.line, "unknown key\(suggestion)")
         }

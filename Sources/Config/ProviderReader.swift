@@ -16,14 +16,16 @@ enum ProviderReader {
             let access = secret(section, "access_key", "MOMO_ACCESS_KEY", overrides)
             let key = secret(section, "secret_key", "MOMO_SECRET_KEY", overrides)
             let endpoint = url(section, "endpoint") ?? "https://test-payment.momo.vn"
-            let type = section.parsed("request_type") { text in
-                guard ["captureWallet", "payWithMethod"].contains(text) else {
-                    throw Message("'\(text)' is not captureWallet or payWithMethod")
-                }
-                return text
-            } ?? "captureWallet"
+            let type =
+                section.parsed("request_type") { text in
+                    guard ["captureWallet", "payWithMethod"].contains(text) else {
+                        throw Message("'\(text)' is not captureWallet or payWithMethod")
+                    }
+                    return text
+                } ?? "captureWallet"
             guard let partner, let access, let key else { return nil }
-            return MoMoSettings(partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type)
+            return MoMoSettings(
+                partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type)
         }
         settings.vnpay = section(reader, "vnpay", sink: sink) { section in
             let tmn = section.parsed("tmn_code", required: true) { text in
@@ -53,18 +55,23 @@ enum ProviderReader {
             }
             let name = section.string("account_name") ?? ""
             let via = section.parsed("confirm_via", required: true) { text in
-                guard ["payos", "sepay", "casso"].contains(text) else { throw Message("'\(text)' is not payos, sepay or casso") }
+                guard ["payos", "sepay", "casso"].contains(text) else {
+                    throw Message("'\(text)' is not payos, sepay or casso")
+                }
                 return text
             }
             var vietqr = VietQRSettings(
                 bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? "",
                 payOSClientID: section.string("payos_client_id"),
                 payOSAPIKey: overrides.value("PAYOS_API_KEY") ?? section.string("payos_api_key").map(Secret.init),
-                payOSChecksumKey: overrides.value("PAYOS_CHECKSUM_KEY") ?? section.string("payos_checksum_key").map(Secret.init),
+                payOSChecksumKey: overrides.value("PAYOS_CHECKSUM_KEY")
+                    ?? section.string("payos_checksum_key").map(Secret.init),
                 sepayAPIKey: overrides.value("SEPAY_API_KEY") ?? section.string("sepay_api_key").map(Secret.init),
-                cassoChecksumKey: overrides.value("CASSO_CHECKSUM_KEY") ?? section.string("casso_checksum_key").map(Secret.init))
+                cassoChecksumKey: overrides.value("CASSO_CHECKSUM_KEY")
+                    ?? section.string("casso_checksum_key").map(Secret.init))
             switch via {
-            case "payos" where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
+            case "payos"
+            where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
                 section.problem("confirm_via", "payos needs payos_client_id, payos_api_key and payos_checksum_key")
             case "sepay" where vietqr.sepayAPIKey == nil:
                 section.problem("confirm_via", "sepay needs sepay_api_key (or HOTSPOTPAY_SEPAY_API_KEY)")
@@ -108,7 +115,9 @@ enum ProviderReader {
 
     private static func url(_ section: NodeReader, _ key: String) -> String? {
         section.parsed(key) { text in
-            guard text.hasPrefix("https://") || text.hasPrefix("http://") else { throw Message("'\(text)' is not an http(s) URL") }
+            guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
+                throw Message("'\(text)' is not an http(s) URL")
+            }
             return text
         }
     }

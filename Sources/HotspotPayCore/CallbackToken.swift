@@ -6,7 +6,8 @@ public struct CallbackToken: Hashable, Sendable, CustomStringConvertible {
 
     public init?(hex: String) {
         let isLowerHex = { (byte: UInt8) in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
         }
         guard hex.utf8.count == 32, hex.utf8.allSatisfy(isLowerHex) else { return nil }
         self.hex = hex

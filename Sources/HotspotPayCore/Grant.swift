@@ -50,7 +50,7 @@ public struct Grant: Hashable, Sendable, Identifiable {
         next.validUntil = base.addingTimeInterval(Double(plan.durationSeconds))
         next.dataRemainingBytes =
             switch (dataRemainingBytes, plan.dataCapBytes) {
-            case let (left?, cap?): max(left, 0) + cap
+            case (let left?, let cap?): max(left, 0) + cap
             default: nil
             }
         next.rateLimit = plan.rateLimit ?? rateLimit

@@ -30,7 +30,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard let first = groups.first, !first.isEmpty, first.count <= 15 else { throw ParseError(input: text) }
         var value: Int64 = 0
         for (index, group) in groups.enumerated() {
-            guard group.allSatisfy(\.isASCIIDigit), index == 0 || group.count == 3 else { throw ParseError(input: text) }
+            guard group.allSatisfy(\.isASCIIDigit), index == 0 || group.count == 3 else {
+                throw ParseError(input: text)
+            }
             guard let number = Int64(group) else { throw ParseError(input: text) }
             value = value * (index == 0 ? 1 : 1000) + number
         }

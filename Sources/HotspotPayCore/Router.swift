@@ -21,7 +21,8 @@ public struct Router: Hashable, Sendable, Identifiable {
 
     public init(
         id: String, name: String, nasIdentifier: String, address: IPAddress, secret: Secret,
-        coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .coa, captiveAttributes: [RadiusAttribute] = [],
+        coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .coa,
+        captiveAttributes: [RadiusAttribute] = [],
         paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true
     ) {
         self.id = id
@@ -39,9 +40,12 @@ public struct Router: Hashable, Sendable, Identifiable {
     /// Everything wrong with this router, empty when it can be used.
     public var problems: [ValidationProblem] {
         var problems = Slug.problems(id)
-        if name.trimmingSpaces().isEmpty { problems.append(ValidationProblem(field: "name", message: "a name is required")) }
+        if name.trimmingSpaces().isEmpty {
+            problems.append(ValidationProblem(field: "name", message: "a name is required"))
+        }
         if nasIdentifier.isEmpty || nasIdentifier.utf8.count > 253 {
-            problems.append(ValidationProblem(field: "nas_identifier", message: "expected the router's identity (1 to 253 bytes)"))
+            problems.append(
+                ValidationProblem(field: "nas_identifier", message: "expected the router's identity (1 to 253 bytes)"))
         }
         // RFC 2865 asks for secrets of at least 16 octets; shorter ones are brute-forceable
         // from a single captured Access-Request.

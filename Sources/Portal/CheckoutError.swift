@@ -10,11 +10,11 @@ public enum CheckoutError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidField(name, problem): "\(name): \(problem)"
-        case let .unknownPlan(id): "no plan '\(id)'"
-        case let .planNotOnSale(id): "plan '\(id)' is not on sale"
-        case let .providerNotEnabled(provider): "payment provider '\(provider)' is not enabled here"
-        case let .unknownRouter(id): "no router '\(id)'"
+        case .invalidField(let name, let problem): "\(name): \(problem)"
+        case .unknownPlan(let id): "no plan '\(id)'"
+        case .planNotOnSale(let id): "plan '\(id)' is not on sale"
+        case .providerNotEnabled(let provider): "payment provider '\(provider)' is not enabled here"
+        case .unknownRouter(let id): "no router '\(id)'"
         }
     }
 }

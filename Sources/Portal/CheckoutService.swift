@@ -39,17 +39,27 @@ public struct CheckoutService: Sendable {
 
     public func start(_ request: Request, actor: String = "portal") async throws -> Transaction {
         let mac: MACAddress
-        do { mac = try MACAddress(request.mac) } catch { throw CheckoutError.invalidField(name: "mac", problem: error.description) }
-        if mac.isMulticast { throw CheckoutError.invalidField(name: "mac", problem: "\(mac) is a group address, not a device") }
+        do { mac = try MACAddress(request.mac) } catch {
+            throw CheckoutError.invalidField(name: "mac", problem: error.description)
+        }
+        if mac.isMulticast {
+            throw CheckoutError.invalidField(name: "mac", problem: "\(mac) is a group address, not a device")
+        }
         var ip: IPAddress?
         if let text = request.ip, !text.isEmpty {
-            do { ip = try IPAddress(text) } catch { throw CheckoutError.invalidField(name: "ip", problem: error.description) }
+            do { ip = try IPAddress(text) } catch {
+                throw CheckoutError.invalidField(name: "ip", problem: error.description)
+            }
         }
         let provider = ProviderID(rawValue: request.provider)
         guard enabledProviders.contains(provider) else { throw CheckoutError.providerNotEnabled(provider) }
-        guard let plan = try await store.plan(id: request.plan) else { throw CheckoutError.unknownPlan(id: request.plan) }
+        guard let plan = try await store.plan(id: request.plan) else {
+            throw CheckoutError.unknownPlan(id: request.plan)
+        }
         guard plan.isActive else { throw CheckoutError.planNotOnSale(id: plan.id) }
-        guard try await store.router(id: request.router) != nil else { throw CheckoutError.unknownRouter(id: request.router) }
+        guard try await store.router(id: request.router) != nil else {
+            throw CheckoutError.unknownRouter(id: request.router)
+        }
 
         var generator = SystemRandomNumberGenerator()
         // A new order code on the rare collision; the unique index is the arbiter.

@@ -26,7 +26,8 @@ public struct PortalRoutes: Sendable {
         }
         router.get("/api/plans") { request, _ -> PlanList in
             let language = Language(rawValue: request.uri.queryParameters.get("lang") ?? "vi") ?? .vi
-            return PlanList(plans: try await store.plans(includeInactive: false).map { PlanView($0, language: language) })
+            return PlanList(
+                plans: try await store.plans(includeInactive: false).map { PlanView($0, language: language) })
         }
         router.post("/api/transactions") { request, context -> EditedResponse<TransactionView> in
             let body: CheckoutService.Request
@@ -39,7 +40,10 @@ public struct PortalRoutes: Sendable {
                 let transaction = try await checkout.start(body)
                 context.logger.info(
                     "transaction created",
-                    metadata: ["order": "\(transaction.orderCode)", "plan": "\(transaction.planID)", "mac": "\(transaction.mac)"])
+                    metadata: [
+                        "order": "\(transaction.orderCode)", "plan": "\(transaction.planID)",
+                        "mac": "\(transaction.mac)",
+                    ])
                 return EditedResponse(status: .created, response: TransactionView(transaction))
             } catch let error as CheckoutError {
                 context.logger.notice("transaction refused", metadata: ["reason": "\(error)"])

@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// Devices' paid access.
 public protocol GrantStore: Sendable {

@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// A provider's verified statement that a transaction was paid, ready to be applied.
 public struct PaymentConfirmation: Sendable, Hashable {
@@ -49,11 +50,12 @@ public enum PaymentRejection: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownTransaction(id): "no transaction '\(id)'"
-        case let .amountMismatch(expected, received): "amount \(received) does not match the order's \(expected)"
-        case let .providerMismatch(expected, received): "paid through \(received) but the order is for \(expected)"
-        case let .referenceReused(reference, other): "provider reference '\(reference)' already paid transaction \(other)"
-        case let .notPayable(error): error.description
+        case .unknownTransaction(let id): "no transaction '\(id)'"
+        case .amountMismatch(let expected, let received): "amount \(received) does not match the order's \(expected)"
+        case .providerMismatch(let expected, let received): "paid through \(received) but the order is for \(expected)"
+        case .referenceReused(let reference, let other):
+            "provider reference '\(reference)' already paid transaction \(other)"
+        case .notPayable(let error): error.description
         }
     }
 }

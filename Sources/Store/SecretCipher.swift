@@ -31,7 +31,8 @@ public struct SecretCipher: Sendable {
             let plain = try AES.GCM.open(box, using: key.key, authenticating: Array("\(entity)/\(id)".utf8))
             return String(decoding: plain, as: UTF8.self)
         } catch {
-            throw .corruptRow(entity: entity, id: id, field: "secret", problem: "authentication failed (tampered or moved)")
+            throw .corruptRow(
+                entity: entity, id: id, field: "secret", problem: "authentication failed (tampered or moved)")
         }
     }
 

@@ -21,7 +21,9 @@ public struct SecretKey: Sendable {
     }
 
     public init(bytes: [UInt8]) throws(Invalid) {
-        guard bytes.count == 32 else { throw Invalid(source: "the given bytes", reason: "it is \(bytes.count) bytes long") }
+        guard bytes.count == 32 else {
+            throw Invalid(source: "the given bytes", reason: "it is \(bytes.count) bytes long")
+        }
         key = SymmetricKey(data: bytes)
         let digest = SHA256.hash(data: Array("hotspotpay key id".utf8) + bytes)
         id = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
@@ -38,7 +40,9 @@ public struct SecretKey: Sendable {
         } else {
             throw Invalid(source: source, reason: "it is neither base64 nor hex")
         }
-        do { try self.init(bytes: bytes) } catch { throw Invalid(source: source, reason: "it decodes to \(bytes.count) bytes, not 32") }
+        do { try self.init(bytes: bytes) } catch {
+            throw Invalid(source: source, reason: "it decodes to \(bytes.count) bytes, not 32")
+        }
     }
 
     /// The key named by the environment: the variable itself, or a file it points to.

@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// Devices' sessions as the routers report them through accounting.
 public protocol SessionStore: Sendable {

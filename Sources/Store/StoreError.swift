@@ -19,10 +19,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notFound(entity, id): "no \(entity) with id '\(id)'"
-        case let .duplicate(entity, field, value): "a \(entity) with \(field) '\(value)' already exists"
-        case let .transition(error): error.description
-        case let .secretKeyMissing(count):
+        case .notFound(let entity, let id): "no \(entity) with id '\(id)'"
+        case .duplicate(let entity, let field, let value): "a \(entity) with \(field) '\(value)' already exists"
+        case .transition(let error): error.description
+        case .secretKeyMissing(let count):
             """
             \(count == 0 ? "storing a router's secret needs" : "the database holds \(count) encrypted secret(s) and needs") \
             the encryption key, and none was given. \
@@ -30,13 +30,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             \(SecretKey.fileEnvironmentVariable) to a file holding it; `hotspotpay keygen` makes a new one \
             (only for a new database: secrets already stored need the key they were sealed with)
             """
-        case let .secretKeyMismatch(entity, id, stored, given):
+        case .secretKeyMismatch(let entity, let id, let stored, let given):
             """
             the secret of \(entity) '\(id)' was sealed with key \(stored) but the key given is \(given): \
             start with the key the database was set up with (see docs/OPERATIONS.md, rotating the key)
             """
-        case let .corruptRow(entity, id, field, problem): "\(entity) '\(id)' has an unreadable \(field): \(problem)"
-        case let .unavailable(path, reason): "cannot use the database at \(path): \(reason)"
+        case .corruptRow(let entity, let id, let field, let problem):
+            "\(entity) '\(id)' has an unreadable \(field): \(problem)"
+        case .unavailable(let path, let reason): "cannot use the database at \(path): \(reason)"
         }
     }
 }

@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// Which transactions to list, newest first.
 public struct TransactionFilter: Sendable, Hashable {

@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// Purchases and the one place where a payment turns into access.
 public protocol TransactionStore: Sendable {

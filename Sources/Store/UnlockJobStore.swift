@@ -1,5 +1,6 @@
-import struct Foundation.Date
 import HotspotPayCore
+
+import struct Foundation.Date
 
 /// The outbox of messages to routers.
 public protocol UnlockJobStore: Sendable {

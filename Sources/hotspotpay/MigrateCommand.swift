@@ -17,6 +17,8 @@ struct MigrateCommand: AsyncParsableCommand {
             return
         }
         let applied = try store.migrate()
-        print(applied.isEmpty ? "\(store.path): schema up to date" : "\(store.path): applied \(applied.joined(separator: ", "))")
+        print(
+            applied.isEmpty
+                ? "\(store.path): schema up to date" : "\(store.path): applied \(applied.joined(separator: ", "))")
     }
 }

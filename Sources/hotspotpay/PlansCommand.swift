@@ -17,8 +17,10 @@ struct PlansCommand: AsyncParsableCommand {
             var table = TextTable("ID", "NAME", "PRICE", "DURATION", "DATA", "SPEED", "ON SALE")
             for plan in plans {
                 table.add(
-                    plan.id, plan.name.vi + (plan.name.en.isEmpty ? "" : " / \(plan.name.en)"), plan.price.formatted(.vi),
-                    DurationText.format(seconds: plan.durationSeconds), plan.dataCapBytes.map(ByteCount.format) ?? "unlimited",
+                    plan.id, plan.name.vi + (plan.name.en.isEmpty ? "" : " / \(plan.name.en)"),
+                    plan.price.formatted(.vi),
+                    DurationText.format(seconds: plan.durationSeconds),
+                    plan.dataCapBytes.map(ByteCount.format) ?? "unlimited",
                     plan.rateLimit?.summary ?? "router default", plan.isActive ? "yes" : "no")
             }
             print(table.rendered)
@@ -45,9 +47,10 @@ struct PlansCommand: AsyncParsableCommand {
             switch (download, upload) {
             case (nil, nil): break
             case ("none", "none"): plan.rateLimit = nil
-            case let (down?, up?):
+            case (let down?, let up?):
                 plan.rateLimit = RateLimit(
-                    downloadBitsPerSecond: try RateLimit.bitsPerSecond(down), uploadBitsPerSecond: try RateLimit.bitsPerSecond(up))
+                    downloadBitsPerSecond: try RateLimit.bitsPerSecond(down),
+                    uploadBitsPerSecond: try RateLimit.bitsPerSecond(up))
             default: throw ValidationError("give --download and --upload together")
             }
             if let order { plan.displayOrder = order }

@@ -48,32 +48,46 @@ struct RoutersCommand: AsyncParsableCommand {
     /// Fields shared by add and update; nil means "not given".
     struct Fields: ParsableArguments {
         @Option(help: "A name operators recognise.") var name: String?
-        @Option(name: .customLong("nas-identifier"), help: "The router's identity (/system identity).") var nasIdentifier: String?
+        @Option(name: .customLong("nas-identifier"), help: "The router's identity (/system identity).")
+        var nasIdentifier: String?
         @Option(help: "The router's IP address as this daemon sees it.") var address: String?
-        @Option(help: "RADIUS shared secret (16+ characters). Prefer HOTSPOTPAY_ROUTER_<ID>_SECRET: options show in `ps`.")
+        @Option(
+            help: "RADIUS shared secret (16+ characters). Prefer HOTSPOTPAY_ROUTER_<ID>_SECRET: options show in `ps`.")
         var secret: String?
         @Option(name: .customLong("coa-port"), help: "UDP port of /radius incoming on the router.") var coaPort: Int?
-        @Option(help: "coa (login-by=mac, unlocked by CoA) or login (browser login after payment).") var strategy: String?
-        @Option(name: .customLong("captive-attribute"), help: "Attribute for unpaid devices, e.g. 'Mikrotik-Group = portal-only'. Repeatable.")
+        @Option(help: "coa (login-by=mac, unlocked by CoA) or login (browser login after payment).") var strategy:
+            String?
+        @Option(
+            name: .customLong("captive-attribute"),
+            help: "Attribute for unpaid devices, e.g. 'Mikrotik-Group = portal-only'. Repeatable.")
         var captiveAttributes: [String] = []
         @Option(name: .customLong("paid-attribute"), help: "Attribute added for paid devices. Repeatable.")
         var paidAttributes: [String] = []
-        @Option(name: .customLong("require-message-authenticator"), help: "true (default) or false for RouterOS older than 7.15.")
+        @Option(
+            name: .customLong("require-message-authenticator"),
+            help: "true (default) or false for RouterOS older than 7.15.")
         var requireMessageAuthenticator: Bool?
 
         func apply(to router: inout Router) throws {
             if let name { router.name = name }
             if let nasIdentifier { router.nasIdentifier = nasIdentifier }
             if let address { router.address = try IPAddress(address) }
-            let fromEnvironment = ProcessInfo.processInfo.environment[SecretOverrides.routerSecretVariable(id: router.id)]
+            let fromEnvironment = ProcessInfo.processInfo.environment[
+                SecretOverrides.routerSecretVariable(id: router.id)]
             if let secret = secret ?? fromEnvironment { router.secret = Secret(secret) }
             if let coaPort { router.coaPort = coaPort }
             if let strategy {
-                guard let value = UnlockStrategy(rawValue: strategy) else { throw ValidationError("--strategy is coa or login") }
+                guard let value = UnlockStrategy(rawValue: strategy) else {
+                    throw ValidationError("--strategy is coa or login")
+                }
                 router.strategy = value
             }
-            if !captiveAttributes.isEmpty { router.captiveAttributes = try captiveAttributes.map { try RadiusAttribute(parsing: $0) } }
-            if !paidAttributes.isEmpty { router.paidAttributes = try paidAttributes.map { try RadiusAttribute(parsing: $0) } }
+            if !captiveAttributes.isEmpty {
+                router.captiveAttributes = try captiveAttributes.map { try RadiusAttribute(parsing: $0) }
+            }
+            if !paidAttributes.isEmpty {
+                router.paidAttributes = try paidAttributes.map { try RadiusAttribute(parsing: $0) }
+            }
             if let requireMessageAuthenticator { router.requireMessageAuthenticator = requireMessageAuthenticator }
         }
     }
@@ -87,11 +101,14 @@ struct RoutersCommand: AsyncParsableCommand {
         func run() async throws {
             guard let address = fields.address else { throw ValidationError("--address is required") }
             var router = Router(
-                id: id, name: fields.name ?? id, nasIdentifier: fields.nasIdentifier ?? id, address: try IPAddress(address),
+                id: id, name: fields.name ?? id, nasIdentifier: fields.nasIdentifier ?? id,
+                address: try IPAddress(address),
                 secret: Secret(""))
             try fields.apply(to: &router)
             try await options.runtime().openStore().addRouter(router, actor: "cli")
-            print("added router \(router.id) at \(router.address) (strategy \(router.strategy.rawValue), CoA port \(router.coaPort))")
+            print(
+                "added router \(router.id) at \(router.address) (strategy \(router.strategy.rawValue), CoA port \(router.coaPort))"
+            )
         }
     }
 

@@ -17,7 +17,8 @@ struct Runtime {
                 environment: environment)
         }
         let directory = dataDirectory ?? environment["HOTSPOTPAY_DATA_DIR"] ?? "./data"
-        return Runtime(config: .embeddedDefaults(dataDirectory: directory), usesEmbeddedDefaults: true, environment: environment)
+        return Runtime(
+            config: .embeddedDefaults(dataDirectory: directory), usesEmbeddedDefaults: true, environment: environment)
     }
 
     /// The encryption key: the environment first, then the config's key file. On the embedded
@@ -29,8 +30,10 @@ struct Runtime {
         guard usesEmbeddedDefaults else { throw RuntimeError("secret_key_file \(path) does not exist") }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((SecretKey.generateText() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((SecretKey.generateText() + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
         else { throw RuntimeError("cannot create the key file \(path)") }
         return try SecretKey.fromFile(path)
     }

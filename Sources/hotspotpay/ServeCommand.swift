@@ -23,7 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime = try options.runtime()
         var config = runtime.config
         if let listen {
-            guard let address = ListenAddress(listen) else { throw ValidationError("--listen expects \(ListenAddress.expected)") }
+            guard let address = ListenAddress(listen) else {
+                throw ValidationError("--listen expects \(ListenAddress.expected)")
+            }
             config.httpListen = address
         }
 
@@ -55,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
                 let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
                 // One line on stdout that people and tests can wait for.
                 FileHandle.standardOutput.write(
-                    Data("hotspotpay: portal listening on http://\(shownHost):\(port)/ (public URL \(publicURL))\n".utf8))
+                    Data(
+                        "hotspotpay: portal listening on http://\(shownHost):\(port)/ (public URL \(publicURL))\n".utf8)
+                )
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

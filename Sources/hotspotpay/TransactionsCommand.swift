@@ -26,7 +26,8 @@ struct TransactionsCommand: AsyncParsableCommand {
             var filter = TransactionFilter(limit: limit, offset: offset)
             if let status {
                 guard let value = TransactionStatus(rawValue: status) else {
-                    throw ValidationError("--status is one of \(TransactionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ValidationError(
+                        "--status is one of \(TransactionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 filter.status = value
             }
@@ -41,7 +42,8 @@ struct TransactionsCommand: AsyncParsableCommand {
             var table = TextTable("CREATED", "ORDER", "STATUS", "AMOUNT", "PLAN", "PROVIDER", "MAC", "ROUTER")
             for transaction in transactions {
                 table.add(
-                    Self.vietnamTime(transaction.createdAt), transaction.orderCode.description, transaction.status.rawValue,
+                    Self.vietnamTime(transaction.createdAt), transaction.orderCode.description,
+                    transaction.status.rawValue,
                     transaction.amount.formatted(.vi), transaction.planID, transaction.provider.rawValue,
                     transaction.mac.description, transaction.routerID)
             }
@@ -87,14 +89,20 @@ struct TransactionsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try options.runtime().openStore()
             var found = try await store.transaction(id: reference)
-            if found == nil, let code = try? OrderCode(reference) { found = try await store.transaction(orderCode: code) }
-            guard let transaction = found else { throw RuntimeError("no transaction with id or order code '\(reference)'") }
+            if found == nil, let code = try? OrderCode(reference) {
+                found = try await store.transaction(orderCode: code)
+            }
+            guard let transaction = found else {
+                throw RuntimeError("no transaction with id or order code '\(reference)'")
+            }
             let events = try await store.auditEvents(transactionID: transaction.id)
             if options.json {
                 return try JSONOutput.print(
                     Detail(
                         transaction: TransactionView(transaction),
-                        history: events.map { .init(at: $0.at, kind: $0.kind.rawValue, actor: $0.actor, detail: $0.detail) }))
+                        history: events.map {
+                            .init(at: $0.at, kind: $0.kind.rawValue, actor: $0.actor, detail: $0.detail)
+                        }))
             }
             let time = List.vietnamTime
             print(

@@ -10,7 +10,8 @@ extension SQLiteStore: AuditLog {
     public func auditEvents(transactionID: String) async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_events WHERE transaction_id = ? ORDER BY sequence", arguments: [transactionID]
+                db, sql: "SELECT * FROM audit_events WHERE transaction_id = ? ORDER BY sequence",
+                arguments: [transactionID]
             ).map(Self.auditEvent)
         }
     }
@@ -25,7 +26,8 @@ extension SQLiteStore: AuditLog {
     /// Appends inside the caller's write, so the event commits or rolls back with what it describes.
     static func audit(_ event: AuditEvent, db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 event.at.epochMilliseconds, event.kind.rawValue, event.actor, event.transactionID, event.amount?.dong,
                 event.detail,
@@ -35,9 +37,11 @@ extension SQLiteStore: AuditLog {
     static func auditEvent(_ row: Row) throws -> AuditEvent {
         let reader = RowReader(row, entity: "audit event", idColumn: "sequence")
         return AuditEvent(
-            sequence: try reader.value("sequence"), at: try reader.date("at"), kind: AuditKind(rawValue: try reader.value("kind")),
+            sequence: try reader.value("sequence"), at: try reader.date("at"),
+            kind: AuditKind(rawValue: try reader.value("kind")),
             actor: try reader.value("actor"), transactionID: try reader.value("transaction_id"),
-            amount: (try reader.value("amount_vnd", as: Int64?.self)).map(Money.init(dong:)), detail: try reader.value("detail"))
+            amount: (try reader.value("amount_vnd", as: Int64?.self)).map(Money.init(dong:)),
+            detail: try reader.value("detail"))
     }
 }
 

@@ -9,7 +9,9 @@ extension SQLiteStore: GrantStore {
 
     public func grant(id: String) async throws -> Grant? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map { try Self.grant($0, db: db) }
+            try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map {
+                try Self.grant($0, db: db)
+            }
         }
     }
 
@@ -25,36 +27,48 @@ extension SQLiteStore: GrantStore {
         }
     }
 
-    public func apply(_ event: GrantStatus.Event, toGrant id: String, at: Date, actor: String, detail: String) async throws
+    public func apply(_ event: GrantStatus.Event, toGrant id: String, at: Date, actor: String, detail: String)
+        async throws
         -> Grant
     {
         try await write(entity: "grant") { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map({
-                try Self.grant($0, db: db)
-            }) else { throw StoreError.notFound(entity: "grant", id: id) }
+            guard
+                let current = try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map({
+                    try Self.grant($0, db: db)
+                })
+            else { throw StoreError.notFound(entity: "grant", id: id) }
             let next: Grant
-            do throws(TransitionError) { next = try current.applying(event, at: at) } catch { throw StoreError.transition(error) }
+            do throws(TransitionError) { next = try current.applying(event, at: at) } catch {
+                throw StoreError.transition(error)
+            }
             let sources = GrantStatus.sources(for: event).map(\.rawValue)
             var arguments: StatementArguments = [next.status.rawValue, at.epochMilliseconds, id]
             _ = arguments.append(contentsOf: StatementArguments(sources))
             try db.execute(
-                sql: "UPDATE grants SET status = ?, updated_at = ? WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))",
+                sql:
+                    "UPDATE grants SET status = ?, updated_at = ? WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))",
                 arguments: arguments)
             guard db.changesCount == 1 else {
                 throw StoreError.transition(
-                    TransitionError(entity: "grant", event: event.rawValue, from: "changed concurrently", allowedFrom: sources, kind: .forbidden))
+                    TransitionError(
+                        entity: "grant", event: event.rawValue, from: "changed concurrently", allowedFrom: sources,
+                        kind: .forbidden))
             }
             let kind: AuditKind = event == .revoke ? .grantRevoked : event == .end ? .grantEnded : .grantExtended
             try Self.audit(
-                AuditEvent(at: at, kind: kind, actor: actor, transactionID: next.transactionIDs.last, detail: "grant \(id): \(detail)"),
+                AuditEvent(
+                    at: at, kind: kind, actor: actor, transactionID: next.transactionIDs.last,
+                    detail: "grant \(id): \(detail)"),
                 db: db)
             return next
         }
     }
 
     static func activeGrant(_ db: Database, mac: MACAddress) throws -> Grant? {
-        try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE mac = ? AND status = 'active'", arguments: [mac.description])
-            .map { try grant($0, db: db) }
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM grants WHERE mac = ? AND status = 'active'", arguments: [mac.description]
+        )
+        .map { try grant($0, db: db) }
     }
 
     static func insert(_ grant: Grant, db: Database) throws {
@@ -80,7 +94,8 @@ extension SQLiteStore: GrantStore {
                 """,
             arguments: [
                 grant.validUntil.epochMilliseconds, grant.rateLimit?.downloadBitsPerSecond,
-                grant.rateLimit?.uploadBitsPerSecond, grant.dataRemainingBytes, grant.updatedAt.epochMilliseconds, grant.id,
+                grant.rateLimit?.uploadBitsPerSecond, grant.dataRemainingBytes, grant.updatedAt.epochMilliseconds,
+                grant.id,
             ])
         guard db.changesCount == 1 else { throw StoreError.notFound(entity: "active grant", id: grant.id) }
     }
@@ -88,14 +103,18 @@ extension SQLiteStore: GrantStore {
     static func grant(_ row: Row, db: Database) throws -> Grant {
         let reader = RowReader(row, entity: "grant")
         let transactionIDs = try String.fetchAll(
-            db, sql: "SELECT transaction_id FROM grant_transactions WHERE grant_id = ? ORDER BY position", arguments: [reader.id])
+            db, sql: "SELECT transaction_id FROM grant_transactions WHERE grant_id = ? ORDER BY position",
+            arguments: [reader.id])
         return Grant(
             id: reader.id, mac: try reader.parsed("mac") { try MACAddress($0) },
             status: try reader.parsed("status") { text in
-                guard let status = GrantStatus(rawValue: text) else { throw StoreError.notFound(entity: "status", id: text) }
+                guard let status = GrantStatus(rawValue: text) else {
+                    throw StoreError.notFound(entity: "status", id: text)
+                }
                 return status
             },
-            startsAt: try reader.date("starts_at"), validUntil: try reader.date("valid_until"), rateLimit: try reader.rateLimit(),
+            startsAt: try reader.date("starts_at"), validUntil: try reader.date("valid_until"),
+            rateLimit: try reader.rateLimit(),
             dataRemainingBytes: try reader.value("data_remaining_bytes"), transactionIDs: transactionIDs,
             createdAt: try reader.date("created_at"), updatedAt: try reader.date("updated_at"))
     }

@@ -16,7 +16,8 @@ extension SQLiteStore {
         func reject(_ rejection: PaymentRejection, amount: Money?) throws -> PaymentApplication {
             try audit(
                 AuditEvent(
-                    at: at, kind: .paymentRejected, actor: confirmation.actor, transactionID: confirmation.transactionID,
+                    at: at, kind: .paymentRejected, actor: confirmation.actor,
+                    transactionID: confirmation.transactionID,
                     amount: amount, detail: "\(rejection) (reference \(confirmation.providerReference))"),
                 db: db)
             return .rejected(rejection)
@@ -25,22 +26,26 @@ extension SQLiteStore {
             return try reject(.unknownTransaction(id: confirmation.transactionID), amount: confirmation.amount)
         }
         if current.provider != confirmation.provider {
-            return try reject(.providerMismatch(expected: current.provider, received: confirmation.provider), amount: confirmation.amount)
+            return try reject(
+                .providerMismatch(expected: current.provider, received: confirmation.provider),
+                amount: confirmation.amount)
         }
         if current.amount != confirmation.amount {
-            return try reject(.amountMismatch(expected: current.amount, received: confirmation.amount), amount: confirmation.amount)
+            return try reject(
+                .amountMismatch(expected: current.amount, received: confirmation.amount), amount: confirmation.amount)
         }
         if let other = try String.fetchOne(
             db, sql: "SELECT id FROM transactions WHERE provider = ? AND provider_reference = ? AND id <> ?",
             arguments: [confirmation.provider.rawValue, confirmation.providerReference, current.id])
         {
             return try reject(
-                .referenceReused(reference: confirmation.providerReference, otherTransactionID: other), amount: confirmation.amount)
+                .referenceReused(reference: confirmation.providerReference, otherTransactionID: other),
+                amount: confirmation.amount)
         }
         var next: Transaction
         do throws(TransitionError) {
             next = try current.applying(.confirmPayment, at: at)
-        } catch where error.kind == .alreadyApplied {
+        } catch  where error.kind == .alreadyApplied {
             return .alreadyConfirmed(current)
         } catch {
             return try reject(.notPayable(error), amount: confirmation.amount)
@@ -49,14 +54,19 @@ extension SQLiteStore {
         let late = current.isLatePaymentCandidate
         try conditionalUpdate(current: current, next: next, event: .confirmPayment, db: db)
 
-        guard let plan = try Row.fetchOne(db, sql: "SELECT * FROM plans WHERE id = ?", arguments: [current.planID]).map(plan) else {
+        guard
+            let plan = try Row.fetchOne(db, sql: "SELECT * FROM plans WHERE id = ?", arguments: [current.planID]).map(
+                plan)
+        else {
             throw StoreError.notFound(entity: "plan", id: current.planID)
         }
         var generator = SystemRandomNumberGenerator()
         let grant: Grant
         let grantKind: AuditKind
         if let existing = try activeGrant(db, mac: current.mac) {
-            do throws(TransitionError) { grant = try existing.extended(by: next, plan: plan, now: at) } catch { throw StoreError.transition(error) }
+            do throws(TransitionError) { grant = try existing.extended(by: next, plan: plan, now: at) } catch {
+                throw StoreError.transition(error)
+            }
             try updateGrantAfterExtension(grant, db: db)
             grantKind = .grantExtended
         } else {
@@ -69,11 +79,13 @@ extension SQLiteStore {
             arguments: [grant.id, next.id, grant.transactionIDs.count])
 
         // Only CoA routers need a message; `login` routers are unlocked by the browser's login.
-        let strategy = try String.fetchOne(db, sql: "SELECT strategy FROM routers WHERE id = ?", arguments: [current.routerID])
+        let strategy = try String.fetchOne(
+            db, sql: "SELECT strategy FROM routers WHERE id = ?", arguments: [current.routerID])
         var job: UnlockJob?
         if strategy == UnlockStrategy.coa.rawValue {
             let unlock = UnlockJob(
-                id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id, routerID: current.routerID,
+                id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
+                routerID: current.routerID,
                 mac: current.mac, action: .coa, nextAttemptAt: at, createdAt: at, updatedAt: at)
             try insert(unlock, db: db)
             job = unlock
@@ -87,7 +99,8 @@ extension SQLiteStore {
         try audit(
             AuditEvent(
                 at: at, kind: grantKind, actor: "system", transactionID: next.id,
-                detail: "grant \(grant.id) for \(grant.mac) until \(ISO8601DateFormatter().string(from: grant.validUntil))"),
+                detail:
+                    "grant \(grant.id) for \(grant.mac) until \(ISO8601DateFormatter().string(from: grant.validUntil))"),
             db: db)
         return .applied(transaction: next, grant: grant, unlockJob: job, late: late)
     }

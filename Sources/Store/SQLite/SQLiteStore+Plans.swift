@@ -7,7 +7,8 @@ extension SQLiteStore: PlanStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM plans \(includeInactive ? "" : "WHERE active = 1") ORDER BY display_order, price_vnd, id"
+                sql:
+                    "SELECT * FROM plans \(includeInactive ? "" : "WHERE active = 1") ORDER BY display_order, price_vnd, id"
             ).map(Self.plan)
         }
     }
@@ -21,7 +22,9 @@ extension SQLiteStore: PlanStore {
     public func addPlan(_ plan: Plan, actor: String) async throws {
         let plan = try plan.validated()
         try await write(entity: "plan") { db in
-            if try Self.planExists(db, id: plan.id) { throw StoreError.duplicate(entity: "plan", field: "id", value: plan.id) }
+            if try Self.planExists(db, id: plan.id) {
+                throw StoreError.duplicate(entity: "plan", field: "id", value: plan.id)
+            }
             try Self.insert(plan, db: db, actor: actor)
         }
     }
@@ -51,7 +54,8 @@ extension SQLiteStore: PlanStore {
                 ])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "plan", id: plan.id) }
             try Self.audit(
-                AuditEvent(at: Date(), kind: .planChanged, actor: actor, amount: plan.price, detail: "updated plan \(plan.id)"),
+                AuditEvent(
+                    at: Date(), kind: .planChanged, actor: actor, amount: plan.price, detail: "updated plan \(plan.id)"),
                 db: db)
         }
     }
@@ -74,7 +78,8 @@ extension SQLiteStore: PlanStore {
                 plan.displayOrder, now, now,
             ])
         try audit(
-            AuditEvent(at: Date(), kind: .planChanged, actor: actor, amount: plan.price, detail: "added plan \(plan.id)"),
+            AuditEvent(
+                at: Date(), kind: .planChanged, actor: actor, amount: plan.price, detail: "added plan \(plan.id)"),
             db: db)
     }
 

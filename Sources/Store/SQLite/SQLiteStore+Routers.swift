@@ -58,7 +58,9 @@ extension SQLiteStore: RouterStore {
                     router.requireMessageAuthenticator, Date().epochMilliseconds, router.id,
                 ])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: router.id) }
-            try Self.audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "updated router \(router.id)"), db: db)
+            try Self.audit(
+                AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "updated router \(router.id)"),
+                db: db)
         }
     }
 
@@ -66,7 +68,8 @@ extension SQLiteStore: RouterStore {
         try await write(entity: "router") { db in
             try db.execute(sql: "DELETE FROM routers WHERE id = ?", arguments: [id])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: id) }
-            try Self.audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "removed router \(id)"), db: db)
+            try Self.audit(
+                AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "removed router \(id)"), db: db)
         }
     }
 
@@ -87,7 +90,8 @@ extension SQLiteStore: RouterStore {
                 router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
                 router.requireMessageAuthenticator, now, now,
             ])
-        try audit(AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
+        try audit(
+            AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
     }
 
     private func router(_ row: Row) throws -> Router {
@@ -98,7 +102,9 @@ extension SQLiteStore: RouterStore {
             address: try reader.parsed("address") { try IPAddress($0) }, secret: Secret(secret),
             coaPort: try reader.value("coa_port"),
             strategy: try reader.parsed("strategy") { text in
-                guard let strategy = UnlockStrategy(rawValue: text) else { throw StoreError.notFound(entity: "strategy", id: text) }
+                guard let strategy = UnlockStrategy(rawValue: text) else {
+                    throw StoreError.notFound(entity: "strategy", id: text)
+                }
                 return strategy
             },
             captiveAttributes: try reader.attributes("captive_attributes"),

@@ -20,8 +20,10 @@ extension SQLiteStore: SessionStore {
                     """,
                 arguments: [
                     session.routerID, session.acctSessionID, session.mac.description, session.userName,
-                    session.framedIP?.description, session.startedAt.epochMilliseconds, session.updatedAt.epochMilliseconds,
-                    session.stoppedAt?.epochMilliseconds, session.inputBytes, session.outputBytes, session.sessionSeconds,
+                    session.framedIP?.description, session.startedAt.epochMilliseconds,
+                    session.updatedAt.epochMilliseconds,
+                    session.stoppedAt?.epochMilliseconds, session.inputBytes, session.outputBytes,
+                    session.sessionSeconds,
                     session.terminateCause,
                 ])
         }
@@ -39,7 +41,8 @@ extension SQLiteStore: SessionStore {
     public func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int {
         try await write(entity: "session") { db in
             try db.execute(
-                sql: "UPDATE radius_sessions SET stopped_at = ?, terminate_cause = ?, updated_at = ? WHERE router_id = ? AND stopped_at IS NULL",
+                sql:
+                    "UPDATE radius_sessions SET stopped_at = ?, terminate_cause = ?, updated_at = ? WHERE router_id = ? AND stopped_at IS NULL",
                 arguments: [at.epochMilliseconds, cause, at.epochMilliseconds, routerID])
             return db.changesCount
         }
@@ -50,7 +53,8 @@ extension SQLiteStore: SessionStore {
         return RadiusSession(
             routerID: try reader.value("router_id"), acctSessionID: reader.id,
             mac: try reader.parsed("mac") { try MACAddress($0) }, userName: try reader.value("user_name"),
-            framedIP: try reader.optionalParsed("framed_ip") { try IPAddress($0) }, startedAt: try reader.date("started_at"),
+            framedIP: try reader.optionalParsed("framed_ip") { try IPAddress($0) },
+            startedAt: try reader.date("started_at"),
             updatedAt: try reader.date("updated_at"), stoppedAt: try reader.optionalDate("stopped_at"),
             inputBytes: try reader.value("input_bytes"), outputBytes: try reader.value("output_bytes"),
             sessionSeconds: try reader.value("session_seconds"), terminateCause: try reader.value("terminate_cause"))

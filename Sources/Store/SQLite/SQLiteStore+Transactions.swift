@@ -10,7 +10,9 @@ extension SQLiteStore: TransactionStore {
                 AuditEvent(
                     at: transaction.createdAt, kind: .transactionCreated, actor: actor, transactionID: transaction.id,
                     amount: transaction.amount,
-                    detail: "\(transaction.orderCode) plan \(transaction.planID) via \(transaction.provider) for \(transaction.mac)"),
+                    detail:
+                        "\(transaction.orderCode) plan \(transaction.planID) via \(transaction.provider) for \(transaction.mac)"
+                ),
                 db: db)
         }
     }
@@ -21,8 +23,10 @@ extension SQLiteStore: TransactionStore {
 
     public func transaction(orderCode: OrderCode) async throws -> Transaction? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE order_code = ?", arguments: [orderCode.description])
-                .map(Self.transaction)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM transactions WHERE order_code = ?", arguments: [orderCode.description]
+            )
+            .map(Self.transaction)
         }
     }
 
@@ -64,10 +68,14 @@ extension SQLiteStore: TransactionStore {
                 throw StoreError.notFound(entity: "transaction", id: id)
             }
             let next: Transaction
-            do throws(TransitionError) { next = try current.applying(event, at: at) } catch { throw StoreError.transition(error) }
+            do throws(TransitionError) { next = try current.applying(event, at: at) } catch {
+                throw StoreError.transition(error)
+            }
             try Self.conditionalUpdate(current: current, next: next, event: event, db: db)
             try Self.audit(
-                AuditEvent(at: at, kind: Self.auditKind(for: event), actor: actor, transactionID: id, amount: current.amount, detail: detail),
+                AuditEvent(
+                    at: at, kind: Self.auditKind(for: event), actor: actor, transactionID: id, amount: current.amount,
+                    detail: detail),
                 db: db)
             return next
         }
@@ -75,7 +83,8 @@ extension SQLiteStore: TransactionStore {
 
     public func pendingTransactions(expiredAt date: Date, limit: Int) async throws -> [Transaction] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: Self.pendingPastExpirySQL, arguments: [date.epochMilliseconds, limit]).map(Self.transaction)
+            try Row.fetchAll(db, sql: Self.pendingPastExpirySQL, arguments: [date.epochMilliseconds, limit]).map(
+                Self.transaction)
         }
     }
 
@@ -91,7 +100,8 @@ extension SQLiteStore: TransactionStore {
         let sources = TransactionStatus.sources(for: event).map(\.rawValue).sorted()
         let placeholders = sources.map { _ in "?" }.joined(separator: ", ")
         var arguments: StatementArguments = [
-            next.status.rawValue, next.paidAt?.epochMilliseconds, next.providerReference, next.updatedAt.epochMilliseconds,
+            next.status.rawValue, next.paidAt?.epochMilliseconds, next.providerReference,
+            next.updatedAt.epochMilliseconds,
             next.id,
         ]
         _ = arguments.append(contentsOf: StatementArguments(sources))
@@ -102,7 +112,8 @@ extension SQLiteStore: TransactionStore {
                 """,
             arguments: arguments)
         guard db.changesCount == 1 else {
-            let status = try String.fetchOne(db, sql: "SELECT status FROM transactions WHERE id = ?", arguments: [current.id])
+            let status = try String.fetchOne(
+                db, sql: "SELECT status FROM transactions WHERE id = ?", arguments: [current.id])
             let now = status.flatMap(TransactionStatus.init(rawValue:)) ?? current.status
             do throws(TransitionError) { _ = try now.applying(event) } catch { throw StoreError.transition(error) }
             throw StoreError.notFound(entity: "transaction", id: current.id)
@@ -145,10 +156,13 @@ extension SQLiteStore: TransactionStore {
         return Transaction(
             id: reader.id, orderCode: try reader.parsed("order_code") { try OrderCode($0) },
             planID: try reader.value("plan_id"), amount: Money(dong: try reader.value("amount_vnd")),
-            mac: try reader.parsed("mac") { try MACAddress($0) }, clientIP: try reader.optionalParsed("client_ip") { try IPAddress($0) },
+            mac: try reader.parsed("mac") { try MACAddress($0) },
+            clientIP: try reader.optionalParsed("client_ip") { try IPAddress($0) },
             routerID: try reader.value("router_id"), provider: ProviderID(rawValue: try reader.value("provider")),
             status: try reader.parsed("status") { text in
-                guard let status = TransactionStatus(rawValue: text) else { throw StoreError.notFound(entity: "status", id: text) }
+                guard let status = TransactionStatus(rawValue: text) else {
+                    throw StoreError.notFound(entity: "status", id: text)
+                }
                 return status
             },
             providerReference: try reader.value("provider_reference"),

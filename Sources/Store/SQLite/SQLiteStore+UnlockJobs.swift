@@ -9,14 +9,16 @@ extension SQLiteStore: UnlockJobStore {
 
     public func dueUnlockJobs(at date: Date, limit: Int) async throws -> [UnlockJob] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit]).map(Self.unlockJob)
+            try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit]).map(
+                Self.unlockJob)
         }
     }
 
     public func unlockJobs(transactionID: String) async throws -> [UnlockJob] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at", arguments: [transactionID]
+                db, sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at",
+                arguments: [transactionID]
             ).map(Self.unlockJob)
         }
     }
@@ -25,10 +27,14 @@ extension SQLiteStore: UnlockJobStore {
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
     ) async throws -> UnlockJob {
         try await write(entity: "unlock job") { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT * FROM unlock_jobs WHERE id = ?", arguments: [id]).map(Self.unlockJob)
+            guard
+                let current = try Row.fetchOne(db, sql: "SELECT * FROM unlock_jobs WHERE id = ?", arguments: [id]).map(
+                    Self.unlockJob)
             else { throw StoreError.notFound(entity: "unlock job", id: id) }
             var next = current
-            do throws(TransitionError) { next.status = try current.status.applying(event) } catch { throw StoreError.transition(error) }
+            do throws(TransitionError) { next.status = try current.status.applying(event) } catch {
+                throw StoreError.transition(error)
+            }
             next.updatedAt = at
             if event == .send { next.attempts += 1 }
             if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
@@ -70,11 +76,15 @@ extension SQLiteStore: UnlockJobStore {
             id: reader.id, transactionID: try reader.value("transaction_id"), grantID: try reader.value("grant_id"),
             routerID: try reader.value("router_id"), mac: try reader.parsed("mac") { try MACAddress($0) },
             action: try reader.parsed("action") { text in
-                guard let action = UnlockAction(rawValue: text) else { throw StoreError.notFound(entity: "action", id: text) }
+                guard let action = UnlockAction(rawValue: text) else {
+                    throw StoreError.notFound(entity: "action", id: text)
+                }
                 return action
             },
             status: try reader.parsed("status") { text in
-                guard let status = UnlockJobStatus(rawValue: text) else { throw StoreError.notFound(entity: "status", id: text) }
+                guard let status = UnlockJobStatus(rawValue: text) else {
+                    throw StoreError.notFound(entity: "status", id: text)
+                }
                 return status
             },
             attempts: try reader.value("attempts"), nextAttemptAt: try reader.date("next_attempt_at"),

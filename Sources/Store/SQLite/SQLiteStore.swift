@@ -69,7 +69,8 @@ public final class SQLiteStore: Sendable {
     /// Fails with an operator-readable error unless every sealed secret opens with the given key.
     public func checkSecretKey() async throws {
         let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, secret_sealed FROM routers").map { row -> (id: String, sealed: String) in
+            try Row.fetchAll(db, sql: "SELECT id, secret_sealed FROM routers").map {
+                row -> (id: String, sealed: String) in
                 (row["id"], row["secret_sealed"])
             }
         }
@@ -81,7 +82,8 @@ public final class SQLiteStore: Sendable {
     }
 
     /// `EXPLAIN QUERY PLAN` of a statement, one detail line per step (for tests and operators).
-    public func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String] {
+    public func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String]
+    {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
         }
@@ -116,7 +118,8 @@ public final class SQLiteStore: Sendable {
         let message = error.message ?? ""
         // "UNIQUE constraint failed: transactions.order_code"
         if message.hasPrefix("UNIQUE constraint failed: ") {
-            let field = message.dropFirst("UNIQUE constraint failed: ".count).split(separator: ".").last.map(String.init)
+            let field = message.dropFirst("UNIQUE constraint failed: ".count).split(separator: ".").last.map(
+                String.init)
             return StoreError.duplicate(entity: entity, field: field ?? "id", value: "")
         }
         return StoreError.corruptRow(entity: entity, id: "", field: "", problem: message)

@@ -1,0 +1,113 @@
+import Config
+import Foundation
+import HotspotPayCore
+import TestSupport
+import Testing
+
+@Suite struct ConfigLoaderTests {
+    @Test func theDocumentedExampleIsValid() throws {
+        let path = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
+        let config = try ConfigLoader.load(path: path, environment: [:])
+        #expect(config.plans.map(\.id) == ["1h", "1d"])
+        #expect(config.plans[0].price == Money(dong: 10_000))
+        #expect(config.plans[1].dataCapBytes == 5_000_000_000)
+        #expect(
+            config.routers.first?.captiveAttributes == [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")])
+        #expect(config.providers.enabled == [.momo, .vnpay, .vietqr])
+        #expect(config.paymentWindowSeconds == 900)
+        #expect(config.databasePath == "/var/lib/hotspotpay/hotspotpay.sqlite")
+        #expect(config.publicURL == "https://wifi.example.vn")
+    }
+
+    @Test func aFileWithThreeMistakesNamesAllThree() throws {
+        do {
+            _ = try ConfigLoader.load(path: Fixtures.path("three-mistakes.yaml"), environment: [:])
+            Issue.record("the file has mistakes")
+        } catch {
+            #expect(error.problems.map(\.path) == ["http.listne", "routers[cafe].secret", "plans[1h].price"])
+            #expect(error.problems[0].message.contains("did you mean 'listen'"))
+            #expect(error.problems[0].line == 4)
+            #expect(error.problems[1].message.contains("HOTSPOTPAY_ROUTER_CAFE_SECRET"))
+            #expect(error.problems[2].message.contains("not an amount in VND"))
+        }
+    }
+
+    @Test func environmentVariablesSupplyAndOverrideSecrets() throws {
+        let path = Fixtures.path("three-mistakes.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "listne", with: "listen").replacingOccurrences(of: "mười nghìn", with: "10000")
+        let config = try ConfigLoader.parse(
+            yaml: text, environment: ["HOTSPOTPAY_ROUTER_CAFE_SECRET": "secret-from-the-environment"])
+        #expect(config.routers.first?.secret.reveal == "secret-from-the-environment")
+
+        let example = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
+        let overridden = try ConfigLoader.load(path: example, environment: ["HOTSPOTPAY_MOMO_SECRET_KEY": "from-env"])
+        #expect(overridden.providers.momo?.secretKey.reveal == "from-env")
+    }
+
+    @Test func missingSectionsTakeDefaults() throws {
+        let config = try ConfigLoader.load(path: Fixtures.path("minimal.yaml"), environment: [:])
+        #expect(config.httpListen == ListenAddress(host: "0.0.0.0", port: 8080))
+        #expect(config.sweeperIntervalSeconds == 60)
+        #expect(config.providers.sandbox?.secret?.reveal == "sandbox-signing-secret")
+        #expect(config.databasePath == "./state/hotspotpay.sqlite")
+    }
+
+    @Test(arguments: [
+        ("http:\n  listen: 8080\n", "http.listen"),
+        ("payments:\n  window: 5\n", "payments.window"),
+        ("sweeper:\n  interval: 2h\n", "sweeper.interval"),
+        ("  vnpay:\n    tmn_code: X\n", "providers.vnpay.tmn_code"),
+        ("  momo:\n    partner_code: MOMO\n", "providers.momo.access_key"),
+        ("  vietqr:\n    bank_bin: 97043\n", "providers.vietqr.bank_bin"),
+        (
+            "plans:\n  - id: 1h\n    name_vi: x\n    price: 10000\n    duration: 1h\n    download: 10M\n",
+            "plans[1h].upload"
+        ),
+        ("plans:\n  - id: 1h\n    name_vi: x\n    price: 500\n    duration: 1h\n", "plans[1h].price"),
+        ("routers:\n  - id: r\n    address: 10.0.0.1\n    secret: short\n", "routers[r].secret"),
+        (
+            "routers:\n  - id: r\n    address: 10.0.0.1\n    secret: long-enough-secret-0000\n    strategy: pap\n",
+            "routers[r].strategy"
+        ),
+        (
+            "routers:\n  - id: r\n    address: 10.0.0.1\n    secret: long-enough-secret-0000\n    paid_attributes: [Nope]\n",
+            "routers[r].paid_attributes"
+        ),
+        ("durabilty: full\n", "durabilty"),
+    ])
+    func eachMistakeIsReportedAtItsKeyPath(yaml: String, path: String) {
+        // Lines starting with two spaces continue the providers section.
+        let source = "providers:\n  sandbox: {}\n" + yaml
+        do {
+            _ = try ConfigLoader.parse(yaml: source, environment: [:])
+            Issue.record("expected a problem at \(path)")
+        } catch {
+            #expect(error.problems.map(\.path).contains(path), "got \(error.problems)")
+        }
+    }
+
+    @Test func noProviderAtAllIsAProblem() {
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: "data_dir: /tmp\n", environment: [:]) }
+    }
+
+    @Test func brokenYAMLIsReportedNotCrashed() {
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: "plans: [\n  - : :\n", environment: [:]) }
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: "- just\n- a list\n", environment: [:]) }
+    }
+
+    @Test func theEmbeddedDefaultsAreValid() {
+        let config = HotspotPayConfig.embeddedDefaults(dataDirectory: "/tmp/x")
+        #expect(config.plans.count == 2)
+        #expect(config.plans.allSatisfy { $0.problems.isEmpty })
+        #expect(config.routers.allSatisfy { $0.problems.isEmpty })
+        #expect(config.providers.enabled == [.sandbox])
+    }
+
+    @Test func listenAddressesParse() {
+        #expect(ListenAddress("[::]:8080") == ListenAddress(host: "::", port: 8080))
+        #expect(ListenAddress("127.0.0.1:0")?.port == 0)
+        #expect(ListenAddress("8080") == nil)
+        #expect(ListenAddress("host:99999") == nil)
+    }
+}

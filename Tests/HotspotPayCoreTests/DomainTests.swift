@@ -1,0 +1,110 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import HotspotPayCore
+
+@Suite struct DomainTests {
+    let plan = Plan(
+        id: "1d", name: LocalizedText(vi: "1 ngày", en: "1 day"), price: Money(dong: 30_000), durationSeconds: 86_400,
+        dataCapBytes: 5_000_000_000,
+        rateLimit: RateLimit(downloadBitsPerSecond: 20_000_000, uploadBitsPerSecond: 5_000_000))
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func pending(_ plan: Plan, seed: UInt64 = 1) -> Transaction {
+        var generator = SeededGenerator(seed: seed)
+        return Transaction.pending(
+            plan: plan, mac: try! MACAddress("AA:BB:CC:DD:EE:01"), clientIP: nil, routerID: "cafe", provider: .momo,
+            now: now,
+            paymentWindowSeconds: 900, using: &generator)
+    }
+
+    @Test func aPendingTransactionCarriesThePriceWindowAndFreshSecrets() {
+        let first = pending(plan, seed: 1)
+        let second = pending(plan, seed: 2)
+        #expect(first.status == .pending)
+        #expect(first.amount == plan.price)
+        #expect(first.expiresAt == now.addingTimeInterval(900))
+        #expect(
+            first.id != second.id && first.orderCode != second.orderCode && first.callbackToken != second.callbackToken)
+        #expect(first.callbackToken.hex.count == 32)
+        #expect(first.callbackToken.description == "••••")
+        #expect(first.id.count == 36)
+    }
+
+    @Test func confirmingSetsPaidAt() throws {
+        let paid = try pending(plan).applying(.confirmPayment, at: now.addingTimeInterval(60))
+        #expect(paid.status == .paid)
+        #expect(paid.paidAt == now.addingTimeInterval(60))
+    }
+
+    @Test func orderCodesAvoidLookAlikes() throws {
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let code = OrderCode.random(using: &generator).description
+            #expect(code.count == 6)
+            #expect(!code.contains { "01ILOU".contains($0) })
+        }
+        #expect(try OrderCode("wf7k2q").description == "WF7K2Q")
+        #expect(throws: OrderCode.ParseError.self) { try OrderCode("WF7K2O") }
+        #expect(throws: OrderCode.ParseError.self) { try OrderCode("WF7K2") }
+    }
+
+    @Test func aFirstPurchaseStartsAGrantAtPaymentTime() {
+        let transaction = pending(plan)
+        let paidAt = now.addingTimeInterval(300)
+        let grant = Grant.start(id: "g1", transaction: transaction, plan: plan, now: paidAt)
+        #expect(grant.validUntil == paidAt.addingTimeInterval(86_400))
+        #expect(grant.dataRemainingBytes == 5_000_000_000)
+        #expect(grant.rateLimit == plan.rateLimit)
+        #expect(grant.secondsLeft(at: paidAt.addingTimeInterval(86_000)) == 400)
+        #expect(grant.isExhausted(at: paidAt.addingTimeInterval(86_400)))
+    }
+
+    @Test func buyingAgainAddsTimeAfterWhatIsLeftAndSumsData() throws {
+        let grant = Grant.start(id: "g1", transaction: pending(plan, seed: 1), plan: plan, now: now)
+        let later = now.addingTimeInterval(3600)
+        let extended = try grant.extended(by: pending(plan, seed: 2), plan: plan, now: later)
+        #expect(extended.validUntil == now.addingTimeInterval(2 * 86_400))
+        #expect(extended.dataRemainingBytes == 10_000_000_000)
+        #expect(extended.transactionIDs.count == 2)
+
+        var unlimited = plan
+        unlimited.dataCapBytes = nil
+        #expect(
+            try grant.extended(by: pending(unlimited, seed: 3), plan: unlimited, now: later).dataRemainingBytes == nil)
+    }
+
+    @Test func anEndedGrantCannotBeExtended() throws {
+        let ended = try Grant.start(id: "g1", transaction: pending(plan), plan: plan, now: now).applying(.end, at: now)
+        #expect(throws: TransitionError.self) { try ended.extended(by: pending(plan, seed: 9), plan: plan, now: now) }
+    }
+
+    @Test func planValidationNamesEveryProblem() {
+        let bad = Plan(
+            id: "Bad Id", name: LocalizedText(vi: " ", en: ""), price: Money(dong: 500), durationSeconds: 10,
+            dataCapBytes: 10)
+        let fields = Set(bad.problems.map(\.field))
+        #expect(fields == ["id", "name_vi", "price", "duration", "data_cap"])
+        #expect(plan.problems.isEmpty)
+    }
+
+    @Test func routerValidationAsksForALongSecret() throws {
+        var router = Router(
+            id: "cafe", name: "Cafe", nasIdentifier: "cafe", address: try IPAddress("10.0.0.1"), secret: Secret("short")
+        )
+        #expect(router.problems.map(\.field) == ["secret"])
+        router.secret = Secret("a-long-enough-radius-secret")
+        router.coaPort = 70000
+        #expect(router.problems.map(\.field) == ["coa_port"])
+        #expect("\(router.secret)" == "••••••")
+    }
+
+    @Test func slugsAreLowerCaseAndShort() {
+        #expect(Slug.isValid("1h"))
+        #expect(Slug.isValid("cafe-tang-1"))
+        #expect(!Slug.isValid("-x"))
+        #expect(!Slug.isValid("Cafe"))
+        #expect(!Slug.isValid(String(repeating: "a", count: 33)))
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+import Store
+import TestSupport
+import Testing
+
+@Suite struct PaymentApplicationTests {
+    @Test func aConfirmedPaymentPaysStartsAGrantQueuesACoAAndAudits() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        let result = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        guard case .applied(let paid, let grant, let job, let late) = result else {
+            Issue.record("expected applied, got \(result)")
+            return
+        }
+        #expect(paid.status == .paid && !late)
+        #expect(paid.providerReference == "MOMO-1")
+        #expect(grant.mac == Fixtures.mac && grant.transactionIDs == [transaction.id])
+        #expect(job?.action == .coa && job?.status == .queued && job?.routerID == "cafe")
+        #expect(try await harness.store.activeGrant(mac: Fixtures.mac)?.id == grant.id)
+        #expect(try await harness.store.dueUnlockJobs(at: Date(), limit: 10).map(\.id) == [job?.id])
+        #expect(
+            try await harness.store.auditEvents(transactionID: transaction.id).map(\.kind)
+                == [.transactionCreated, .paymentConfirmed, .grantStarted])
+    }
+
+    @Test func aDuplicateDeliveryChangesNothingAndSaysAlreadyConfirmed() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        _ = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        let again = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        guard case .alreadyConfirmed = again else {
+            Issue.record("expected alreadyConfirmed, got \(again)")
+            return
+        }
+        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).count == 1)
+    }
+
+    @Test func fiftyConcurrentDeliveriesFromTwoNodesMakeOneGrantAndOneUnlock() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        let other = try harness.secondStore()
+        let confirmation = harness.confirmation(transaction)
+        let outcomes = try await withThrowingTaskGroup(of: PaymentApplication.self) { group in
+            for index in 0..<50 {
+                let store = index.isMultiple(of: 2) ? harness.store : other
+                group.addTask { try await store.confirmPayment(confirmation) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let applied = outcomes.filter { if case .applied = $0 { true } else { false } }
+        #expect(applied.count == 1)
+        #expect(outcomes.count == 50)
+        let raw = try DatabaseQueue(path: harness.path)
+        let counts = try await raw.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grants")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM unlock_jobs")!
+            )
+        }
+        #expect(counts == (1, 1))
+    }
+
+    @Test func aWrongAmountIsRejectedAndAuditedAndGrantsNothing() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        let result = try await harness.store.confirmPayment(
+            harness.confirmation(transaction, amount: Money(dong: 1000)))
+        #expect(result == .rejected(.amountMismatch(expected: Money(dong: 10_000), received: Money(dong: 1000))))
+        #expect(try await harness.store.transaction(id: transaction.id)?.status == .pending)
+        #expect(try await harness.store.activeGrant(mac: Fixtures.mac) == nil)
+        #expect(try await harness.store.auditEvents(transactionID: transaction.id).last?.kind == .paymentRejected)
+    }
+
+    @Test func anUnknownTransactionOrAnotherProviderIsRejected() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        var confirmation = harness.confirmation(transaction)
+        confirmation.provider = .vnpay
+        #expect(
+            try await harness.store.confirmPayment(confirmation)
+                == .rejected(.providerMismatch(expected: .sandbox, received: .vnpay)))
+        confirmation = harness.confirmation(transaction)
+        confirmation.transactionID = "missing"
+        #expect(try await harness.store.confirmPayment(confirmation) == .rejected(.unknownTransaction(id: "missing")))
+    }
+
+    @Test func oneProviderPaymentCannotPayTwoTransactions() async throws {
+        let harness = try await StoreHarness()
+        let first = try await harness.newPending()
+        let second = try await harness.newPending(mac: MACAddress(octets: [2, 0, 0, 0, 0, 9]))
+        _ = try await harness.store.confirmPayment(harness.confirmation(first, reference: "SAME"))
+        let result = try await harness.store.confirmPayment(harness.confirmation(second, reference: "SAME"))
+        #expect(result == .rejected(.referenceReused(reference: "SAME", otherTransactionID: first.id)))
+    }
+
+    @Test func aLateSuccessForAnExpiredTransactionIsHonouredAndMarkedLate() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        _ = try await harness.store.apply(
+            .expire, toTransaction: transaction.id, at: Date(), actor: "sweeper", detail: "")
+        let result = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        guard case .applied(_, _, _, let late) = result else {
+            Issue.record("expected applied, got \(result)")
+            return
+        }
+        #expect(late)
+        #expect(
+            try await harness.store.auditEvents(transactionID: transaction.id).map(\.kind).contains(
+                .latePaymentHonoured))
+    }
+
+    @Test func aCancelledTransactionCannotBecomePaid() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        _ = try await harness.store.apply(
+            .cancel, toTransaction: transaction.id, at: Date(), actor: "guest", detail: "")
+        guard case .rejected(.notPayable) = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        else {
+            Issue.record("a cancelled transaction must not be paid")
+            return
+        }
+    }
+
+    @Test func buyingAgainExtendsTheActiveGrant() async throws {
+        let harness = try await StoreHarness()
+        let first = try await harness.newPending()
+        guard
+            case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(
+                harness.confirmation(first, reference: "A"))
+        else {
+            Issue.record("first payment not applied")
+            return
+        }
+        let second = try await harness.newPending()
+        guard
+            case .applied(_, let extended, _, _) = try await harness.store.confirmPayment(
+                harness.confirmation(second, reference: "B"))
+        else {
+            Issue.record("second payment not applied")
+            return
+        }
+        #expect(extended.id == grant.id)
+        #expect(extended.transactionIDs == [first.id, second.id])
+        #expect(extended.validUntil.timeIntervalSince(grant.validUntil) > 3599)
+        #expect(try await harness.store.grant(id: grant.id)?.transactionIDs == [first.id, second.id])
+    }
+
+    @Test func loginRoutersGetNoUnlockJob() async throws {
+        let harness = try await StoreHarness(strategy: .login)
+        let transaction = try await harness.newPending()
+        guard
+            case .applied(_, _, let job, _) = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        else {
+            Issue.record("not applied")
+            return
+        }
+        #expect(job == nil)
+    }
+
+    @Test func unlockJobsMoveThroughTheirStatesAndCountAttempts() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        guard
+            case .applied(_, _, let job?, _) = try await harness.store.confirmPayment(harness.confirmation(transaction))
+        else {
+            Issue.record("no job")
+            return
+        }
+        let sent = try await harness.store.apply(.send, toUnlockJob: job.id, at: Date(), nextAttemptAt: nil, error: nil)
+        #expect(sent.status == .sent && sent.attempts == 1)
+        let later = Date().addingTimeInterval(30)
+        let retry = try await harness.store.apply(
+            .retry, toUnlockJob: job.id, at: Date(), nextAttemptAt: later, error: "timeout")
+        #expect(retry.status == .queued && retry.lastError == "timeout")
+        #expect(try await harness.store.dueUnlockJobs(at: Date(), limit: 10).isEmpty)
+        #expect(try await harness.store.dueUnlockJobs(at: later, limit: 10).count == 1)
+        await #expect(throws: StoreError.self) {
+            try await harness.store.apply(.reject, toUnlockJob: job.id, at: Date(), nextAttemptAt: nil, error: nil)
+        }
+    }
+
+    @Test func grantsPastTheirEndAreFoundAndEndedOnce() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        let paidAt = Date().addingTimeInterval(-7200)
+        guard
+            case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(
+                harness.confirmation(transaction, at: paidAt))
+        else {
+            Issue.record("not applied")
+            return
+        }
+        #expect(try await harness.store.grantsPastEnd(at: Date(), limit: 10).map(\.id) == [grant.id])
+        _ = try await harness.store.apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "time is up")
+        #expect(try await harness.store.grantsPastEnd(at: Date(), limit: 10).isEmpty)
+        await #expect(throws: StoreError.self) {
+            try await harness.secondStore().apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The real `hotspotpay` binary run as a child process, for tests that need the whole program:
+/// signals, exit codes, stdout.
+public final class DaemonProcess: @unchecked Sendable {
+    public let process = Process()
+    public let stdoutPath: String
+    public let stderrPath: String
+
+    /// The built binary: beside the test bundle in `.build/<triple>/debug`, or `$HOTSPOTPAY_BIN`.
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["HOTSPOTPAY_BIN"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The runner may be inside hotspotpayPackageTests.xctest/…; walk up to the build folder.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("hotspotpay").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return Fixtures.repositoryRoot.appendingPathComponent(".build/debug/hotspotpay").path
+    }
+
+    public init(arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
+        stdoutPath = directory.appendingPathComponent("stdout-\(UUID().uuidString.prefix(6)).log").path
+        stderrPath = directory.appendingPathComponent("stderr-\(UUID().uuidString.prefix(6)).log").path
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        for name in env.keys where name.hasPrefix("HOTSPOTPAY_") && name != "HOTSPOTPAY_BIN" { env[name] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for the "portal listening on" line and returns the base URL.
+    public func waitForPortal(timeout: TimeInterval = 30) async throws -> URL {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stdout.split(separator: "\n").first(where: { $0.contains("portal listening on") }),
+                let start = line.range(of: "http://"), let end = line[start.lowerBound...].firstIndex(of: " ")
+            {
+                return URL(string: String(line[start.lowerBound..<end]))!
+            }
+            if !process.isRunning { throw DaemonError.exited(status: process.terminationStatus, stderr: stderr) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonError.timedOut(stderr: stderr)
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    public func waitForExit(timeout: TimeInterval = 30) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else {
+                process.interrupt()
+                throw DaemonError.timedOut(stderr: stderr)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+    /// Runs the binary to completion and returns (status, stdout, stderr).
+    public static func run(_ arguments: [String], directory: URL, environment: [String: String] = [:]) async throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        let daemon = try DaemonProcess(arguments: arguments, directory: directory, environment: environment)
+        let status = try await daemon.waitForExit(timeout: 60)
+        return (status, daemon.stdout, daemon.stderr)
+    }
+}
+
+public enum DaemonError: Error, CustomStringConvertible {
+    case exited(status: Int32, stderr: String)
+    case timedOut(stderr: String)
+
+    public var description: String {
+        switch self {
+        case .exited(let status, let stderr): "daemon exited with status \(status): \(stderr)"
+        case .timedOut(let stderr): "daemon did not get there in time: \(stderr)"
+        }
+    }
+}
+
+/// Minimal HTTP calls for process-level tests.
+public enum HTTP {
+    public static func get(_ url: URL) async throws -> (status: Int, body: Data) {
+        let (data, response) = try await URLSession.shared.data(from: url)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    public static func postJSON(_ url: URL, _ body: [String: String]) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}

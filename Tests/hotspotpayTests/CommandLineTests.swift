@@ -1,0 +1,82 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The operator's commands, run as the operator runs them.
+@Suite struct CommandLineTests {
+    @Test func checkConfigNamesEveryMistakeAndExitsNonZero() async throws {
+        let result = try await DaemonProcess.run(
+            ["check-config", Fixtures.path("three-mistakes.yaml")], directory: try Fixtures.temporaryDirectory())
+        #expect(result.status == 2)
+        for path in ["http.listne", "routers[cafe].secret", "plans[1h].price"] {
+            #expect(result.stderr.contains(path), "missing \(path) in: \(result.stderr)")
+        }
+        #expect(result.stderr.contains("3 problems"))
+    }
+
+    @Test func checkConfigAcceptsTheExample() async throws {
+        let example = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
+        let result = try await DaemonProcess.run(
+            ["check-config", example], directory: try Fixtures.temporaryDirectory())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("OK — 2 plan(s), 1 router(s), providers: momo, vnpay, vietqr"))
+    }
+
+    @Test func plansCanBeAddedChangedAndTakenOffSale() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let add = try await DaemonProcess.run(
+            [
+                "plans", "add", "--id", "5gb", "--name-vi", "5 GB", "--price", "50.000", "--duration", "7d",
+                "--data-cap", "5GB",
+                "--download", "20M", "--upload", "5M",
+            ], directory: directory)
+        #expect(add.status == 0, "\(add.stderr)")
+        let update = try await DaemonProcess.run(["plans", "update", "5gb", "--price", "45k"], directory: directory)
+        #expect(update.status == 0, "\(update.stderr)")
+        let list = try await DaemonProcess.run(["plans", "list", "--json"], directory: directory)
+        let plans = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
+        let plan = try #require(plans.first { $0["id"] as? String == "5gb" })
+        #expect(plan["price"] as? Int == 45_000)
+        #expect(plan["dataCapBytes"] as? Int == 5_000_000_000)
+
+        #expect(try await DaemonProcess.run(["plans", "disable", "5gb"], directory: directory).status == 0)
+        #expect(!(try await DaemonProcess.run(["plans", "list"], directory: directory).stdout.contains("5gb")))
+        #expect(try await DaemonProcess.run(["plans", "list", "--all"], directory: directory).stdout.contains("5gb"))
+
+        let bad = try await DaemonProcess.run(
+            ["plans", "add", "--id", "x", "--name-vi", "X", "--price", "10.5", "--duration", "1h"], directory: directory
+        )
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("not an amount in VND"))
+    }
+
+    @Test func routersTakeTheirSecretFromTheEnvironmentAndNeverPrintIt() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let add = try await DaemonProcess.run(
+            [
+                "routers", "add", "--id", "lobby", "--address", "192.168.88.1", "--strategy", "login", "--coa-port",
+                "1700",
+                "--paid-attribute", "Mikrotik-Rate-Limit = 2M/10M",
+            ],
+            directory: directory, environment: ["HOTSPOTPAY_ROUTER_LOBBY_SECRET": "lobby-secret-from-env-123"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let list = try await DaemonProcess.run(["routers", "list"], directory: directory)
+        #expect(list.stdout.contains("lobby") && list.stdout.contains("1700") && list.stdout.contains("login"))
+        #expect(!list.stdout.contains("lobby-secret"))
+
+        let short = try await DaemonProcess.run(
+            ["routers", "add", "--id", "weak", "--address", "192.168.88.2", "--secret", "short"], directory: directory)
+        #expect(short.status != 0)
+        #expect(short.stderr.contains("secret: expected 16 to 128 characters"))
+        #expect(try await DaemonProcess.run(["routers", "remove", "lobby"], directory: directory).status == 0)
+    }
+
+    @Test func transactionsListRejectsUnknownFilters() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let result = try await DaemonProcess.run(["transactions", "list", "--status", "done"], directory: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("pending, paid, failed, expired, cancelled, refunded"))
+        let empty = try await DaemonProcess.run(["transactions", "list", "--json"], directory: directory)
+        #expect(empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || empty.stdout.contains("[]"))
+    }
+}

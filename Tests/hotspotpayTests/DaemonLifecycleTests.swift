@@ -1,0 +1,125 @@
+import Foundation
+import HotspotPayCore
+import Store
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The real binary, started the way an operator starts it.
+@Suite(.serialized) struct DaemonLifecycleTests {
+    @Test func embeddedDefaultsServeHealthzAndTheDemoPlans() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let base = try await daemon.waitForPortal()
+        let health = try await HTTP.get(base.appendingPathComponent("healthz"))
+        #expect(health.status == 200)
+
+        let plans = try await DaemonProcess.run(["plans", "list"], directory: directory)
+        #expect(plans.status == 0)
+        #expect(plans.stdout.contains("1 giờ / 1 hour") && plans.stdout.contains("10.000 ₫"))
+        #expect(plans.stdout.contains("1 ngày / 1 day") && plans.stdout.contains("5GB"))
+
+        let routers = try await DaemonProcess.run(["routers", "list", "--json"], directory: directory)
+        #expect(routers.stdout.contains("\"id\" : \"demo\""))
+        #expect(!routers.stdout.contains("demo-radius-secret"))
+
+        // The demo's key file is private to its owner.
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: directory.appendingPathComponent("data/secret.key").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// Guests keep buying while the operator restarts the daemon: every purchase the daemon
+    /// acknowledged must be in the database afterwards, and the file must be sound.
+    @Test func sigtermMidLoadLosesNoCommittedTransaction() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let base = try await daemon.waitForPortal()
+        let url = base.appendingPathComponent("api/transactions")
+        let acknowledged = Acknowledged()
+
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        for request in 0..<2000 {
+                            let mac = String(format: "02:00:00:00:%02X:%02X", worker, request % 256)
+                            guard
+                                let (status, body) = try? await HTTP.postJSON(
+                                    url, ["plan": "1h", "provider": "sandbox", "mac": mac, "router": "demo"])
+                            else { return }  // the daemon has stopped accepting
+                            if status == 201,
+                                let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+                                let id = json["id"] as? String
+                            {
+                                await acknowledged.add(id)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Let the load build up, then stop the daemon in the middle of it.
+        while await acknowledged.count < 200 { try await Task.sleep(for: .milliseconds(20)) }
+        daemon.signal(SIGTERM)
+        let status = try await daemon.waitForExit()
+        await load.value
+        #expect(status == 0, "stderr: \(daemon.stderr.suffix(2000))")
+
+        let ids = await acknowledged.ids
+        let store = try SQLiteStore(path: directory.appendingPathComponent("data/hotspotpay.sqlite").path, cipher: nil)
+        #expect(try await store.integrityCheck() == "ok")
+        var missing: [String] = []
+        for id in ids where try await store.transaction(id: id) == nil { missing.append(id) }
+        #expect(missing.isEmpty, "\(missing.count) of \(ids.count) acknowledged transactions are missing")
+        #expect(ids.count >= 200)
+    }
+
+    @Test func aDaemonWithStoredSecretsRefusesToStartWithoutTheKey() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let config = directory.appendingPathComponent("hotspotpay.yaml")
+        try """
+        data_dir: \(directory.path)/state
+        providers:
+          sandbox: {}
+        routers:
+          - id: cafe
+            address: 192.168.88.1
+            secret: a-long-enough-radius-secret
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let key = SecretKey.generateText()
+        let first = try await DaemonProcess.run(
+            ["migrate", "--config", config.path], directory: directory, environment: ["HOTSPOTPAY_SECRET_KEY": key])
+        #expect(first.status == 0, "\(first.stderr)")
+        // Seed the router's sealed secret with the key, as a first start would.
+        let seeded = try DaemonProcess(
+            arguments: ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": key])
+        _ = try await seeded.waitForPortal()
+        seeded.signal(SIGTERM)
+        #expect(try await seeded.waitForExit() == 0)
+
+        let keyless = try await DaemonProcess.run(
+            ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory)
+        #expect(keyless.status != 0)
+        #expect(keyless.stderr.contains("HOTSPOTPAY_SECRET_KEY"), "\(keyless.stderr)")
+
+        let wrongKey = try await DaemonProcess.run(
+            ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": SecretKey.generateText()])
+        #expect(wrongKey.status != 0)
+        #expect(wrongKey.stderr.contains("sealed with key"), "\(wrongKey.stderr)")
+    }
+}
+
+actor Acknowledged {
+    private(set) var ids: [String] = []
+    var count: Int { ids.count }
+    func add(_ id: String) { ids.append(id) }
+}
