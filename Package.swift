@@ -75,6 +75,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks, not tests: run in release with scripts/bench, figures in BENCHMARKS.md.
+        .executableTarget(
+            name: "hotspotpay-bench",
+            dependencies: ["HotspotPayCore", "Store", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["HotspotPayCore"],

@@ -100,7 +100,7 @@ extension SQLiteStore {
             AuditEvent(
                 at: at, kind: grantKind, actor: "system", transactionID: next.id,
                 detail:
-                    "grant \(grant.id) for \(grant.mac) until \(ISO8601DateFormatter().string(from: grant.validUntil))"),
+                    "grant \(grant.id) for \(grant.mac) until \(grant.validUntil.formatted(.iso8601))"),
             db: db)
         return .applied(transaction: next, grant: grant, unlockJob: job, late: late)
     }
