@@ -46,19 +46,10 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
                 guard byte == separator else { return nil }
                 continue
             }
-            guard let digit = hexValue(byte) else { return nil }
+            guard let digit = ASCIIHex.value(of: byte) else { return nil }
             digits.append(digit)
         }
         return digits
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     public var octets: [UInt8] { (0..<6).map { UInt8(truncatingIfNeeded: value >> (40 - 8 * UInt64($0))) } }

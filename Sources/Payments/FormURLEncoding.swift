@@ -1,3 +1,5 @@
+import HotspotPayCore
+
 /// `application/x-www-form-urlencoded` as VNPay signs it: letters, digits and `-_.` stay, space
 /// becomes `+`, every other UTF-8 byte becomes `%XX` in upper case (PHP's `urlencode`).
 public enum FormURLEncoding {
@@ -61,7 +63,9 @@ public enum FormURLEncoding {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(ASCIIHex.value(of:)),
+                    let low = iterator.next().flatMap(ASCIIHex.value(of:))
+                else {
                     throw .badEscape(text)
                 }
                 bytes.append(high << 4 | low)
@@ -70,14 +74,5 @@ public enum FormURLEncoding {
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { throw .notUTF8(text) }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
