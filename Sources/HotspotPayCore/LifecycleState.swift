@@ -27,9 +27,6 @@ extension LifecycleState {
             entity: Self.entityName, event: event.rawValue, from: rawValue,
             allowedFrom: rule.from.map(\.rawValue).sorted(), kind: kind)
     }
-
-    /// True when `event` is allowed in this state.
-    public func allows(_ event: Event) -> Bool { Self.rule(for: event).from.contains(self) }
 }
 
 /// A move the state table forbids, with what is needed to understand why.

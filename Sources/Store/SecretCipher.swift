@@ -35,10 +35,4 @@ public struct SecretCipher: Sendable {
                 entity: entity, id: id, field: "secret", problem: "authentication failed (tampered or moved)")
         }
     }
-
-    /// The key id a sealed value names, without opening it.
-    static func keyID(of sealed: String) -> String? {
-        let parts = sealed.split(separator: ":", maxSplits: 2)
-        return parts.count == 3 ? String(parts[1]) : nil
-    }
 }

@@ -60,12 +60,6 @@ public final class SQLiteStore: Sendable {
         return Schema.migrator.migrations.map { ($0, applied.contains($0)) }
     }
 
-    /// How many sealed secrets the database holds; the daemon refuses to start when this is not
-    /// zero and no key was given.
-    public func sealedSecretCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM routers") ?? 0 }
-    }
-
     /// Fails with an operator-readable error unless every sealed secret opens with the given key.
     public func checkSecretKey() async throws {
         let rows = try await pool.read { db in
@@ -92,12 +86,6 @@ public final class SQLiteStore: Sendable {
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
-    }
-
-    /// Writes a consistent copy of the live database to `destination` (SQLite online backup).
-    public func backup(to destination: String) throws {
-        let target = try DatabaseQueue(path: destination)
-        try pool.backup(to: target)
     }
 
     func requireCipher() throws -> SecretCipher {
