@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case transition(TransitionError)
     /// The database holds encrypted secrets but no key was given.
     case secretKeyMissing(encryptedSecrets: Int)
+    /// A secret was to be sealed (or opened) but no key was given.
+    case secretKeyRequired(entity: String, id: String)
     /// A secret was encrypted under another key than the one given.
     case secretKeyMismatch(entity: String, id: String, storedKeyID: String, givenKeyID: String)
     /// A stored value that cannot be read back (hand-edited or corrupted database).
@@ -17,19 +19,26 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The database file cannot be opened or migrated.
     case unavailable(path: String, reason: String)
 
+    static let howToGiveTheKey = """
+        Set \(SecretKey.environmentVariable) to the key (base64 of 32 bytes), or \
+        \(SecretKey.fileEnvironmentVariable) to a file holding it; `hotspotpay keygen` makes a new one \
+        (only for a new database: secrets already stored need the key they were sealed with)
+        """
+
     public var description: String {
         switch self {
         case .notFound(let entity, let id): "no \(entity) with id '\(id)'"
-        case .duplicate(let entity, let field, let value): "a \(entity) with \(field) '\(value)' already exists"
+        case .duplicate(let entity, let field, let value):
+            value.isEmpty
+                ? "a \(entity) with that \(field) already exists"
+                : "a \(entity) with \(field) '\(value)' already exists"
         case .transition(let error): error.description
         case .secretKeyMissing(let count):
-            """
-            \(count == 0 ? "storing a router's secret needs" : "the database holds \(count) encrypted secret(s) and needs") \
-            the encryption key, and none was given. \
-            Set \(SecretKey.environmentVariable) to the key (base64 of 32 bytes), or \
-            \(SecretKey.fileEnvironmentVariable) to a file holding it; `hotspotpay keygen` makes a new one \
-            (only for a new database: secrets already stored need the key they were sealed with)
-            """
+            "the database holds \(count) encrypted secret(s) and needs the encryption key, and none was given. "
+                + Self.howToGiveTheKey
+        case .secretKeyRequired(let entity, let id):
+            "the secret of \(entity) '\(id)' is stored encrypted, and no encryption key was given. "
+                + Self.howToGiveTheKey
         case .secretKeyMismatch(let entity, let id, let stored, let given):
             """
             the secret of \(entity) '\(id)' was sealed with key \(stored) but the key given is \(given): \

@@ -54,6 +54,15 @@ import Testing
         let keyless = try SQLiteStore(path: harness.path, cipher: nil)
         await #expect(throws: StoreError.secretKeyMissing(encryptedSecrets: 1)) { try await keyless.checkSecretKey() }
         #expect(StoreError.secretKeyMissing(encryptedSecrets: 1).description.contains("HOTSPOTPAY_SECRET_KEY"))
+        await #expect(throws: StoreError.secretKeyRequired(entity: "router", id: "cafe")) {
+            try await keyless.routers()
+        }
+        await #expect(throws: StoreError.secretKeyRequired(entity: "router", id: "new")) {
+            try await keyless.addRouter(Fixtures.router(id: "new", address: "10.0.0.2"), actor: "test")
+        }
+        #expect(
+            StoreError.duplicate(entity: "plan", field: "order_code", value: "").description
+                == "a plan with that order_code already exists")
         // Plans carry no secret: the CLI can list them without the key.
         #expect(try await keyless.plans(includeInactive: true).count == 1)
 

@@ -22,7 +22,8 @@ extension SQLiteStore: RouterStore {
 
     public func addRouter(_ router: Router, actor: String) async throws {
         let router = try router.validated()
-        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try requireCipher(entity: "router", id: router.id).seal(
+            router.secret.reveal, entity: "router", id: router.id)
         try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) {
                 throw StoreError.duplicate(entity: "router", field: "id", value: router.id)
@@ -33,7 +34,8 @@ extension SQLiteStore: RouterStore {
 
     public func addRouterIfMissing(_ router: Router, actor: String) async throws -> Bool {
         let router = try router.validated()
-        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try requireCipher(entity: "router", id: router.id).seal(
+            router.secret.reveal, entity: "router", id: router.id)
         return try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) { return false }
             try Self.insert(router, sealedSecret: sealed, db: db, actor: actor)
@@ -43,7 +45,8 @@ extension SQLiteStore: RouterStore {
 
     public func updateRouter(_ router: Router, actor: String) async throws {
         let router = try router.validated()
-        let sealed = try requireCipher().seal(router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try requireCipher(entity: "router", id: router.id).seal(
+            router.secret.reveal, entity: "router", id: router.id)
         try await write(entity: "router") { db in
             try db.execute(
                 sql: """
@@ -96,7 +99,8 @@ extension SQLiteStore: RouterStore {
 
     private func router(_ row: Row) throws -> Router {
         let reader = RowReader(row, entity: "router")
-        let secret = try requireCipher().open(try reader.value("secret_sealed"), entity: "router", id: reader.id)
+        let secret = try requireCipher(entity: "router", id: reader.id).open(
+            try reader.value("secret_sealed"), entity: "router", id: reader.id)
         return Router(
             id: reader.id, name: try reader.value("name"), nasIdentifier: try reader.value("nas_identifier"),
             address: try reader.parsed("address") { try IPAddress($0) }, secret: Secret(secret),

@@ -88,8 +88,8 @@ public final class SQLiteStore: Sendable {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
     }
 
-    func requireCipher() throws -> SecretCipher {
-        guard let cipher else { throw StoreError.secretKeyMissing(encryptedSecrets: 0) }
+    func requireCipher(entity: String, id: String) throws -> SecretCipher {
+        guard let cipher else { throw StoreError.secretKeyRequired(entity: entity, id: id) }
         return cipher
     }
 
