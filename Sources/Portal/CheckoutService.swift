@@ -57,7 +57,7 @@ public struct CheckoutService: Sendable {
             throw CheckoutError.unknownPlan(id: request.plan)
         }
         guard plan.isActive else { throw CheckoutError.planNotOnSale(id: plan.id) }
-        guard try await store.router(id: request.router) != nil else {
+        guard try await store.routerExists(id: request.router) else {
             throw CheckoutError.unknownRouter(id: request.router)
         }
 

@@ -4,6 +4,8 @@ import HotspotPayCore
 public protocol RouterStore: Sendable {
     func routers() async throws -> [Router]
     func router(id: String) async throws -> Router?
+    /// Whether a router with that id exists, without opening its secret (checkout's hot path).
+    func routerExists(id: String) async throws -> Bool
     /// The router whose requests come from `address`.
     func router(address: IPAddress) async throws -> Router?
     func addRouter(_ router: Router, actor: String) async throws

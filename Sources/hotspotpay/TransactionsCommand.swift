@@ -61,13 +61,11 @@ struct TransactionsCommand: AsyncParsableCommand {
             throw ValidationError("'\(text)' is not a date: expected YYYY-MM-DD or an ISO 8601 time")
         }
 
-        static func vietnamTime(_ date: Date) -> String {
-            let formatter = DateFormatter()
-            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            return formatter.string(from: date)
-        }
+        /// `2026-11-27 18:12:14` in Vietnam time; a value-type style, built once, not per row.
+        static let vietnamStyle = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 7 * 3600)!).year().month()
+            .day().dateSeparator(.dash).dateTimeSeparator(.space).time(includingFractionalSeconds: false)
+
+        static func vietnamTime(_ date: Date) -> String { date.formatted(vietnamStyle) }
     }
 
     struct Show: AsyncParsableCommand {

@@ -52,6 +52,8 @@ import Testing
     @Test func aDatabaseWithSecretsRefusesToOpenThemWithoutOrWithAnotherKey() async throws {
         let harness = try await StoreHarness()
         let keyless = try SQLiteStore(path: harness.path, cipher: nil)
+        // Checkout only asks whether the router exists, which needs no key.
+        #expect(try await keyless.routerExists(id: "cafe"))
         await #expect(throws: StoreError.secretKeyMissing(encryptedSecrets: 1)) { try await keyless.checkSecretKey() }
         #expect(StoreError.secretKeyMissing(encryptedSecrets: 1).description.contains("HOTSPOTPAY_SECRET_KEY"))
         await #expect(throws: StoreError.secretKeyRequired(entity: "router", id: "cafe")) {
@@ -104,6 +106,7 @@ import Testing
         let transaction = try await harness.newPending()
         try await harness.store.removeRouter(id: "cafe", actor: "test")
         #expect(try await harness.store.routers().isEmpty)
+        #expect(try await harness.store.routerExists(id: "cafe") == false)
         #expect(try await harness.store.transaction(id: transaction.id)?.routerID == "cafe")
         await #expect(throws: StoreError.notFound(entity: "router", id: "cafe")) {
             try await harness.store.removeRouter(id: "cafe", actor: "test")

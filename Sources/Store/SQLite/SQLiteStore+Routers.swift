@@ -13,6 +13,10 @@ extension SQLiteStore: RouterStore {
         }
     }
 
+    public func routerExists(id: String) async throws -> Bool {
+        try await pool.read { db in try Self.routerExists(db, id: id) }
+    }
+
     public func router(address: IPAddress) async throws -> Router? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM routers WHERE address = ?", arguments: [address.description])
