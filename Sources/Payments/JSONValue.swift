@@ -62,11 +62,8 @@ public enum JSONValue: Sendable, Hashable, Decodable {
     public var signatureText: String {
         switch self {
         case .null: ""
-        case .bool(let value): value ? "true" : "false"
-        case .integer(let value): String(value)
-        case .number(let value): Self.numberText(value)
         case .string(let text): text
-        case .array, .object: sortedJSON
+        default: sortedJSON
         }
     }
 
