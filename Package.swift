@@ -1,8 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Modules depend in one direction: HotspotPayCore (pure domain) ← Store, Payments, Radius, QR,
-// Config ← Portal ← hotspotpay (executable). Adapters depend on the core, never the reverse.
+// Modules depend in one direction: HotspotPayCore (pure domain) ← Store, Payments, Radius, QR
+// ← Config (reads the providers' settings types) ← Portal ← hotspotpay (executable). Adapters
+// depend on the core, never the reverse.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "HotspotPayCore", swiftSettings: swiftSettings),
@@ -38,6 +41,10 @@ let package = Package(
             dependencies: [
                 "HotspotPayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -46,7 +53,7 @@ let package = Package(
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(
             name: "Config",
-            dependencies: ["HotspotPayCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["HotspotPayCore", "Payments", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -87,6 +94,19 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // Local servers that speak MoMo's, VNPay's and payOS's documented formats.
+        .target(
+            name: "FakeProviders",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/FakeProviders",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HotspotPayCoreTests", dependencies: ["HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -94,7 +114,14 @@ let package = Package(
             dependencies: ["Store", "HotspotPayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "HotspotPayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: [
+                "Payments", "HotspotPayCore", "TestSupport", "FakeProviders",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RadiusTests", dependencies: ["Radius"], swiftSettings: swiftSettings),
         .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
         .testTarget(
@@ -103,8 +130,9 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Store", "HotspotPayCore", "TestSupport",
+                "Portal", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import HotspotPayCore
+import Payments
 import Yams
 
 /// Reads a config file into a ``HotspotPayConfig``, reporting every problem with its key path.

@@ -1,4 +1,5 @@
 import HotspotPayCore
+import Payments
 
 /// Everything the daemon is configured with: one YAML file, secrets overridable from the
 /// environment. ``embeddedDefaults(dataDirectory:)`` is what runs with no file at all.

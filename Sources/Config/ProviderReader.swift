@@ -1,4 +1,5 @@
 import HotspotPayCore
+import Payments
 import Yams
 
 /// Reads the `providers` section. A provider is on when its section is present and its
@@ -23,9 +24,11 @@ enum ProviderReader {
                     }
                     return text
                 } ?? "captureWallet"
+            let timeout = timeoutSeconds(section, minimum: 30)
             guard let partner, let access, let key else { return nil }
             return MoMoSettings(
-                partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type)
+                partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type,
+                timeoutSeconds: timeout)
         }
         settings.vnpay = section(reader, "vnpay", sink: sink) { section in
             let tmn = section.parsed("tmn_code", required: true) { text in
@@ -37,8 +40,17 @@ enum ProviderReader {
             let hash = secret(section, "hash_secret", "VNPAY_HASH_SECRET", overrides)
             let pay = url(section, "pay_url") ?? "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
             let api = url(section, "api_url") ?? "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+            let bank =
+                section.parsed("bank_code") { text in
+                    guard text.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                        throw Message("'\(text)' is not a VNPay bank code such as VNPAYQR or NCB")
+                    }
+                    return text
+                } ?? ""
+            let timeout = timeoutSeconds(section, minimum: 5)
             guard let tmn, let hash else { return nil }
-            return VNPaySettings(tmnCode: tmn, hashSecret: hash, payURL: pay, apiURL: api)
+            return VNPaySettings(
+                tmnCode: tmn, hashSecret: hash, payURL: pay, apiURL: api, bankCode: bank, timeoutSeconds: timeout)
         }
         settings.vietqr = section(reader, "vietqr", sink: sink) { section in
             let bin = section.parsed("bank_bin", required: true) { text in
@@ -55,32 +67,34 @@ enum ProviderReader {
             }
             let name = section.string("account_name") ?? ""
             let via = section.parsed("confirm_via", required: true) { text in
-                guard ["payos", "sepay", "casso"].contains(text) else {
+                guard let via = VietQRSettings.Confirmation(rawValue: text) else {
                     throw Message("'\(text)' is not payos, sepay or casso")
                 }
-                return text
+                return via
             }
-            var vietqr = VietQRSettings(
-                bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? "",
+            let payOSEndpoint = url(section, "payos_endpoint") ?? "https://api-merchant.payos.vn"
+            let timeout = timeoutSeconds(section, minimum: 5)
+            let vietqr = VietQRSettings(
+                bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? .sepay,
                 payOSClientID: section.string("payos_client_id"),
                 payOSAPIKey: overrides.value("PAYOS_API_KEY") ?? section.string("payos_api_key").map(Secret.init),
                 payOSChecksumKey: overrides.value("PAYOS_CHECKSUM_KEY")
                     ?? section.string("payos_checksum_key").map(Secret.init),
+                payOSEndpoint: payOSEndpoint,
                 sepayAPIKey: overrides.value("SEPAY_API_KEY") ?? section.string("sepay_api_key").map(Secret.init),
                 cassoChecksumKey: overrides.value("CASSO_CHECKSUM_KEY")
-                    ?? section.string("casso_checksum_key").map(Secret.init))
+                    ?? section.string("casso_checksum_key").map(Secret.init), timeoutSeconds: timeout)
             switch via {
-            case "payos"
+            case .payos
             where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
                 section.problem("confirm_via", "payos needs payos_client_id, payos_api_key and payos_checksum_key")
-            case "sepay" where vietqr.sepayAPIKey == nil:
+            case .sepay where vietqr.sepayAPIKey == nil:
                 section.problem("confirm_via", "sepay needs sepay_api_key (or HOTSPOTPAY_SEPAY_API_KEY)")
-            case "casso" where vietqr.cassoChecksumKey == nil:
+            case .casso where vietqr.cassoChecksumKey == nil:
                 section.problem("confirm_via", "casso needs casso_checksum_key (or HOTSPOTPAY_CASSO_CHECKSUM_KEY)")
             default: break
             }
             guard bin != nil, account != nil, via != nil else { return nil }
-            vietqr.accountName = name
             return vietqr
         }
         reader.finish()
@@ -111,6 +125,16 @@ enum ProviderReader {
             return nil
         }
         return Secret(text)
+    }
+
+    /// `timeout_seconds`, at least `minimum` (MoMo asks for 30), at most 120.
+    private static func timeoutSeconds(_ section: NodeReader, minimum: Int64) -> Int64 {
+        section.parsed("timeout_seconds") { text in
+            guard let value = Int64(text), (minimum...120).contains(value) else {
+                throw Message("'\(text)' is not a whole number of seconds from \(minimum) to 120")
+            }
+            return value
+        } ?? max(minimum, 30)
     }
 
     private static func url(_ section: NodeReader, _ key: String) -> String? {

@@ -10,6 +10,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let paymentConfirmed = AuditKind(rawValue: "payment.confirmed")
     public static let latePaymentHonoured = AuditKind(rawValue: "payment.late_honoured")
     public static let paymentRejected = AuditKind(rawValue: "payment.rejected")
+    /// A callback that failed verification or named no payable order; nothing changed.
+    public static let callbackRejected = AuditKind(rawValue: "callback.rejected")
     public static let paymentFailed = AuditKind(rawValue: "payment.failed")
     public static let transactionExpired = AuditKind(rawValue: "transaction.expired")
     public static let transactionCancelled = AuditKind(rawValue: "transaction.cancelled")

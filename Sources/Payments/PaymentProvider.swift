@@ -1,29 +1,43 @@
 import HotspotPayCore
 
-import struct Foundation.Date
-
-/// What the portal shows a guest to pay: a QR payload, a link to open, and until when.
-public struct PaymentRequest: Sendable, Hashable {
-    /// Text to render as a QR code (VietQR payload, MoMo qrCodeUrl), if the provider gives one.
-    public var qrPayload: String?
-    /// Where the pay button goes (VNPay pay URL, MoMo payUrl, the sandbox wallet page).
-    public var payURL: String?
-    /// Opens the wallet app directly on the same phone (MoMo deeplink).
-    public var deeplink: String?
-    public var expiresAt: Date
-
-    public init(qrPayload: String?, payURL: String?, deeplink: String?, expiresAt: Date) {
-        self.qrPayload = qrPayload
-        self.payURL = payURL
-        self.deeplink = deeplink
-        self.expiresAt = expiresAt
-    }
-}
-
-/// One payment provider's whole wire format: asking for a payment and judging its callbacks.
-/// MoMo, VNPay, VietQR and the sandbox each implement it; the checkout never sees their formats.
+/// One payment provider's whole wire format: asking for a payment, judging its callbacks,
+/// answering them as it expects, asking it about an order, and refunding. MoMo, VNPay, VietQR
+/// and the sandbox each implement it; the checkout never sees their formats.
 public protocol PaymentProvider: Sendable {
     var id: ProviderID { get }
+    /// The `/callbacks/<name>` routes whose requests this provider judges.
+    var callbackEndpoints: [CallbackEndpoint] { get }
+
     /// Asks the provider for a payment request for a pending transaction.
-    func createPayment(for transaction: Transaction, plan: Plan) async throws -> PaymentRequest
+    func createPayment(for transaction: Transaction, plan: Plan, context: PaymentContext) async throws(ProviderError)
+        -> PaymentRequest
+
+    /// Verifies a callback and finds the order it is about. Nothing here writes anything.
+    func verifyCallback(_ callback: ProviderCallback, orders: any OrderBook) async throws(CallbackRejection)
+        -> CallbackOutcome
+
+    /// The exact reply the provider expects after `result`.
+    func reply(to result: CallbackResult, endpoint: CallbackEndpoint) -> CallbackReply
+
+    /// Asks the provider whether the order was paid.
+    func queryStatus(of transaction: Transaction) async throws(ProviderError) -> PaymentStatusReport
+
+    /// Gives money back through the provider, fully or partly.
+    func refund(_ request: RefundRequest) async throws(ProviderError) -> RefundReceipt
+}
+
+extension PaymentProvider {
+    /// Refund amounts must be positive and at most what was paid; the transaction must be paid.
+    func checkRefund(_ request: RefundRequest) throws(ProviderError) {
+        guard request.transaction.status == .paid, request.transaction.providerReference != nil else {
+            throw .invalidRequest(
+                provider: id, operation: "refund",
+                message: "transaction \(request.transaction.orderCode) is \(request.transaction.status), not paid")
+        }
+        guard request.amount > .zero, request.amount <= request.transaction.amount else {
+            throw .invalidRequest(
+                provider: id, operation: "refund",
+                message: "\(request.amount) is not between 1 and the \(request.transaction.amount) paid")
+        }
+    }
 }

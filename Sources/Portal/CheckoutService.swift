@@ -1,23 +1,33 @@
 import Foundation
 import HotspotPayCore
+import Payments
 import Store
 
-/// Starts purchases: checks what the portal sent against the catalogue and stores a pending
-/// transaction. Shared by the HTTP API and the CLI so the rules exist once.
+/// Starts purchases: checks what the portal sent against the catalogue, stores a pending
+/// transaction and asks its provider for a payment request. Shared by the HTTP API and the CLI
+/// so the rules exist once.
 public struct CheckoutService: Sendable {
     let store: any HotspotStore
-    let enabledProviders: [ProviderID]
+    let providers: PaymentProviders
+    let urls: PortalURLs
     let paymentWindowSeconds: Int64
     let clock: @Sendable () -> Date
 
     public init(
-        store: any HotspotStore, enabledProviders: [ProviderID], paymentWindowSeconds: Int64,
+        store: any HotspotStore, providers: PaymentProviders, urls: PortalURLs, paymentWindowSeconds: Int64,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
-        self.enabledProviders = enabledProviders
+        self.providers = providers
+        self.urls = urls
         self.paymentWindowSeconds = paymentWindowSeconds
         self.clock = clock
+    }
+
+    /// A started purchase: the stored transaction and what the guest pays with.
+    public struct Checkout: Sendable {
+        public var transaction: Transaction
+        public var payment: PaymentRequest
     }
 
     /// What the portal asks for.
@@ -37,7 +47,39 @@ public struct CheckoutService: Sendable {
         }
     }
 
-    public func start(_ request: Request, actor: String = "portal") async throws -> Transaction {
+    /// Stores the pending transaction and asks the provider for its payment request. When the
+    /// provider refuses, the transaction is cancelled; when it does not answer, the transaction
+    /// stays pending so the sweeper can ask the provider about it before expiring it.
+    public func start(_ request: Request, language: Language = .vi, actor: String = "portal") async throws
+        -> Checkout
+    {
+        let (transaction, plan) = try await createTransaction(request, actor: actor)
+        guard let provider = providers.provider(transaction.provider) else {
+            throw CheckoutError.providerNotEnabled(transaction.provider)
+        }
+        let context = PaymentContext(
+            returnURL: urls.transactionPage(transaction.id), callbackBaseURL: urls.callbackBase, language: language,
+            clientIP: transaction.clientIP)
+        do {
+            let payment = try await provider.createPayment(for: transaction, plan: plan, context: context)
+            return Checkout(transaction: transaction, payment: payment)
+        } catch {
+            let definitive: Bool
+            switch error {
+            case .timeout, .transport, .httpStatus: definitive = false
+            case .refused, .badResponse, .unsupported, .invalidRequest: definitive = true
+            }
+            if definitive {
+                _ = try? await store.apply(
+                    .cancel, toTransaction: transaction.id, at: clock(), actor: "system",
+                    detail: "the provider did not create the payment: \(error)")
+            }
+            throw CheckoutError.paymentRequestFailed(error, orderKept: !definitive)
+        }
+    }
+
+    /// Checks the request and stores a pending transaction.
+    func createTransaction(_ request: Request, actor: String) async throws -> (Transaction, Plan) {
         let mac: MACAddress
         do { mac = try MACAddress(request.mac) } catch {
             throw CheckoutError.invalidField(name: "mac", problem: error.description)
@@ -52,7 +94,7 @@ public struct CheckoutService: Sendable {
             }
         }
         let provider = ProviderID(rawValue: request.provider)
-        guard enabledProviders.contains(provider) else { throw CheckoutError.providerNotEnabled(provider) }
+        guard providers.provider(provider) != nil else { throw CheckoutError.providerNotEnabled(provider) }
         guard let plan = try await store.plan(id: request.plan) else {
             throw CheckoutError.unknownPlan(id: request.plan)
         }
@@ -69,7 +111,7 @@ public struct CheckoutService: Sendable {
                 paymentWindowSeconds: paymentWindowSeconds, using: &generator)
             do {
                 try await store.insertTransaction(transaction, actor: actor)
-                return transaction
+                return (transaction, plan)
             } catch StoreError.duplicate(_, let field, _) where field == "order_code" {
                 continue
             }

@@ -2,16 +2,19 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import Logging
+import Payments
 import Store
 
 /// The HTTP surface guests' browsers and providers talk to.
 public struct PortalRoutes: Sendable {
     let store: any HotspotStore
     let checkout: CheckoutService
+    let callbacks: CallbackService
 
-    public init(store: any HotspotStore, checkout: CheckoutService) {
+    public init(store: any HotspotStore, checkout: CheckoutService, callbacks: CallbackService) {
         self.store = store
         self.checkout = checkout
+        self.callbacks = callbacks
     }
 
     /// Adds the routes to `router`.
@@ -36,15 +39,18 @@ public struct PortalRoutes: Sendable {
             } catch {
                 throw HTTPError(.badRequest, message: "expected JSON with plan, provider, mac, router and optional ip")
             }
+            let language = Language(rawValue: request.uri.queryParameters.get("lang") ?? "vi") ?? .vi
             do {
-                let transaction = try await checkout.start(body)
+                let started = try await checkout.start(body, language: language)
+                let transaction = started.transaction
                 context.logger.info(
                     "transaction created",
                     metadata: [
                         "order": "\(transaction.orderCode)", "plan": "\(transaction.planID)",
-                        "mac": "\(transaction.mac)",
+                        "mac": "\(transaction.mac)", "provider": "\(transaction.provider)",
                     ])
-                return EditedResponse(status: .created, response: TransactionView(transaction))
+                return EditedResponse(
+                    status: .created, response: TransactionView(transaction, payment: started.payment))
             } catch let error as CheckoutError {
                 context.logger.notice("transaction refused", metadata: ["reason": "\(error)"])
                 throw HTTPError(Self.status(for: error), message: error.description)
@@ -57,6 +63,10 @@ public struct PortalRoutes: Sendable {
             }
             return TransactionView(transaction)
         }
+        CallbackRoutes(callbacks: callbacks).register(on: router)
+        if let sandbox = callbacks.providers.sandbox {
+            SandboxWalletRoutes(store: store, sandbox: sandbox, callbacks: callbacks).register(on: router)
+        }
     }
 
     static func status(for error: CheckoutError) -> HTTPResponse.Status {
@@ -64,6 +74,7 @@ public struct PortalRoutes: Sendable {
         case .invalidField: .badRequest
         case .unknownPlan, .unknownRouter: .notFound
         case .planNotOnSale, .providerNotEnabled: .unprocessableContent
+        case .paymentRequestFailed: .badGateway
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HotspotPayCore
 import Hummingbird
+import Payments
 
 /// A transaction as the portal's browser may see it: no callback token, no provider secrets.
 public struct TransactionView: ResponseCodable, Sendable, Equatable {
@@ -16,8 +17,10 @@ public struct TransactionView: ResponseCodable, Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date
     public var paidAt: Date?
+    /// What to pay with; present in the answer that creates the transaction.
+    public var payment: PaymentView?
 
-    public init(_ transaction: Transaction) {
+    public init(_ transaction: Transaction, payment: PaymentRequest? = nil) {
         id = transaction.id
         orderCode = transaction.orderCode.description
         plan = transaction.planID
@@ -30,6 +33,24 @@ public struct TransactionView: ResponseCodable, Sendable, Equatable {
         createdAt = transaction.createdAt
         expiresAt = transaction.expiresAt
         paidAt = transaction.paidAt
+        self.payment = payment.map(PaymentView.init)
+    }
+}
+
+/// A provider's payment request as the portal page uses it.
+public struct PaymentView: Codable, Sendable, Equatable {
+    public var qrPayload: String?
+    public var payURL: String?
+    public var deeplink: String?
+    public var providerOrderID: String
+    public var expiresAt: Date
+
+    public init(_ request: PaymentRequest) {
+        qrPayload = request.qrPayload
+        payURL = request.payURL
+        deeplink = request.deeplink
+        providerOrderID = request.providerOrderID
+        expiresAt = request.expiresAt
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import Logging
+import Payments
 import Portal
 import Store
 
@@ -42,10 +43,14 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["database": "\(config.databasePath)"])
         }
 
+        let urls = PortalURLs(publicURL: config.publicURL)
+        let providers = PaymentProviders(
+            settings: config.providers, publicURL: urls.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
         let checkout = CheckoutService(
-            store: store, enabledProviders: config.providers.enabled, paymentWindowSeconds: config.paymentWindowSeconds)
+            store: store, providers: providers, urls: urls, paymentWindowSeconds: config.paymentWindowSeconds)
+        let callbacks = CallbackService(store: store, providers: providers, logger: logger)
         let router = Hummingbird.Router()
-        PortalRoutes(store: store, checkout: checkout).register(on: router)
+        PortalRoutes(store: store, checkout: checkout, callbacks: callbacks).register(on: router)
         let host = config.httpListen.host
         let publicURL = config.publicURL
         let app = Application(

@@ -38,7 +38,7 @@ struct TransactionsCommand: AsyncParsableCommand {
             filter.createdFrom = try since.map(Self.date)
             filter.createdBefore = try until.map(Self.date)
             let transactions = try await options.runtime().openStore().transactions(matching: filter)
-            if options.json { return try JSONOutput.print(transactions.map(TransactionView.init)) }
+            if options.json { return try JSONOutput.print(transactions.map { TransactionView($0) }) }
             var table = TextTable("CREATED", "ORDER", "STATUS", "AMOUNT", "PLAN", "PROVIDER", "MAC", "ROUTER")
             for transaction in transactions {
                 table.add(

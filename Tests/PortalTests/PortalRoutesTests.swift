@@ -2,6 +2,8 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import Payments
 import Portal
 import Store
 import TestSupport
@@ -12,7 +14,7 @@ import Testing
         let store: SQLiteStore
         let app: Application<RouterResponder<BasicRequestContext>>
 
-        init(_ label: String = #function, providers: [ProviderID] = [.sandbox]) async throws {
+        init(_ label: String = #function) async throws {
             let directory = try Fixtures.temporaryDirectory(label)
             let key = try SecretKey(bytes: Array(repeating: 3, count: 32))
             store = try SQLiteStore(
@@ -20,10 +22,15 @@ import Testing
             try await store.addPlan(Fixtures.plan(), actor: "test")
             try await store.addPlan(Fixtures.plan(id: "off", active: false), actor: "test")
             try await store.addRouter(Fixtures.router(), actor: "test")
+            let urls = PortalURLs(publicURL: "http://portal.test")
+            let providers = PaymentProviders([
+                SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
+            ])
             let router = Hummingbird.Router()
             PortalRoutes(
                 store: store,
-                checkout: CheckoutService(store: store, enabledProviders: providers, paymentWindowSeconds: 900)
+                checkout: CheckoutService(store: store, providers: providers, urls: urls, paymentWindowSeconds: 900),
+                callbacks: CallbackService(store: store, providers: providers, logger: Logger(label: "test"))
             ).register(on: router)
             app = Application(router: router)
         }

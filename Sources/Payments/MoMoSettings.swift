@@ -1,0 +1,26 @@
+import HotspotPayCore
+
+/// MoMo All-In-One v2 credentials (payments.md §1).
+public struct MoMoSettings: Sendable, Hashable {
+    public var partnerCode: String
+    public var accessKey: Secret
+    public var secretKey: Secret
+    /// `https://test-payment.momo.vn` (sandbox) or `https://payment.momo.vn`.
+    public var endpoint: String
+    /// `captureWallet` (QR/app) or `payWithMethod` (the guest picks on MoMo's page).
+    public var requestType: String
+    /// MoMo asks clients to wait at least 30 s for create, query and refund.
+    public var timeoutSeconds: Int64
+
+    public init(
+        partnerCode: String, accessKey: Secret, secretKey: Secret, endpoint: String = "https://test-payment.momo.vn",
+        requestType: String = "captureWallet", timeoutSeconds: Int64 = 30
+    ) {
+        self.partnerCode = partnerCode
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.endpoint = endpoint
+        self.requestType = requestType
+        self.timeoutSeconds = timeoutSeconds
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import HotspotPayCore
+import Logging
+import Payments
+import Store
+
+/// Handles a provider's callback end to end: the provider verifies it and finds the order,
+/// then the store applies it exactly once, and the provider words the reply. The sandbox
+/// wallet's callbacks take this same path.
+public struct CallbackService: Sendable {
+    let store: any HotspotStore
+    let providers: PaymentProviders
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(
+        store: any HotspotStore, providers: PaymentProviders, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.providers = providers
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The reply for `callback`; nil when no configured provider takes that endpoint.
+    public func handle(_ callback: ProviderCallback) async -> CallbackReply? {
+        guard let provider = providers.provider(for: callback.endpoint) else { return nil }
+        let result = await process(callback, provider: provider)
+        return provider.reply(to: result, endpoint: callback.endpoint)
+    }
+
+    func process(_ callback: ProviderCallback, provider: any PaymentProvider) async -> CallbackResult {
+        let actor = "provider:\(callback.endpoint.rawValue)"
+        let outcome: CallbackOutcome
+        do {
+            outcome = try await provider.verifyCallback(callback, orders: StoreOrderBook(store: store))
+        } catch {
+            return await rejected(error, actor: actor)
+        }
+        let transaction = outcome.transaction
+        var metadata: Logger.Metadata = [
+            "provider": "\(callback.endpoint.rawValue)", "order": "\(transaction.orderCode)",
+            "reference": "\(outcome.providerReference)",
+        ]
+        do {
+            switch outcome.status {
+            case .paid:
+                let application = try await store.confirmPayment(
+                    PaymentConfirmation(
+                        transactionID: transaction.id, provider: provider.id,
+                        providerReference: outcome.providerReference, amount: outcome.amount, at: clock(),
+                        actor: actor))
+                switch application {
+                case .applied(_, let grant, _, let late):
+                    metadata["late"] = "\(late)"
+                    metadata["grant"] = "\(grant.id)"
+                    logger.info("payment confirmed", metadata: metadata)
+                    return .recorded
+                case .alreadyConfirmed:
+                    logger.info("payment already confirmed", metadata: metadata)
+                    return .alreadyRecorded
+                case .rejected(let rejection):
+                    // The store audited it; say it in the provider's words.
+                    metadata["reason"] = "\(rejection)"
+                    logger.warning("payment not applied", metadata: metadata)
+                    switch rejection {
+                    case .amountMismatch(let expected, let received):
+                        return .rejected(
+                            .amountMismatch(orderCode: transaction.orderCode, expected: expected, received: received))
+                    case .unknownTransaction: return .rejected(.unknownOrder(outcome.providerOrderID))
+                    case .notPayable: return .alreadyRecorded
+                    case .providerMismatch, .referenceReused: return .rejected(.orderMismatch(rejection.description))
+                    }
+                }
+            case .failed(let code, let message):
+                metadata["code"] = "\(code)"
+                do {
+                    _ = try await store.apply(
+                        .failPayment, toTransaction: transaction.id, at: clock(), actor: actor,
+                        detail: "code \(code): \(message)")
+                    logger.info("payment failed", metadata: metadata)
+                    return .recorded
+                } catch StoreError.transition {
+                    // Already failed, or paid by an earlier success: a late failure changes nothing.
+                    return .alreadyRecorded
+                }
+            case .pending(let code):
+                metadata["code"] = "\(code)"
+                logger.info("payment still pending", metadata: metadata)
+                return .recorded
+            }
+        } catch {
+            metadata["error"] = "\(error)"
+            logger.error("callback could not be applied", metadata: metadata)
+            return .failed(String(describing: error))
+        }
+    }
+
+    /// Logs a refused callback and, when it names an order or smells of forgery, audits it.
+    private func rejected(_ rejection: CallbackRejection, actor: String) async -> CallbackResult {
+        let metadata: Logger.Metadata = ["actor": "\(actor)", "reason": "\(rejection)"]
+        switch rejection {
+        case .ignored:
+            logger.info("callback ignored", metadata: metadata)
+            return .rejected(rejection)
+        case .unavailable:
+            logger.error("callback could not be checked", metadata: metadata)
+            return .rejected(rejection)
+        default:
+            logger.warning("callback rejected", metadata: metadata)
+        }
+        do {
+            var transactionID: String?
+            if case .amountMismatch(let code, _, _) = rejection {
+                transactionID = try await store.transaction(orderCode: code)?.id
+            }
+            try await store.append(
+                AuditEvent(
+                    at: clock(), kind: .callbackRejected, actor: actor, transactionID: transactionID,
+                    detail: rejection.description))
+        } catch {
+            logger.error("audit failed", metadata: ["error": "\(error)"])
+        }
+        return .rejected(rejection)
+    }
+}
