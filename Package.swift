@@ -98,6 +98,7 @@ let package = Package(
         .target(
             name: "FakeProviders",
             dependencies: [
+                "Payments", "HotspotPayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -32,31 +32,15 @@ enum ProviderFixtures {
         clientIP: try! IPAddress("10.5.50.7"))
 
     static func momo(_ base: String, timeout: Int64 = 5) -> MoMoProvider {
-        MoMoProvider(
-            settings: MoMoSettings(
-                partnerCode: FakeCredentials.momoPartnerCode, accessKey: Secret(FakeCredentials.momoAccessKey),
-                secretKey: Secret(FakeCredentials.momoSecretKey), endpoint: base, timeoutSeconds: timeout),
-            http: http, logger: logger)
+        MoMoProvider(settings: FakeSettings.momo(base, timeout: timeout), http: http, logger: logger)
     }
 
     static func vnpay(_ base: String) -> VNPayProvider {
-        VNPayProvider(
-            settings: VNPaySettings(
-                tmnCode: FakeCredentials.vnpayTmnCode, hashSecret: Secret(FakeCredentials.vnpayHashSecret),
-                payURL: base + "/paymentv2/vpcpay.html", apiURL: base + "/merchant_webapi/api/transaction",
-                timeoutSeconds: 5),
-            http: http, logger: logger)
+        VNPayProvider(settings: FakeSettings.vnpay(base), http: http, logger: logger)
     }
 
     static func vietqr(_ via: VietQRSettings.Confirmation, base: String = "http://127.0.0.1:9") -> VietQRProvider {
-        VietQRProvider(
-            settings: VietQRSettings(
-                bankBIN: FakeCredentials.bankBIN, accountNumber: FakeCredentials.accountNumber, confirmVia: via,
-                payOSClientID: FakeCredentials.payOSClientID, payOSAPIKey: Secret(FakeCredentials.payOSAPIKey),
-                payOSChecksumKey: Secret(FakeCredentials.payOSChecksumKey), payOSEndpoint: base,
-                sepayAPIKey: Secret(FakeCredentials.sepayAPIKey),
-                cassoChecksumKey: Secret(FakeCredentials.cassoChecksumKey), timeoutSeconds: 5),
-            http: http, logger: logger)
+        VietQRProvider(settings: FakeSettings.vietqr(via, base: base), http: http, logger: logger)
     }
 
     static func order(_ provider: ProviderID, price: Int64 = 10_000) -> Transaction {
