@@ -17,6 +17,10 @@ import Testing
         #expect(config.paymentWindowSeconds == 900)
         #expect(config.databasePath == "/var/lib/hotspotpay/hotspotpay.sqlite")
         #expect(config.publicURL == "https://wifi.example.vn")
+        #expect(config.providers.momo?.timeoutSeconds == 30)
+        #expect(config.providers.vnpay?.bankCode == "VNPAYQR")
+        #expect(config.providers.vietqr?.confirmVia == .sepay)
+        #expect(config.providers.vietqr?.payOSEndpoint == "https://api-merchant.payos.vn")
     }
 
     @Test func aFileWithThreeMistakesNamesAllThree() throws {
@@ -60,6 +64,15 @@ import Testing
         ("  vnpay:\n    tmn_code: X\n", "providers.vnpay.tmn_code"),
         ("  momo:\n    partner_code: MOMO\n", "providers.momo.access_key"),
         ("  vietqr:\n    bank_bin: 97043\n", "providers.vietqr.bank_bin"),
+        (
+            "  momo:\n    partner_code: MOMO\n    access_key: a\n    secret_key: b\n    timeout_seconds: 5\n",
+            "providers.momo.timeout_seconds"
+        ),
+        ("  vnpay:\n    tmn_code: ABCD1234\n    hash_secret: s\n    bank_code: 'V Q'\n", "providers.vnpay.bank_code"),
+        (
+            "  vietqr:\n    bank_bin: '970436'\n    account_number: '1'\n    confirm_via: payos\n",
+            "providers.vietqr.confirm_via"
+        ),
         (
             "plans:\n  - id: 1h\n    name_vi: x\n    price: 10000\n    duration: 1h\n    download: 10M\n",
             "plans[1h].upload"

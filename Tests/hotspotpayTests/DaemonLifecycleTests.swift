@@ -35,6 +35,33 @@ import Testing
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    /// The offline demo sells for real: a sandbox purchase, paid on the sandbox wallet page,
+    /// is confirmed through the callback path and shows up as paid with its audit trail.
+    @Test func theDemoSellsThroughTheSandboxWallet() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let base = try await daemon.waitForPortal()
+        let (status, body) = try await HTTP.postJSON(
+            base.appendingPathComponent("api/transactions"),
+            ["plan": "1h", "provider": "sandbox", "mac": "02:00:00:00:00:01", "router": "demo"])
+        #expect(status == 201)
+        let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let id = try #require(json["id"] as? String)
+        let payment = try #require(json["payment"] as? [String: Any])
+        #expect(payment["payURL"] as? String == "http://127.0.0.1:8080/sandbox/wallet/\(id)")
+        let wallet = base.appendingPathComponent("sandbox/wallet/\(id)")
+        #expect(try await HTTP.get(wallet).status == 200)
+        let paid = try await HTTP.postForm(wallet, "action=pay")
+        #expect(paid.status == 200)
+        #expect(String(decoding: paid.body, as: UTF8.self).contains("paid"))
+
+        let shown = try await DaemonProcess.run(["transactions", "show", id], directory: directory)
+        #expect(shown.stdout.contains("paid"))
+        #expect(shown.stdout.contains("payment.confirmed"))
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     /// Guests keep buying while the operator restarts the daemon: every purchase the daemon
     /// acknowledged must be in the database afterwards, and the file must be sound.
     @Test func sigtermMidLoadLosesNoCommittedTransaction() async throws {
