@@ -41,6 +41,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (1_609_459_200.0, "20210101070000", "20210101071500"),  // 00:00 UTC is 07:00 in Hà Nội
+        (1_709_238_615.0, "20240301033015", "20240301034515"),  // 29 Feb 20:30:15 UTC crosses into March
+        (1_767_225_599.0, "20260101065959", "20260101071459"),  // New Year's Eve 23:59:59 UTC
+    ])
+    func datesAreVietnamTimeWithoutACalendar(epoch: Double, created: String, expires: String) async throws {
+        let transaction = Fixtures.transaction(provider: .vnpay, now: Date(timeIntervalSince1970: epoch), window: 900)
+        let request = try await F.vnpay("http://vnpay.test").createPayment(
+            for: transaction, plan: Fixtures.plan(), context: F.context)
+        let query = FakeProviderServer.formFields(String(request.payURL!.split(separator: "?")[1]))
+        #expect(query["vnp_CreateDate"] == created && query["vnp_ExpireDate"] == expires)
+    }
+
     @Test func aGenuineIPNIsPaidWithVNPaysTransactionNumber() async throws {
         let fake = FakeProviderServer()
         try await fake.run { base in
