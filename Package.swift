@@ -5,7 +5,10 @@ import PackageDescription
 // ← Config (reads the providers' settings types) ← Portal ← hotspotpay (executable). Adapters
 // depend on the core, never the reverse.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    // Debian's libfreeradius-dev omits freeradius/automask.h; ours (empty) is found here by every
+    // module that sees the CFreeRADIUS headers, directly or through Radius.
+    .unsafeFlags(["-Xcc", "-ISources/CFreeRADIUS/include"]),
 ]
 
 let package = Package(
@@ -48,7 +51,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Radius", dependencies: ["HotspotPayCore"], swiftSettings: swiftSettings),
+        // libfreeradius from Debian's libfreeradius-dev; its libraries live in /usr/lib/freeradius.
+        .systemLibrary(
+            name: "CFreeRADIUS", path: "Sources/CFreeRADIUS",
+            providers: [.apt(["libfreeradius-dev", "libtalloc-dev", "libpcre3-dev"])]),
+        .target(
+            name: "Radius",
+            dependencies: [
+                "HotspotPayCore", "CFreeRADIUS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            linkerSettings: [
+                .unsafeFlags(["-L/usr/lib/freeradius", "-Xlinker", "-rpath", "-Xlinker", "/usr/lib/freeradius"])
+            ]
+        ),
         .systemLibrary(name: "CQREncode", path: "Sources/CQREncode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(
@@ -123,7 +142,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RadiusTests", dependencies: ["Radius"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RadiusTests",
+            dependencies: [
+                "Radius", "HotspotPayCore", "TestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings
