@@ -62,12 +62,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             linkerSettings: [
                 .unsafeFlags(["-L/usr/lib/freeradius", "-Xlinker", "-rpath", "-Xlinker", "/usr/lib/freeradius"])
             ]
         ),
+        // The RADIUS server's answers from the store: routers, grants, sessions.
+        .target(name: "Access", dependencies: ["HotspotPayCore", "Store", "Radius"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CQREncode", path: "Sources/CQREncode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(
@@ -94,6 +97,8 @@ let package = Package(
                 "Config",
                 "Portal",
                 "Payments",
+                "Radius",
+                "Access",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +151,15 @@ let package = Package(
             name: "RadiusTests",
             dependencies: [
                 "Radius", "HotspotPayCore", "TestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: [
+                "Access", "Radius", "Store", "HotspotPayCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

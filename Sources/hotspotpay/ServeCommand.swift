@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import Config
 import Foundation
@@ -6,16 +7,22 @@ import Hummingbird
 import Logging
 import Payments
 import Portal
+import Radius
+import ServiceLifecycle
 import Store
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the daemon: captive portal, checkout API and provider callbacks.",
+        abstract: "Run the daemon: captive portal, checkout API, provider callbacks and the RADIUS server.",
         discussion: "Stops gracefully on SIGTERM or SIGINT: requests in flight finish and their writes are committed.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Override http.listen, e.g. 127.0.0.1:0 for a free port.") var listen: String?
+    @Option(name: .customLong("radius-auth"), help: "Override radius.auth_listen, e.g. 127.0.0.1:0.")
+    var radiusAuth: String?
+    @Option(name: .customLong("radius-acct"), help: "Override radius.acct_listen, e.g. 127.0.0.1:0.")
+    var radiusAcct: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
@@ -28,6 +35,15 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--listen expects \(ListenAddress.expected)")
             }
             config.httpListen = address
+        }
+        for (text, keyPath) in [
+            (radiusAuth, \HotspotPayConfig.radiusAuthListen), (radiusAcct, \HotspotPayConfig.radiusAcctListen),
+        ] {
+            guard let text else { continue }
+            guard let address = ListenAddress(text) else {
+                throw ValidationError("--radius-auth/--radius-acct expect \(ListenAddress.expected)")
+            }
+            config[keyPath: keyPath] = address
         }
 
         let store = try runtime.openStore()
@@ -53,6 +69,18 @@ struct ServeCommand: AsyncParsableCommand {
         PortalRoutes(store: store, checkout: checkout, callbacks: callbacks).register(on: router)
         let host = config.httpListen.host
         let publicURL = config.publicURL
+        try RadiusDictionary.load()
+        let routers = StoreRouters(store: store)
+        let radius = RadiusServer(
+            processor: RadiusRequestProcessor(
+                directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
+                accounting: StoreAccountingSink(sessions: store), logger: logger),
+            authentication: .init(host: config.radiusAuthListen.host, port: config.radiusAuthListen.port),
+            accounting: .init(host: config.radiusAcctListen.host, port: config.radiusAcctListen.port), logger: logger,
+            onBound: { auth, acct in
+                FileHandle.standardOutput.write(
+                    Data("hotspotpay: RADIUS listening on auth \(auth), acct \(acct)\n".utf8))
+            })
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(
@@ -67,7 +95,11 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: app), .init(service: radius)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await services.run()
         logger.info("stopped; every acknowledged write is committed")
     }
 }

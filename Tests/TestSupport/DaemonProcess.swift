@@ -42,6 +42,26 @@ public final class DaemonProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// `serve` on free ports for HTTP and RADIUS, so tests never collide with each other or a
+    /// FreeRADIUS on 1812.
+    public static let serveOnFreePorts = [
+        "serve", "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0", "--radius-acct", "127.0.0.1:0",
+    ]
+
+    /// Waits for the "RADIUS listening on auth A, acct B" line and returns the ports.
+    public func waitForRadius(timeout: TimeInterval = 30) async throws -> (auth: Int, acct: Int) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stdout.split(separator: "\n").first(where: { $0.contains("RADIUS listening on auth") }) {
+                let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+                if numbers.count >= 2 { return (numbers[numbers.count - 2], numbers[numbers.count - 1]) }
+            }
+            if !process.isRunning { throw DaemonError.exited(status: process.terminationStatus, stderr: stderr) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonError.timedOut(stderr: stderr)
+    }
+
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 

@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct DaemonLifecycleTests {
     @Test func embeddedDefaultsServeHealthzAndTheDemoPlans() async throws {
         let directory = try Fixtures.temporaryDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let daemon = try DaemonProcess(arguments: DaemonProcess.serveOnFreePorts, directory: directory)
         let base = try await daemon.waitForPortal()
         let health = try await HTTP.get(base.appendingPathComponent("healthz"))
         #expect(health.status == 200)
@@ -39,7 +39,7 @@ import Testing
     /// is confirmed through the callback path and shows up as paid with its audit trail.
     @Test func theDemoSellsThroughTheSandboxWallet() async throws {
         let directory = try Fixtures.temporaryDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let daemon = try DaemonProcess(arguments: DaemonProcess.serveOnFreePorts, directory: directory)
         let base = try await daemon.waitForPortal()
         let (status, body) = try await HTTP.postJSON(
             base.appendingPathComponent("api/transactions"),
@@ -58,15 +58,42 @@ import Testing
         let shown = try await DaemonProcess.run(["transactions", "show", id], directory: directory)
         #expect(shown.stdout.contains("paid"))
         #expect(shown.stdout.contains("payment.confirmed"))
+
+        // The demo router (127.0.0.1) now gets the paid attributes for that device from RADIUS.
+        let radius = try await daemon.waitForRadius()
+        let mac = "02:00:00:00:00:01"
+        let accept = try Self.radclient(
+            port: radius.auth, secret: "demo-radius-secret-change-me",
+            attributes:
+                "User-Name = \"\(mac)\", Calling-Station-Id = \"\(mac)\", Message-Authenticator = 0x00")
+        #expect(accept.contains("Received Access-Accept"), "\(accept)")
+        #expect(accept.contains("Mikrotik-Rate-Limit = \"2M/10M\"") && accept.contains("Mikrotik-Group = \"paid\""))
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
+    }
+
+    static func radclient(port: Int, secret: String, attributes: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/radclient")
+        process.arguments = ["-x", "-r", "1", "-t", "2", "127.0.0.1:\(port)", "auth", secret]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(attributes.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Guests keep buying while the operator restarts the daemon: every purchase the daemon
     /// acknowledged must be in the database afterwards, and the file must be sound.
     @Test func sigtermMidLoadLosesNoCommittedTransaction() async throws {
         let directory = try Fixtures.temporaryDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"], directory: directory)
+        let daemon = try DaemonProcess(arguments: DaemonProcess.serveOnFreePorts, directory: directory)
         let base = try await daemon.waitForPortal()
         let url = base.appendingPathComponent("api/transactions")
         let acknowledged = Acknowledged()
@@ -126,19 +153,28 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         // Seed the router's sealed secret with the key, as a first start would.
         let seeded = try DaemonProcess(
-            arguments: ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory,
+            arguments: [
+                "serve", "--config", config.path, "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0",
+                "--radius-acct", "127.0.0.1:0",
+            ], directory: directory,
             environment: ["HOTSPOTPAY_SECRET_KEY": key])
         _ = try await seeded.waitForPortal()
         seeded.signal(SIGTERM)
         #expect(try await seeded.waitForExit() == 0)
 
         let keyless = try await DaemonProcess.run(
-            ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory)
+            [
+                "serve", "--config", config.path, "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0",
+                "--radius-acct", "127.0.0.1:0",
+            ], directory: directory)
         #expect(keyless.status != 0)
         #expect(keyless.stderr.contains("HOTSPOTPAY_SECRET_KEY"), "\(keyless.stderr)")
 
         let wrongKey = try await DaemonProcess.run(
-            ["serve", "--config", config.path, "--listen", "127.0.0.1:0"], directory: directory,
+            [
+                "serve", "--config", config.path, "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0",
+                "--radius-acct", "127.0.0.1:0",
+            ], directory: directory,
             environment: ["HOTSPOTPAY_SECRET_KEY": SecretKey.generateText()])
         #expect(wrongKey.status != 0)
         #expect(wrongKey.stderr.contains("sealed with key"), "\(wrongKey.stderr)")

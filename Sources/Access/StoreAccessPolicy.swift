@@ -1,0 +1,39 @@
+import Foundation
+import HotspotPayCore
+import Radius
+import Store
+
+/// Access-Requests decided from the device's grant (``AccessDecision``): the MAC comes from
+/// Calling-Station-Id, or from User-Name when the router sends the MAC as the user name.
+public struct StoreAccessPolicy: AccessPolicy {
+    let grants: any GrantStore
+    let routers: StoreRouters
+    let clock: @Sendable () -> Date
+
+    public init(grants: any GrantStore, routers: StoreRouters, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.grants = grants
+        self.routers = routers
+        self.clock = clock
+    }
+
+    public func decide(_ request: AccessRequest, client: RadiusClient) async throws -> AccessAnswer {
+        guard let router = try await routers.router(id: client.routerID) else {
+            return .reject(reason: "router \(client.routerID) is no longer configured")
+        }
+        guard let mac = Self.mac(request) else {
+            return .reject(reason: "no MAC address in Calling-Station-Id or User-Name")
+        }
+        let grant = try await grants.activeGrant(mac: mac)
+        switch AccessDecision.decide(grant: grant, router: router, now: clock()) {
+        case .accept(let attributes):
+            return .accept(attributes.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
+        case .reject(let reason):
+            return .reject(reason: reason)
+        }
+    }
+
+    static func mac(_ request: AccessRequest) -> MACAddress? {
+        if let station = request.callingStationID, let mac = try? MACAddress(station) { return mac }
+        return try? MACAddress(request.userName)
+    }
+}

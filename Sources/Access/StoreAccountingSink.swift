@@ -1,0 +1,40 @@
+import Foundation
+import HotspotPayCore
+import Radius
+import Store
+
+/// Keeps accounting as sessions: Start/Interim/Stop update the session the router named;
+/// Accounting-On/Off (the router restarted) closes all of that router's open sessions.
+public struct StoreAccountingSink: AccountingSink {
+    let sessions: any SessionStore
+    let clock: @Sendable () -> Date
+
+    public init(sessions: any SessionStore, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.sessions = sessions
+        self.clock = clock
+    }
+
+    public func record(_ record: AccountingRecord, client: RadiusClient) async throws {
+        let now = clock()
+        switch record.kind {
+        case .accountingOn, .accountingOff:
+            _ = try await sessions.closeSessions(routerID: client.routerID, at: now, cause: record.kind.rawValue)
+        case .start, .interim, .stop:
+            guard let mac = (record.callingStationID ?? record.userName).flatMap({ try? MACAddress($0) }),
+                !record.acctSessionID.isEmpty
+            else {
+                // Nothing to key a session on; acknowledged so the router does not resend forever.
+                return
+            }
+            let seconds = Double(record.sessionSeconds)
+            try await sessions.recordSession(
+                RadiusSession(
+                    routerID: client.routerID, acctSessionID: record.acctSessionID, mac: mac,
+                    userName: record.userName, framedIP: record.framedIP.flatMap { try? IPAddress($0) },
+                    startedAt: now.addingTimeInterval(-seconds), updatedAt: now,
+                    stoppedAt: record.kind == .stop ? now : nil, inputBytes: record.inputBytes,
+                    outputBytes: record.outputBytes, sessionSeconds: record.sessionSeconds,
+                    terminateCause: record.terminateCause))
+        }
+    }
+}

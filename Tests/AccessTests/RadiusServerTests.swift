@@ -1,0 +1,212 @@
+import Access
+import Foundation
+import HotspotPayCore
+import Logging
+import Radius
+import ServiceLifecycle
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+/// Our RADIUS server against FreeRADIUS's radclient and hand-made datagrams.
+@Suite(.serialized) struct RadiusServerTests {
+    static let secret = "router-secret-cafe-0123456789"
+    static let paidMAC = "AA:BB:CC:DD:EE:01"
+    static let unpaidMAC = "AA:BB:CC:DD:EE:02"
+
+    /// A store with router `cafe` at 127.0.0.1 and a paid grant for ``paidMAC``, and the server
+    /// listening on free ports for the duration of `body`.
+    static func withServer(
+        strategy: UnlockStrategy = .coa, requireMessageAuthenticator: Bool = true, _ label: String = #function,
+        _ body:
+            @Sendable (_ auth: Int, _ acct: Int, _ store: SQLiteStore, _ counters: RadiusCounters) async throws -> Void
+    ) async throws {
+        try RadiusDictionary.load()
+        let directory = try Fixtures.temporaryDirectory(label)
+        let store = try SQLiteStore(
+            path: directory.appendingPathComponent("radius.sqlite").path,
+            cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 9, count: 32))))
+        let plan = Plan(
+            id: "1h", name: LocalizedText(vi: "1 giờ", en: "1 hour"), price: Money(dong: 10_000),
+            durationSeconds: 3600, dataCapBytes: 5_000_000_000,
+            rateLimit: RateLimit(downloadBitsPerSecond: 10_000_000, uploadBitsPerSecond: 2_000_000))
+        try await store.addPlan(plan, actor: "test")
+        var router = Fixtures.router(id: "cafe", address: "127.0.0.1", strategy: strategy)
+        router.secret = Secret(secret)
+        router.requireMessageAuthenticator = requireMessageAuthenticator
+        try await store.addRouter(router, actor: "test")
+        let transaction = Fixtures.transaction(plan: plan, mac: try MACAddress(paidMAC), router: "cafe")
+        try await store.insertTransaction(transaction, actor: "test")
+        _ = try await store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: transaction.id, provider: .sandbox, providerReference: "SBX1",
+                amount: transaction.amount, at: Date(), actor: "test"))
+
+        let logger = Logger(label: "radius-test")
+        let routers = StoreRouters(store: store)
+        let counters = RadiusCounters()
+        let processor = RadiusRequestProcessor(
+            directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
+            accounting: StoreAccountingSink(sessions: store), counters: counters, logger: logger)
+        let ports = AsyncStream<(Int, Int)>.makeStream()
+        let server = RadiusServer(
+            processor: processor, authentication: .init(host: "127.0.0.1", port: 0),
+            accounting: .init(host: "127.0.0.1", port: 0), logger: logger,
+            onBound: { ports.continuation.yield(($0, $1)) })
+        let group = ServiceGroup(services: [server], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let (auth, acct) = try #require(await iterator.next())
+            do {
+                try await body(auth, acct, store, counters)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    static func macAuth(_ mac: String, messageAuthenticator: Bool = true) -> String {
+        "User-Name = \"\(mac)\", Calling-Station-Id = \"\(mac)\", NAS-Identifier = \"nas-cafe\""
+            + (messageAuthenticator ? ", Message-Authenticator = 0x00" : "")
+    }
+
+    @Test func aPaidMACIsAcceptedWithItsPaidAttributesAndMessageAuthenticatorFirst() async throws {
+        try await Self.withServer { auth, _, _, counters in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
+            #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
+            #expect(result.output.contains("Mikrotik-Rate-Limit = \"2M/10M\""))
+            #expect(result.output.contains("Mikrotik-Group = \"paid\""))
+            #expect(result.output.contains("Mikrotik-Total-Limit = 705032704"))  // 5 GB mod 2^32
+            #expect(result.output.contains("Mikrotik-Total-Limit-Gigawords = 1"))
+            #expect(result.output.contains("Acct-Interim-Interval = 300"))
+            let timeout = result.output.split(separator: "\n").first { $0.contains("Session-Timeout = ") }
+            let seconds = Int(timeout?.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+            #expect((3590...3600).contains(seconds))
+            #expect(counters["accept"] == 1)
+        }
+    }
+
+    @Test func anUnpaidMACGetsTheCaptiveAttributesOnACoARouter() async throws {
+        try await Self.withServer { auth, _, _, _ in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.unpaidMAC))
+            #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
+            #expect(result.output.contains("Mikrotik-Group = \"portal-only\""))
+            #expect(!result.output.contains("Mikrotik-Rate-Limit"))
+        }
+    }
+
+    @Test func anUnpaidMACIsRejectedOnALoginRouter() async throws {
+        try await Self.withServer(strategy: .login) { auth, _, _, counters in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.unpaidMAC))
+            #expect(result.output.contains("Received Access-Reject"), "\(result.output)")
+            #expect(counters["reject"] == 1)
+        }
+    }
+
+    @Test func accountingStartInterimStopIsKeptAsASession() async throws {
+        try await Self.withServer { _, acct, store, _ in
+            let common =
+                "User-Name = \"\(Self.paidMAC)\", Calling-Station-Id = \"\(Self.paidMAC)\", Acct-Session-Id = \"81a00007\", Framed-IP-Address = 10.5.50.7"
+            for (status, extra) in [
+                ("Start", ""),
+                ("Interim-Update", ", Acct-Input-Octets = 1000, Acct-Output-Octets = 5000, Acct-Session-Time = 60"),
+            ] {
+                let result = try Radclient.send(
+                    "acct", port: acct, secret: Self.secret,
+                    attributes: common + ", Acct-Status-Type = \(status)" + extra)
+                #expect(result.output.contains("Received Accounting-Response"), "\(result.output)")
+            }
+            let open = try await store.openSessions(mac: try MACAddress(Self.paidMAC))
+            #expect(open.count == 1)
+            #expect(open.first?.acctSessionID == "81a00007" && open.first?.totalBytes == 6000)
+            #expect(open.first?.framedIP?.description == "10.5.50.7")
+            let stop = try Radclient.send(
+                "acct", port: acct, secret: Self.secret,
+                attributes: common
+                    + ", Acct-Status-Type = Stop, Acct-Input-Octets = 2000, Acct-Output-Octets = 9000, Acct-Input-Gigawords = 1"
+            )
+            #expect(stop.output.contains("Received Accounting-Response"))
+            #expect(try await store.openSessions(mac: try MACAddress(Self.paidMAC)).isEmpty)
+        }
+    }
+
+    @Test func aWrongSecretGetsNoReply() async throws {
+        try await Self.withServer { auth, acct, _, counters in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: "not-the-secret", attributes: Self.macAuth(Self.paidMAC))
+            #expect(!result.received, "\(result.output)")
+            let accounting = try Radclient.send(
+                "acct", port: acct, secret: "not-the-secret",
+                attributes: "User-Name = \"x\", Acct-Status-Type = Start, Acct-Session-Id = \"1\"")
+            #expect(!accounting.received)
+            #expect(counters["drop_bad_authenticator"] == 2)
+        }
+    }
+
+    @Test func aMissingMessageAuthenticatorIsDroppedWhenRequiredAndAnsweredWhenNot() async throws {
+        try await Self.withServer { auth, _, _, counters in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC, messageAuthenticator: false))
+            #expect(!result.received, "\(result.output)")
+            #expect(counters["drop_missing_message_authenticator"] == 1)
+        }
+        try await Self.withServer(requireMessageAuthenticator: false) { auth, _, _, _ in
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC, messageAuthenticator: false))
+            #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
+        }
+    }
+
+    @Test func aDuplicateGetsTheSameReplyNotASecondDecision() async throws {
+        try await Self.withServer { auth, _, _, counters in
+            let request = try RadiusCodec.encodeRequest(
+                .accessRequest, identifier: 77,
+                attributes: [
+                    .init(name: "User-Name", value: Self.paidMAC),
+                    .init(name: "Calling-Station-Id", value: Self.paidMAC),
+                ], secret: Self.secret, messageAuthenticator: true)
+            let probe = try UDPProbe()
+            let first = try #require(probe.exchange(request, port: auth))
+            let second = try #require(probe.exchange(request, port: auth))
+            #expect(first == second)
+            #expect(first[20] == 80 && first[21] == 18)  // Message-Authenticator first (BlastRADIUS)
+            #expect(counters["accept"] == 1 && counters["duplicate"] == 1)
+            let decoded = try RadiusCodec.decodeResponse(first, to: request, secret: Self.secret)
+            #expect(decoded.code == .accessAccept)
+        }
+    }
+
+    @Test func requestsFromAnUnknownAddressOrWithJunkAreDroppedAndCounted() async throws {
+        try await Self.withServer { auth, acct, _, counters in
+            let request = try RadiusCodec.encodeRequest(
+                .accessRequest, identifier: 5, attributes: [.init(name: "User-Name", value: Self.paidMAC)],
+                secret: Self.secret, messageAuthenticator: true)
+            let stranger = try UDPProbe(bindTo: "127.0.0.2")
+            #expect(stranger.exchange(request, port: auth) == nil)
+            #expect(counters["drop_unknown_client"] == 1)
+            let probe = try UDPProbe()
+            #expect(probe.exchange([1, 2, 3], port: auth) == nil)
+            #expect(probe.exchange(Array(repeating: 0x41, count: 5000), port: auth) == nil)
+            #expect(probe.exchange(request, port: acct) == nil)  // an Access-Request on the accounting port
+            var overrun = request
+            overrun[21] = 250
+            #expect(probe.exchange(overrun, port: auth) == nil)
+            #expect(counters["drop_too_short"] == 1 && counters["drop_wrong_port_or_code"] == 1)
+            #expect(counters["drop_malformed"] == 1)
+            // Still answering afterwards.
+            let result = try Radclient.send(
+                "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
+            #expect(result.output.contains("Received Access-Accept"))
+        }
+    }
+}
