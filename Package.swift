@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "RadiusTests",
             dependencies: [
-                "Radius", "HotspotPayCore", "TestSupport",
+                "Radius", "HotspotPayCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

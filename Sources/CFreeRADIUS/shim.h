@@ -1,9 +1,29 @@
 #ifndef HOTSPOTPAY_CFREERADIUS_SHIM_H
 #define HOTSPOTPAY_CFREERADIUS_SHIM_H
+/* FreeRADIUS's autoconf.h defines _GNU_SOURCE, which changes how glibc declares fd_set and
+ * friends. Including the system headers first, without it, keeps their declarations identical
+ * to the ones Swift's Glibc and Dispatch modules see (clang rejects two different fd_set). */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <sys/types.h>
+#include <sys/time.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <talloc.h>
 /* libradius.h expects build.h first. */
 #include <freeradius/build.h>
 #include <freeradius/libradius.h>
-#include <string.h>
 
 /* talloc's allocation helpers are macros; Swift needs functions. */
 

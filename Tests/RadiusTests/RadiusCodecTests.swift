@@ -140,3 +140,17 @@ import Testing
         #expect(decoded < 20_000)
     }
 }
+
+extension RadiusCodecTests {
+    @Test func aNAKWithErrorCauseDecodesAgainstItsRequest() throws {
+        let requestBytes = try RadiusCodec.encodeRequest(
+            .disconnectRequest, identifier: 3, attributes: [Self.attribute("User-Name", "x")], secret: Self.secret,
+            messageAuthenticator: true)
+        let request = try RadiusCodec.decodeRequest(requestBytes, secret: Self.secret)
+        let nak = try RadiusCodec.encodeResponse(
+            .disconnectNAK, attributes: [Self.attribute("Error-Cause", "503")], to: request, secret: Self.secret,
+            messageAuthenticator: false)
+        let decoded = try RadiusCodec.decodeResponse(nak, to: requestBytes, secret: Self.secret)
+        #expect(decoded.code == .disconnectNAK && decoded["Error-Cause"] == "Session-Context-Not-Found")
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import Radius
+import Testing
+
+/// Our CoA/Disconnect client against FreeRADIUS standing in for the router.
+@Suite(.serialized) struct CoAClientTests {
+    static let secret = "router-secret-cafe-0123456789"
+    static let session: [RadiusPacket.Attribute] = [
+        .init(name: "User-Name", value: "AA:BB:CC:DD:EE:01"), .init(name: "Acct-Session-Id", value: "81a00007"),
+        .init(name: "Framed-IP-Address", value: "10.5.50.7"),
+        .init(name: "Calling-Station-Id", value: "AA:BB:CC:DD:EE:01"),
+    ]
+    static let fast = RetransmissionPolicy(initialSeconds: 0.2, maximumSeconds: 0.4, attempts: 3, totalSeconds: 3)
+
+    init() throws { try RadiusDictionary.load() }
+
+    static func client(_ policy: RetransmissionPolicy = fast) async throws -> CoAClient {
+        try await CoAClient.start(host: "127.0.0.1", policy: policy, logger: Logger(label: "coa-test"))
+    }
+
+    @Test func aCoAIsAcknowledgedAndArrivesWithExactlyTheAttributesSent() async throws {
+        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let client = try await Self.client()
+        let paid: [RadiusPacket.Attribute] = [
+            .init(name: "Mikrotik-Rate-Limit", value: "2M/10M"), .init(name: "Session-Timeout", value: "3600"),
+            .init(name: "Mikrotik-Group", value: "paid"),
+        ]
+        let result = try await client.send(
+            .coaRequest, attributes: Self.session + paid,
+            to: .init(host: "127.0.0.1", port: peer.port, secret: Self.secret))
+        #expect(result == .acknowledged)
+        let line = try #require(peer.requests.first)
+        #expect(line.hasPrefix("CoA-Request "))
+        for expected in [
+            #"User-Name = "AA:BB:CC:DD:EE:01""#, #"Acct-Session-Id = "81a00007""#, "Framed-IP-Address = 10.5.50.7",
+            #"Calling-Station-Id = "AA:BB:CC:DD:EE:01""#, #"Mikrotik-Rate-Limit = "2M/10M""#, "Session-Timeout = 3600",
+            #"Mikrotik-Group = "paid""#,
+        ] {
+            #expect(line.contains(expected), "\(expected) in \(line)")
+        }
+        await client.close()
+    }
+
+    @Test func aDisconnectForASessionTheRouterLacksIsANAKWithErrorCause503() async throws {
+        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let client = try await Self.client()
+        let result = try await client.send(
+            .disconnectRequest, attributes: [.init(name: "User-Name", value: "no-such-session")],
+            to: .init(host: "127.0.0.1", port: peer.port, secret: Self.secret))
+        #expect(result == .refused(errorCause: 503))
+        #expect(peer.requests.first?.hasPrefix("Disconnect-Request ") == true)
+        await client.close()
+    }
+
+    @Test func aWrongSecretTimesOutAfterTheRetransmissions() async throws {
+        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let client = try await Self.client()
+        let started = Date()
+        let result = try await client.send(
+            .coaRequest, attributes: Self.session,
+            to: .init(host: "127.0.0.1", port: peer.port, secret: "wrong-secret-000"))
+        #expect(result == .timedOut(attempts: 3))
+        #expect(Date().timeIntervalSince(started) >= 0.5)
+        #expect(peer.requests.isEmpty)
+        await client.close()
+    }
+
+    @Test func threeHundredRequestsInFlightToOneRouterAllComeBack() async throws {
+        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let client = try await Self.client(
+            RetransmissionPolicy(initialSeconds: 1, maximumSeconds: 2, attempts: 4, totalSeconds: 10))
+        let destination = CoAClient.Destination(host: "127.0.0.1", port: peer.port, secret: Self.secret)
+        let results = try await withThrowingTaskGroup(of: CoAResult.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    try await client.send(
+                        .coaRequest,
+                        attributes: [
+                            .init(name: "User-Name", value: "device-\(index)"),
+                            .init(name: "Acct-Session-Id", value: "s\(index)"),
+                        ], to: destination)
+                }
+            }
+            return try await group.reduce(into: [CoAResult]()) { $0.append($1) }
+        }
+        #expect(results.count == 300 && results.allSatisfy { $0 == .acknowledged })
+        #expect(Set(peer.requests.compactMap { $0.split(separator: ",").first }).count == 300)
+        await client.close()
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// FreeRADIUS started from `radius/coa-peer/radiusd.conf.in`, standing in for a router that
+/// receives CoA/Disconnect on a free port. Stopped when released.
+final class FreeRADIUSPeer {
+    let directory: URL
+    let port: Int
+    let process = Process()
+
+    init(secret: String, _ label: String = #function) throws {
+        directory = try Fixtures.temporaryDirectory(label)
+        port = try Self.freeUDPPort()
+        let template = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("radius/coa-peer/radiusd.conf.in"),
+            encoding: .utf8)
+        try template.replacingOccurrences(of: "@PORT@", with: String(port))
+            .replacingOccurrences(of: "@SECRET@", with: secret)
+            .write(to: directory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/freeradius")
+        process.arguments = ["-f", "-d", directory.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !log.contains("Ready to process requests") {
+            guard Date() < deadline, process.isRunning else {
+                throw POSIXError(.ETIMEDOUT)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    deinit {
+        // SIGKILL and a bounded wait: Foundation's waitUntilExit can block forever off the main
+        // thread on Linux.
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+    }
+
+    var log: String {
+        (try? String(contentsOf: directory.appendingPathComponent("radiusd.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// One line per request received: `CoA-Request User-Name = "…", …`.
+    var requests: [String] {
+        ((try? String(contentsOf: directory.appendingPathComponent("coa.log"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    static func freeUDPPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(descriptor, pointer, length) == 0 else { return -1 }
+                return getsockname(descriptor, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
