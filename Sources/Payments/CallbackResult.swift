@@ -25,6 +25,16 @@ public struct CallbackReply: Sendable, Hashable {
         CallbackReply(status: status, contentType: "application/json; charset=utf-8", body: body)
     }
 
+    /// MoMo (and the sandbox, which answers like it): 204 No Content when handled; anything
+    /// else makes MoMo send again.
+    static func noContentReply(to result: CallbackResult) -> CallbackReply {
+        switch result {
+        case .recorded, .alreadyRecorded: CallbackReply(status: 204)
+        case .rejected(.unavailable), .failed: .json(503, #"{"message":"try again later"}"#)
+        case .rejected(let rejection): .json(400, #"{"message":"# + JSONValue.quoted(rejection.description) + "}")
+        }
+    }
+
     /// payOS and SePay: `{"success": true}` for anything they need not send again.
     static func webhookReply(to result: CallbackResult) -> CallbackReply {
         switch result {

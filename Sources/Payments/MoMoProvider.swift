@@ -137,11 +137,7 @@ public struct MoMoProvider: PaymentProvider {
 
     /// MoMo wants 204 No Content within 15 s; anything else makes it send again.
     public func reply(to result: CallbackResult, endpoint: CallbackEndpoint) -> CallbackReply {
-        switch result {
-        case .recorded, .alreadyRecorded: CallbackReply(status: 204)
-        case .rejected(.unavailable), .failed: .json(503, #"{"message":"try again later"}"#)
-        case .rejected(let rejection): .json(400, #"{"message":"# + JSONValue.quoted(rejection.description) + "}")
-        }
+        .noContentReply(to: result)
     }
 
     public func queryStatus(of transaction: Transaction) async throws(ProviderError) -> PaymentStatusReport {

@@ -102,11 +102,7 @@ public struct SandboxProvider: PaymentProvider {
 
     /// Answers like MoMo: 204 when handled.
     public func reply(to result: CallbackResult, endpoint: CallbackEndpoint) -> CallbackReply {
-        switch result {
-        case .recorded, .alreadyRecorded: CallbackReply(status: 204)
-        case .rejected(.unavailable), .failed: .json(503, #"{"message":"try again later"}"#)
-        case .rejected(let rejection): .json(400, #"{"message":"# + JSONValue.quoted(rejection.description) + "}")
-        }
+        .noContentReply(to: result)
     }
 
     public func queryStatus(of transaction: Transaction) async throws(ProviderError) -> PaymentStatusReport {

@@ -62,31 +62,14 @@ import Testing
         // The demo router (127.0.0.1) now gets the paid attributes for that device from RADIUS.
         let radius = try await daemon.waitForRadius()
         let mac = "02:00:00:00:00:01"
-        let accept = try Self.radclient(
-            port: radius.auth, secret: "demo-radius-secret-change-me",
-            attributes:
-                "User-Name = \"\(mac)\", Calling-Station-Id = \"\(mac)\", Message-Authenticator = 0x00")
+        let accept = try Radclient.send(
+            "auth", port: radius.auth, secret: "demo-radius-secret-change-me",
+            attributes: "User-Name = \"\(mac)\", Calling-Station-Id = \"\(mac)\", Message-Authenticator = 0x00"
+        ).output
         #expect(accept.contains("Received Access-Accept"), "\(accept)")
         #expect(accept.contains("Mikrotik-Rate-Limit = \"2M/10M\"") && accept.contains("Mikrotik-Group = \"paid\""))
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
-    }
-
-    static func radclient(port: Int, secret: String, attributes: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/radclient")
-        process.arguments = ["-x", "-r", "1", "-t", "2", "127.0.0.1:\(port)", "auth", secret]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(attributes.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Guests keep buying while the operator restarts the daemon: every purchase the daemon

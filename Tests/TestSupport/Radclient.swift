@@ -1,0 +1,30 @@
+import Foundation
+
+/// FreeRADIUS's `radclient`, a real RADIUS client, run as a process.
+public enum Radclient {
+    public struct Result {
+        public var status: Int32
+        public var output: String
+        public var received: Bool { output.contains("Received ") }
+    }
+
+    /// Sends one request (`attributes` in radclient's `Name = value, …` syntax) without retries.
+    public static func send(_ kind: String, port: Int, secret: String, attributes: String, timeout: Int = 1) throws
+        -> Result
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/radclient")
+        process.arguments = ["-x", "-r", "1", "-t", String(timeout), "127.0.0.1:\(port)", kind, secret]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(attributes.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
