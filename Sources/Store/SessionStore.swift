@@ -4,7 +4,9 @@ import struct Foundation.Date
 
 /// Devices' sessions as the routers report them through accounting.
 public protocol SessionStore: Sendable {
-    /// Inserts or updates the session (router, Acct-Session-Id) with the newest counters.
+    /// Inserts or updates the session (router, Acct-Session-Id) with the newest counters, and
+    /// takes the bytes used since the previous report off the device's active grant's data cap
+    /// (only for time the grant was already running).
     func recordSession(_ session: RadiusSession) async throws
     func openSessions(mac: MACAddress) async throws -> [RadiusSession]
     /// Closes every open session of a router (Accounting-On/Off: the router rebooted).

@@ -111,8 +111,8 @@ import Testing
         }
     }
 
-    @Test func accountingStartInterimStopIsKeptAsASession() async throws {
-        try await Self.withServer { _, acct, store, _ in
+    @Test func accountingIsKeptAsASessionAndChargedToTheDataCap() async throws {
+        try await Self.withServer { auth, acct, store, _ in
             let common =
                 "User-Name = \"\(Self.paidMAC)\", Calling-Station-Id = \"\(Self.paidMAC)\", Acct-Session-Id = \"81a00007\", Framed-IP-Address = 10.5.50.7"
             for (status, extra) in [
@@ -128,6 +128,9 @@ import Testing
             #expect(open.count == 1)
             #expect(open.first?.acctSessionID == "81a00007" && open.first?.totalBytes == 6000)
             #expect(open.first?.framedIP?.description == "10.5.50.7")
+            // The 6,000 bytes used since Start count against the 5 GB the guest bought.
+            let mac = try MACAddress(Self.paidMAC)
+            #expect(try await store.activeGrant(mac: mac)?.dataRemainingBytes == 5_000_000_000 - 6000)
             let stop = try Radclient.send(
                 "acct", port: acct, secret: Self.secret,
                 attributes: common
@@ -135,6 +138,12 @@ import Testing
             )
             #expect(stop.output.contains("Received Accounting-Response"))
             #expect(try await store.openSessions(mac: try MACAddress(Self.paidMAC)).isEmpty)
+            // Stop's counters include a gigaword: 2^32 + 2,000 in, 9,000 out, 4,294,978,296 in all.
+            #expect(try await store.activeGrant(mac: mac)?.dataRemainingBytes == 5_000_000_000 - 4_294_978_296)
+            let accept = try Radclient.send(
+                "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
+            #expect(accept.output.contains("Mikrotik-Total-Limit = 705021704"), "\(accept.output)")
+            #expect(!accept.output.contains("Gigawords"))
         }
     }
 

@@ -5,6 +5,12 @@ import HotspotPayCore
 extension SQLiteStore: SessionStore {
     public func recordSession(_ session: RadiusSession) async throws {
         try await write(entity: "session") { db in
+            let before = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT input_bytes + output_bytes AS total, updated_at FROM radius_sessions
+                    WHERE router_id = ? AND acct_session_id = ?
+                    """, arguments: [session.routerID, session.acctSessionID])
             try db.execute(
                 sql: """
                     INSERT INTO radius_sessions (router_id, acct_session_id, mac, user_name, framed_ip, started_at, updated_at,
@@ -26,6 +32,26 @@ extension SQLiteStore: SessionStore {
                     session.sessionSeconds,
                     session.terminateCause,
                 ])
+            // Data used since the previous report counts against the device's data cap, but only
+            // while a grant was already running then: captive-portal traffic before the payment
+            // is not charged to the guest.
+            guard let before else { return }
+            let previousTotal: Int64 = before["total"]
+            let previousUpdate: Int64 = before["updated_at"]
+            let total =
+                try Int64.fetchOne(
+                    db,
+                    sql:
+                        "SELECT input_bytes + output_bytes FROM radius_sessions WHERE router_id = ? AND acct_session_id = ?",
+                    arguments: [session.routerID, session.acctSessionID]) ?? previousTotal
+            let used = total - previousTotal
+            guard used > 0 else { return }
+            try db.execute(
+                sql: """
+                    UPDATE grants SET data_remaining_bytes = max(0, data_remaining_bytes - ?), updated_at = ?
+                    WHERE mac = ? AND status = 'active' AND data_remaining_bytes IS NOT NULL AND starts_at <= ?
+                    """,
+                arguments: [used, session.updatedAt.epochMilliseconds, session.mac.description, previousUpdate])
         }
     }
 
