@@ -28,6 +28,8 @@ public final class CoAClient: Sendable {
         var continuation: CheckedContinuation<RadiusPacket?, Never>?
         /// Which wait the continuation belongs to, so a stale timer cannot wake a later one.
         var waitToken: UInt64 = 0
+        /// The current wait's timer, cancelled as soon as the reply arrives.
+        var timer: Task<Void, Never>?
         var reply: RadiusPacket?
     }
 
@@ -141,8 +143,8 @@ public final class CoAClient: Sendable {
                 continuation.resume(returning: ready)
                 return
             }
-            Task {
-                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            let timer = Task {
+                do { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) } catch { return }
                 let waiting = self.state.withLock { state -> CheckedContinuation<RadiusPacket?, Never>? in
                     guard let pending = state.pending[key]?[identifier], pending.waitToken == outcome.token else {
                         return nil
@@ -151,6 +153,11 @@ public final class CoAClient: Sendable {
                     return pending.continuation
                 }
                 waiting?.resume(returning: nil)
+            }
+            state.withLock { state in
+                if state.pending[key]?[identifier]?.waitToken == outcome.token {
+                    state.pending[key]?[identifier]?.timer = timer
+                }
             }
         }
     }
@@ -180,6 +187,8 @@ public final class CoAClient: Sendable {
         let continuation = state.withLock { state -> CheckedContinuation<RadiusPacket?, Never>? in
             guard state.pending[key]?[identifier] != nil else { return nil }
             state.pending[key]?[identifier]?.reply = reply
+            state.pending[key]?[identifier]?.timer?.cancel()
+            state.pending[key]?[identifier]?.timer = nil
             let continuation = state.pending[key]?[identifier]?.continuation
             state.pending[key]?[identifier]?.continuation = nil
             return continuation
