@@ -59,6 +59,7 @@ let package = Package(
             name: "Radius",
             dependencies: [
                 "HotspotPayCore", "CFreeRADIUS",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +110,7 @@ let package = Package(
         // Benchmarks, not tests: run in release with scripts/bench, figures in BENCHMARKS.md.
         .executableTarget(
             name: "hotspotpay-bench",
-            dependencies: ["HotspotPayCore", "Store", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HotspotPayCore", "Store", "Radius", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -151,6 +152,7 @@ let package = Package(
             name: "RadiusTests",
             dependencies: [
                 "Radius", "HotspotPayCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,7 +24,12 @@ public struct StoreAccessPolicy: AccessPolicy {
             return .reject(reason: "no MAC address in Calling-Station-Id or User-Name")
         }
         let grant = try await grants.activeGrant(mac: mac)
-        switch AccessDecision.decide(grant: grant, router: router, now: clock()) {
+        var login = AccessDecision.Login.none
+        if router.strategy == .login, let grant, request.presentsPassword {
+            let secrets = try await grants.loginSecrets(grantID: grant.id)
+            login = secrets.contains { request.presents(secret: $0.text) } ? .matched : .mismatched
+        }
+        switch AccessDecision.decide(grant: grant, router: router, now: clock(), login: login) {
         case .accept(let attributes):
             return .accept(attributes.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
         case .reject(let reason):

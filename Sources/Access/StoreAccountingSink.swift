@@ -20,7 +20,8 @@ public struct StoreAccountingSink: AccountingSink {
         case .accountingOn, .accountingOff:
             _ = try await sessions.closeSessions(routerID: client.routerID, at: now, cause: record.kind.rawValue)
         case .start, .interim, .stop:
-            guard let mac = (record.callingStationID ?? record.userName).flatMap({ try? MACAddress($0) }),
+            let names: [String?] = [record.callingStationID, record.userName]
+            guard let mac = names.lazy.compactMap({ $0.flatMap { try? MACAddress($0) } }).first,
                 !record.acctSessionID.isEmpty
             else {
                 // Nothing to key a session on; acknowledged so the router does not resend forever.

@@ -10,13 +10,30 @@ public enum AccessDecision: Hashable, Sendable {
     /// How often the router reports usage, so data caps are enforced within this many seconds.
     public static let interimIntervalSeconds: Int64 = 300
 
-    public static func decide(grant: Grant?, router: Router, now: Date) -> AccessDecision {
-        if let grant, grant.status == .active, !grant.isExhausted(at: now) {
-            return .accept(paidAttributes(grant, router: router, now: now))
-        }
+    /// What the device presented as a password, checked against its grant's login secrets.
+    public enum Login: Hashable, Sendable {
+        /// No User-Password or CHAP-Password (MAC authentication).
+        case none
+        case matched
+        case mismatched
+    }
+
+    /// On a `coa` router the MAC alone decides; on a `login` router the device must also present
+    /// one of its login secrets (PAP or CHAP), so knowing a paying guest's MAC is not enough.
+    public static func decide(grant: Grant?, router: Router, now: Date, login: Login = .none) -> AccessDecision {
+        let paid = grant.map { $0.status == .active && !$0.isExhausted(at: now) } ?? false
         switch router.strategy {
-        case .coa: return .accept(router.captiveAttributes)
-        case .login: return .reject(reason: grant == nil ? "no paid access" : "paid access used up")
+        case .coa:
+            guard let grant, paid else { return .accept(router.captiveAttributes) }
+            return .accept(paidAttributes(grant, router: router, now: now))
+        case .login:
+            guard let grant else { return .reject(reason: "no paid access") }
+            guard paid else { return .reject(reason: "paid access used up") }
+            switch login {
+            case .matched: return .accept(paidAttributes(grant, router: router, now: now))
+            case .none: return .reject(reason: "login strategy needs the password from the portal, none sent")
+            case .mismatched: return .reject(reason: "wrong login password")
+            }
         }
     }
 

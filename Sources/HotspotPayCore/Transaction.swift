@@ -16,6 +16,8 @@ public struct Transaction: Hashable, Sendable, Identifiable {
     /// The provider's own id for the payment (MoMo transId, VNPay TransactionNo, …) once known.
     public var providerReference: String?
     public var callbackToken: CallbackToken
+    /// The device's password on a `login`-strategy router; nil for rows made before it existed.
+    public var loginSecret: LoginSecret?
     public var createdAt: Date
     /// When an unpaid transaction may be expired by the sweeper.
     public var expiresAt: Date
@@ -25,7 +27,8 @@ public struct Transaction: Hashable, Sendable, Identifiable {
     public init(
         id: String, orderCode: OrderCode, planID: String, amount: Money, mac: MACAddress, clientIP: IPAddress?,
         routerID: String, provider: ProviderID, status: TransactionStatus, providerReference: String?,
-        callbackToken: CallbackToken, createdAt: Date, expiresAt: Date, paidAt: Date?, updatedAt: Date
+        callbackToken: CallbackToken, loginSecret: LoginSecret? = nil, createdAt: Date, expiresAt: Date,
+        paidAt: Date?, updatedAt: Date
     ) {
         self.id = id
         self.orderCode = orderCode
@@ -38,6 +41,7 @@ public struct Transaction: Hashable, Sendable, Identifiable {
         self.status = status
         self.providerReference = providerReference
         self.callbackToken = callbackToken
+        self.loginSecret = loginSecret
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.paidAt = paidAt
@@ -52,7 +56,8 @@ public struct Transaction: Hashable, Sendable, Identifiable {
         Transaction(
             id: EntityID.random(using: &generator), orderCode: .random(using: &generator), planID: plan.id,
             amount: plan.price, mac: mac, clientIP: clientIP, routerID: routerID, provider: provider, status: .pending,
-            providerReference: nil, callbackToken: .random(using: &generator), createdAt: now,
+            providerReference: nil, callbackToken: .random(using: &generator),
+            loginSecret: .random(using: &generator), createdAt: now,
             expiresAt: now.addingTimeInterval(Double(paymentWindowSeconds)), paidAt: nil, updatedAt: now)
     }
 

@@ -111,6 +111,39 @@ import Testing
         }
     }
 
+    static func loginSecret(_ store: SQLiteStore) async throws -> String {
+        try #require(try await store.latestTransaction(mac: try MACAddress(paidMAC))?.loginSecret?.text)
+    }
+
+    @Test func aPaidDeviceLogsInWithItsSecretByPAPOrCHAPOnALoginRouter() async throws {
+        try await Self.withServer(strategy: .login) { auth, _, store, counters in
+            let secret = try await Self.loginSecret(store)
+            let pap = try Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC) + ", User-Password = \"\(secret)\"")
+            #expect(pap.output.contains("Received Access-Accept"), "\(pap.output)")
+            #expect(pap.output.contains("Mikrotik-Rate-Limit = \"2M/10M\""))
+            // radclient turns a clear CHAP-Password into ident + MD5(ident, password, authenticator).
+            let chap = try Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC) + ", CHAP-Password = \"\(secret)\"")
+            #expect(chap.output.contains("Received Access-Accept"), "\(chap.output)")
+            #expect(counters["accept"] == 2)
+        }
+    }
+
+    @Test func aLoginRouterRejectsAWrongOrMissingPasswordEvenForAPaidMAC() async throws {
+        try await Self.withServer(strategy: .login) { auth, _, _, counters in
+            for extra in [", User-Password = \"WRONGPW2\"", ", CHAP-Password = \"WRONGPW2\"", ""] {
+                let result = try Radclient.send(
+                    "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC) + extra)
+                #expect(result.output.contains("Received Access-Reject"), "\(extra): \(result.output)")
+                #expect(!result.output.contains("Mikrotik-Rate-Limit"))
+            }
+            #expect(counters["reject"] == 3)
+        }
+    }
+
     @Test func accountingIsKeptAsASessionAndChargedToTheDataCap() async throws {
         try await Self.withServer { auth, acct, store, _ in
             let common =

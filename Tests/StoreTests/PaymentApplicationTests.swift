@@ -25,6 +25,22 @@ import Testing
                 == [.transactionCreated, .paymentConfirmed, .grantStarted])
     }
 
+    @Test func everyPurchaseInAGrantKeepsItsLoginSecret() async throws {
+        let harness = try await StoreHarness()
+        let first = try await harness.newPending()
+        guard case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(harness.confirmation(first))
+        else {
+            Issue.record("first purchase not applied")
+            return
+        }
+        let second = try await harness.newPending()
+        _ = try await harness.store.confirmPayment(harness.confirmation(second, reference: "MOMO-2"))
+        #expect(try await harness.store.transaction(id: first.id)?.loginSecret == first.loginSecret)
+        let secrets = try await harness.store.loginSecrets(grantID: grant.id)
+        #expect(secrets == [first.loginSecret, second.loginSecret].compactMap { $0 })
+        #expect(try await harness.store.loginSecrets(grantID: "no-such-grant").isEmpty)
+    }
+
     @Test func aDuplicateDeliveryChangesNothingAndSaysAlreadyConfirmed() async throws {
         let harness = try await StoreHarness()
         let transaction = try await harness.newPending()

@@ -15,6 +15,24 @@ extension SQLiteStore: GrantStore {
         }
     }
 
+    public func loginSecrets(grantID: String) async throws -> [LoginSecret] {
+        try await pool.read { db in
+            let texts = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT t.login_secret FROM grant_transactions g JOIN transactions t ON t.id = g.transaction_id
+                    WHERE g.grant_id = ? AND t.login_secret IS NOT NULL ORDER BY g.position
+                    """,
+                arguments: [grantID])
+            return try texts.map { text in
+                do throws(LoginSecret.ParseError) { return try LoginSecret(text) } catch {
+                    throw StoreError.corruptRow(
+                        entity: "grant", id: grantID, field: "login_secret", problem: error.description)
+                }
+            }
+        }
+    }
+
     /// The sweeper's query; kept here so the index test explains exactly what runs.
     public static let grantsPastEndSQL =
         "SELECT * FROM grants WHERE status = 'active' AND valid_until <= ? ORDER BY valid_until LIMIT ?"

@@ -138,14 +138,14 @@ extension SQLiteStore: TransactionStore {
         try db.execute(
             sql: """
                 INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,
-                    provider_reference, callback_token, created_at, expires_at, paid_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 transaction.id, transaction.orderCode.description, transaction.planID, transaction.amount.dong,
                 transaction.mac.description, transaction.clientIP?.description, transaction.routerID,
                 transaction.provider.rawValue, transaction.status.rawValue, transaction.providerReference,
-                transaction.callbackToken.hex, transaction.createdAt.epochMilliseconds,
+                transaction.callbackToken.hex, transaction.loginSecret?.text, transaction.createdAt.epochMilliseconds,
                 transaction.expiresAt.epochMilliseconds, transaction.paidAt?.epochMilliseconds,
                 transaction.updatedAt.epochMilliseconds,
             ])
@@ -170,6 +170,7 @@ extension SQLiteStore: TransactionStore {
                 guard let token = CallbackToken(hex: text) else { throw StoreError.notFound(entity: "token", id: "") }
                 return token
             },
+            loginSecret: try reader.optionalParsed("login_secret") { try LoginSecret($0) },
             createdAt: try reader.date("created_at"), expiresAt: try reader.date("expires_at"),
             paidAt: try reader.optionalDate("paid_at"), updatedAt: try reader.date("updated_at"))
     }

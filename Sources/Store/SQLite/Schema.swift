@@ -5,6 +5,7 @@ enum Schema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: v1)
+        migrator.registerMigration("v2-login-secret", migrate: v2)
         return migrator
     }()
 
@@ -144,5 +145,11 @@ enum Schema {
                 CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
                     BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
                 """)
+    }
+
+    /// The `login` strategy's per-transaction password. Kept in clear because CHAP needs it;
+    /// it opens nothing without a paid grant for the same MAC.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE transactions ADD COLUMN login_secret TEXT")
     }
 }
