@@ -72,6 +72,16 @@ let package = Package(
         ),
         // The RADIUS server's answers from the store: routers, grants, sessions.
         .target(name: "Access", dependencies: ["HotspotPayCore", "Store", "Radius"], swiftSettings: swiftSettings),
+        // Background services: the unlock worker (CoA/Disconnect from the outbox) and the sweeper.
+        .target(
+            name: "Workers",
+            dependencies: [
+                "HotspotPayCore", "Store", "Radius", "Payments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(name: "CQREncode", path: "Sources/CQREncode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(
@@ -100,6 +110,7 @@ let package = Package(
                 "Payments",
                 "Radius",
                 "Access",
+                "Workers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,6 +171,15 @@ let package = Package(
             name: "AccessTests",
             dependencies: [
                 "Access", "Radius", "Store", "HotspotPayCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "Store", "Radius", "Payments", "HotspotPayCore", "TestSupport", "FakeProviders",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -20,6 +20,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let grantExtended = AuditKind(rawValue: "grant.extended")
     public static let grantEnded = AuditKind(rawValue: "grant.ended")
     public static let grantRevoked = AuditKind(rawValue: "grant.revoked")
+    /// The router acknowledged the unlock (CoA, or Disconnect after a refused CoA).
+    public static let unlockAcknowledged = AuditKind(rawValue: "unlock.acknowledged")
+    /// The unlock was refused, given up or became pointless (grant ended, router removed).
+    public static let unlockFailed = AuditKind(rawValue: "unlock.failed")
     public static let planChanged = AuditKind(rawValue: "plan.changed")
     public static let routerChanged = AuditKind(rawValue: "router.changed")
 }

@@ -12,15 +12,19 @@ public struct CallbackService: Sendable {
     let providers: PaymentProviders
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Called after a payment queued an unlock job, so the unlock worker sends it now rather
+    /// than at its next poll.
+    let onUnlockQueued: @Sendable () -> Void
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init
+        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.providers = providers
         self.logger = logger
         self.clock = clock
+        self.onUnlockQueued = onUnlockQueued
     }
 
     /// The reply for `callback`; nil when no configured provider takes that endpoint.
@@ -52,7 +56,8 @@ public struct CallbackService: Sendable {
                         providerReference: outcome.providerReference, amount: outcome.amount, at: clock(),
                         actor: actor))
                 switch application {
-                case .applied(_, let grant, _, let late):
+                case .applied(_, let grant, let job, let late):
+                    if job != nil { onUnlockQueued() }
                     metadata["late"] = "\(late)"
                     metadata["grant"] = "\(grant.id)"
                     logger.info("payment confirmed", metadata: metadata)

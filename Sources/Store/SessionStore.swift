@@ -6,7 +6,9 @@ import struct Foundation.Date
 public protocol SessionStore: Sendable {
     /// Inserts or updates the session (router, Acct-Session-Id) with the newest counters, and
     /// takes the bytes used since the previous report off the device's active grant's data cap
-    /// (only for time the grant was already running).
+    /// (only for time the grant was already running). The first report of a session that began
+    /// after a payment proves that payment's unlock (the router asked and got the paid
+    /// attributes), so that device's open CoA jobs on that router are acknowledged.
     func recordSession(_ session: RadiusSession) async throws
     func openSessions(mac: MACAddress) async throws -> [RadiusSession]
     /// Closes every open session of a router (Accounting-On/Off: the router rebooted).

@@ -7,6 +7,11 @@ public protocol UnlockJobStore: Sendable {
     /// Queued jobs due at or before `date`, oldest first.
     func dueUnlockJobs(at date: Date, limit: Int) async throws -> [UnlockJob]
     func unlockJobs(transactionID: String) async throws -> [UnlockJob]
+    /// Adds a job (the sweeper's Disconnect for a session that outlived its grant).
+    func enqueueUnlockJob(_ job: UnlockJob) async throws
+    /// Jobs left `sent` by a worker that stopped mid-request (crash, restart) before
+    /// `sentBefore`: queued again so the next worker sends them. Returns how many.
+    func requeueUnlockJobs(sentBefore: Date, at: Date) async throws -> Int
     /// Moves a job by `event` if it is still in an allowed state; `retry` counts an attempt and
     /// sets the next attempt time, `error` is kept for the operator.
     func apply(

@@ -10,6 +10,7 @@ import Portal
 import Radius
 import ServiceLifecycle
 import Store
+import Workers
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,12 +65,21 @@ struct ServeCommand: AsyncParsableCommand {
             settings: config.providers, publicURL: urls.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
         let checkout = CheckoutService(
             store: store, providers: providers, urls: urls, paymentWindowSeconds: config.paymentWindowSeconds)
-        let callbacks = CallbackService(store: store, providers: providers, logger: logger)
+        try RadiusDictionary.load()
+        let coa = try await CoAClient.start(logger: logger)
+        let unlocker = UnlockWorker(
+            stores: .init(
+                jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
+            messenger: coa, logger: logger)
+        let sweeper = Sweeper(
+            store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
+            logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
+        let callbacks = CallbackService(
+            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
         let router = Hummingbird.Router()
         PortalRoutes(store: store, checkout: checkout, callbacks: callbacks).register(on: router)
         let host = config.httpListen.host
         let publicURL = config.publicURL
-        try RadiusDictionary.load()
         let routers = StoreRouters(store: store)
         let radius = RadiusServer(
             processor: RadiusRequestProcessor(
@@ -97,9 +107,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: app), .init(service: radius)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: [
+                    .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()
+        await coa.close()
         logger.info("stopped; every acknowledged write is committed")
     }
 }

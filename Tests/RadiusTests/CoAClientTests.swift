@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Radius
+import TestSupport
 import Testing
 
 /// Our CoA/Disconnect client against FreeRADIUS standing in for the router.

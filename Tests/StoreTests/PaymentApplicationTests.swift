@@ -215,4 +215,48 @@ import Testing
             try await harness.secondStore().apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "")
         }
     }
+
+    @Test func aGrantExtendedSinceTheSweeperReadItIsNotEnded() async throws {
+        let harness = try await StoreHarness()
+        let first = try await harness.newPending()
+        guard
+            case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(
+                harness.confirmation(first, at: Date().addingTimeInterval(-3700)))
+        else {
+            Issue.record("not applied")
+            return
+        }
+        let stale = try #require(try await harness.store.grantsPastEnd(at: Date(), limit: 10).first)
+        let second = try await harness.newPending()
+        _ = try await harness.store.confirmPayment(harness.confirmation(second, reference: "MOMO-2"))
+        await #expect(throws: StoreError.self) {
+            try await harness.store.apply(.end, toGrant: stale.id, at: Date(), actor: "sweeper", detail: "time is up")
+        }
+        #expect(try await harness.store.activeGrant(mac: Fixtures.mac)?.id == grant.id)
+    }
+
+    @Test func anAccountingStartAfterThePaymentAcknowledgesTheOpenCoAJob() async throws {
+        let harness = try await StoreHarness()
+        let transaction = try await harness.newPending()
+        let paidAt = Date().addingTimeInterval(-30)
+        guard
+            case .applied(_, _, let job?, _) = try await harness.store.confirmPayment(
+                harness.confirmation(transaction, at: paidAt))
+        else {
+            Issue.record("not applied")
+            return
+        }
+        func start(_ id: String, at: Date) async throws {
+            try await harness.store.recordSession(
+                RadiusSession(
+                    routerID: "cafe", acctSessionID: id, mac: Fixtures.mac, userName: Fixtures.mac.description,
+                    framedIP: nil, startedAt: at, updatedAt: at))
+        }
+        try await start("before-payment", at: paidAt.addingTimeInterval(-60))  // the captive session proves nothing
+        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).first?.status == .queued)
+        try await start("after-payment", at: paidAt.addingTimeInterval(5))
+        let acked = try #require(try await harness.store.unlockJobs(transactionID: transaction.id).first)
+        #expect(acked.id == job.id && acked.status == .acked)
+        #expect(acked.lastError == "unlocked by the accounting start of session after-payment")
+    }
 }

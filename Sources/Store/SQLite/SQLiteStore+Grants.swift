@@ -16,19 +16,21 @@ extension SQLiteStore: GrantStore {
     }
 
     public func loginSecrets(grantID: String) async throws -> [LoginSecret] {
-        try await pool.read { db in
-            let texts = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT t.login_secret FROM grant_transactions g JOIN transactions t ON t.id = g.transaction_id
-                    WHERE g.grant_id = ? AND t.login_secret IS NOT NULL ORDER BY g.position
-                    """,
-                arguments: [grantID])
-            return try texts.map { text in
-                do throws(LoginSecret.ParseError) { return try LoginSecret(text) } catch {
-                    throw StoreError.corruptRow(
-                        entity: "grant", id: grantID, field: "login_secret", problem: error.description)
-                }
+        try await pool.read { db in try Self.loginSecrets(db, grantID: grantID) }
+    }
+
+    static func loginSecrets(_ db: Database, grantID: String) throws -> [LoginSecret] {
+        let texts = try String.fetchAll(
+            db,
+            sql: """
+                SELECT t.login_secret FROM grant_transactions g JOIN transactions t ON t.id = g.transaction_id
+                WHERE g.grant_id = ? AND t.login_secret IS NOT NULL ORDER BY g.position
+                """,
+            arguments: [grantID])
+        return try texts.map { text in
+            do throws(LoginSecret.ParseError) { return try LoginSecret(text) } catch {
+                throw StoreError.corruptRow(
+                    entity: "grant", id: grantID, field: "login_secret", problem: error.description)
             }
         }
     }
@@ -62,9 +64,16 @@ extension SQLiteStore: GrantStore {
             let sources = GrantStatus.sources(for: event).map(\.rawValue)
             var arguments: StatementArguments = [next.status.rawValue, at.epochMilliseconds, id]
             _ = arguments.append(contentsOf: StatementArguments(sources))
+            // Ending is only for time that is up: a purchase that extended the grant since the
+            // sweeper read it wins.
+            var timeIsUp = ""
+            if event == .end {
+                timeIsUp = " AND valid_until <= ?"
+                _ = arguments.append(contentsOf: [at.epochMilliseconds])
+            }
             try db.execute(
                 sql:
-                    "UPDATE grants SET status = ?, updated_at = ? WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))",
+                    "UPDATE grants SET status = ?, updated_at = ? WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))\(timeIsUp)",
                 arguments: arguments)
             guard db.changesCount == 1 else {
                 throw StoreError.transition(
@@ -119,10 +128,14 @@ extension SQLiteStore: GrantStore {
     }
 
     static func grant(_ row: Row, db: Database) throws -> Grant {
-        let reader = RowReader(row, entity: "grant")
         let transactionIDs = try String.fetchAll(
             db, sql: "SELECT transaction_id FROM grant_transactions WHERE grant_id = ? ORDER BY position",
-            arguments: [reader.id])
+            arguments: [row["id"] as String? ?? ""])
+        return try grant(row, transactionIDs: transactionIDs)
+    }
+
+    static func grant(_ row: Row, transactionIDs: [String]) throws -> Grant {
+        let reader = RowReader(row, entity: "grant")
         return Grant(
             id: reader.id, mac: try reader.parsed("mac") { try MACAddress($0) },
             status: try reader.parsed("status") { text in

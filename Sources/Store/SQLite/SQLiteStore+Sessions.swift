@@ -35,7 +35,20 @@ extension SQLiteStore: SessionStore {
             // Data used since the previous report counts against the device's data cap, but only
             // while a grant was already running then: captive-portal traffic before the payment
             // is not charged to the guest.
-            guard let before else { return }
+            guard let before else {
+                try db.execute(
+                    sql: """
+                        UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
+                            last_error = 'unlocked by the accounting start of session ' || ?
+                        WHERE mac = ? AND router_id = ? AND action = 'coa' AND status IN ('queued', 'sent')
+                            AND created_at <= ?
+                        """,
+                    arguments: [
+                        session.updatedAt.epochMilliseconds, session.acctSessionID, session.mac.description,
+                        session.routerID, session.startedAt.epochMilliseconds,
+                    ])
+                return
+            }
             let previousTotal: Int64 = before["total"]
             let previousUpdate: Int64 = before["updated_at"]
             let total =

@@ -23,6 +23,23 @@ extension SQLiteStore: UnlockJobStore {
         }
     }
 
+    public func enqueueUnlockJob(_ job: UnlockJob) async throws {
+        try await write(entity: "unlock job") { db in try Self.insert(job, db: db) }
+    }
+
+    public func requeueUnlockJobs(sentBefore: Date, at: Date) async throws -> Int {
+        try await write(entity: "unlock job") { db in
+            try db.execute(
+                sql: """
+                    UPDATE unlock_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?,
+                        last_error = coalesce(last_error, 'interrupted while sending; sent again')
+                    WHERE status = 'sent' AND updated_at < ?
+                    """,
+                arguments: [at.epochMilliseconds, at.epochMilliseconds, sentBefore.epochMilliseconds])
+            return db.changesCount
+        }
+    }
+
     public func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
     ) async throws -> UnlockJob {

@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -7,12 +6,12 @@ import TestSupport
 
 /// FreeRADIUS started from `radius/coa-peer/radiusd.conf.in`, standing in for a router that
 /// receives CoA/Disconnect on a free port. Stopped when released.
-final class FreeRADIUSPeer {
-    let directory: URL
-    let port: Int
+public final class FreeRADIUSPeer {
+    public let directory: URL
+    public let port: Int
     let process = Process()
 
-    init(secret: String, _ label: String = #function) throws {
+    public init(secret: String, _ label: String = #function) throws {
         directory = try Fixtures.temporaryDirectory(label)
         port = try Self.freeUDPPort()
         let template = try String(
@@ -43,17 +42,17 @@ final class FreeRADIUSPeer {
         while process.isRunning && Date() < deadline { usleep(10_000) }
     }
 
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: directory.appendingPathComponent("radiusd.log"), encoding: .utf8)) ?? ""
     }
 
     /// One line per request received: `CoA-Request User-Name = "…", …`.
-    var requests: [String] {
+    public var requests: [String] {
         ((try? String(contentsOf: directory.appendingPathComponent("coa.log"), encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init)
     }
 
-    static func freeUDPPort() throws -> Int {
+    public static func freeUDPPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

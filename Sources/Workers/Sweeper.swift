@@ -1,0 +1,146 @@
+import Foundation
+import HotspotPayCore
+import Logging
+import Payments
+import ServiceLifecycle
+import Store
+
+/// The periodic clean-up (DESIGN.md step 6): pending transactions past their window are first
+/// checked with the provider's query API (a paid order whose callback was lost is confirmed, not
+/// expired), then expired or failed; grants past their end are ended and the sessions still
+/// using them disconnected through the unlock queue. Every change is a conditional update, so
+/// sweeping twice, or on two nodes at once, changes nothing the second time.
+public final class Sweeper: Service, Sendable {
+    public struct Settings: Sendable {
+        public var intervalSeconds: Double = 60
+        /// Rows handled per query; a sweep repeats until a batch comes back short.
+        public var batch = 200
+        public init(intervalSeconds: Double = 60) { self.intervalSeconds = intervalSeconds }
+    }
+
+    /// What one sweep did.
+    public struct Report: Sendable, Hashable, CustomStringConvertible {
+        public var paidOnQuery = 0
+        public var expired = 0
+        public var failed = 0
+        public var grantsEnded = 0
+        public var disconnectsQueued = 0
+        public init() {}
+        public var description: String {
+            "\(paidOnQuery) paid on query, \(expired) expired, \(failed) failed, \(grantsEnded) grants ended, \(disconnectsQueued) disconnects queued"
+        }
+    }
+
+    public typealias Store = TransactionStore & GrantStore & SessionStore & UnlockJobStore
+
+    let store: any Store
+    let providers: PaymentProviders
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    /// Called when the sweep queued work for the unlock worker (a payment found by query, a Disconnect).
+    let onUnlockQueued: @Sendable () -> Void
+
+    public init(
+        store: any Store, providers: PaymentProviders, settings: Settings = Settings(), logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {}
+    ) {
+        self.store = store
+        self.providers = providers
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+        self.onUnlockQueued = onUnlockQueued
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let report = try await sweep()
+                if report != Report() { logger.info("swept", metadata: ["report": "\(report)"]) }
+            } catch {
+                logger.error("sweep failed; trying again next interval", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.settings.intervalSeconds)) }
+        }
+    }
+
+    /// One full sweep.
+    public func sweep() async throws -> Report {
+        var report = Report()
+        while true {
+            let due = try await store.pendingTransactions(expiredAt: clock(), limit: settings.batch)
+            for transaction in due { try await settle(transaction, &report) }
+            if due.count < settings.batch { break }
+        }
+        while true {
+            let ended = try await store.grantsPastEnd(at: clock(), limit: settings.batch)
+            for grant in ended { try await end(grant, &report) }
+            if ended.count < settings.batch { break }
+        }
+        if report.paidOnQuery + report.disconnectsQueued > 0 { onUnlockQueued() }
+        return report
+    }
+
+    private func settle(_ transaction: Transaction, _ report: inout Report) async throws {
+        let now = clock()
+        var detail = "payment window closed"
+        if let provider = providers.provider(transaction.provider) {
+            do {
+                switch try await provider.queryStatus(of: transaction) {
+                case .paid(let reference, let amount):
+                    let outcome = try await store.confirmPayment(
+                        PaymentConfirmation(
+                            transactionID: transaction.id, provider: transaction.provider, providerReference: reference,
+                            amount: amount, at: now, actor: "sweeper"))
+                    if case .applied = outcome { report.paidOnQuery += 1 }
+                    // A rejection (wrong amount) is audited by the store; the guest stays pending
+                    // until an operator looks, rather than being expired over a paid order.
+                    return
+                case .failed(let code, let message):
+                    if try await apply(.failPayment, transaction, "provider says failed (\(code)): \(message)") {
+                        report.failed += 1
+                    }
+                    return
+                case .pending(let code): detail += "; provider says pending (\(code))"
+                case .notFound: detail += "; provider has no such order"
+                }
+            } catch {
+                detail += "; provider query failed (\(error)), a later success is still honoured"
+            }
+        }
+        if try await apply(.expire, transaction, detail) { report.expired += 1 }
+    }
+
+    /// False when another sweeper or a callback changed the transaction first.
+    private func apply(_ event: TransactionStatus.Event, _ transaction: Transaction, _ detail: String) async throws
+        -> Bool
+    {
+        do {
+            _ = try await store.apply(
+                event, toTransaction: transaction.id, at: clock(), actor: "sweeper", detail: detail)
+            return true
+        } catch StoreError.transition {
+            return false
+        }
+    }
+
+    private func end(_ grant: Grant, _ report: inout Report) async throws {
+        let now = clock()
+        do {
+            _ = try await store.apply(.end, toGrant: grant.id, at: now, actor: "sweeper", detail: "time is up")
+        } catch StoreError.transition {
+            return  // extended by a purchase, or ended by another node, since we read it
+        }
+        report.grantsEnded += 1
+        var generator = SystemRandomNumberGenerator()
+        for session in try await store.openSessions(mac: grant.mac) {
+            try await store.enqueueUnlockJob(
+                UnlockJob(
+                    id: EntityID.random(using: &generator), transactionID: grant.transactionIDs.last, grantID: grant.id,
+                    routerID: session.routerID, mac: grant.mac, action: .disconnect, nextAttemptAt: now, createdAt: now,
+                    updatedAt: now))
+            report.disconnectsQueued += 1
+        }
+    }
+}

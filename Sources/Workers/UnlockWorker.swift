@@ -1,0 +1,194 @@
+import Foundation
+import HotspotPayCore
+import Logging
+import Radius
+import ServiceLifecycle
+import Store
+
+/// Delivers the unlock jobs the payment path queues (DESIGN.md step 4): a CoA-Request with the
+/// paid attributes to the session the router reported; a NAK → Disconnect-Request so the device
+/// logs in again and gets them from the RADIUS server; no answer → the next attempt is stored
+/// with a backoff, so a restart resumes it. Jobs are claimed with a conditional update, so
+/// several nodes can run workers over one database without sending a job twice.
+public final class UnlockWorker: Service, Sendable {
+    public struct Settings: Sendable {
+        /// How often the queue is looked at when nobody rings the doorbell.
+        public var pollSeconds: Double = 1
+        /// Attempts (each with its RFC 5080 retransmissions) before a job is given up.
+        public var maxAttempts = 8
+        /// First retry delay; doubles per attempt up to `maxBackoffSeconds`.
+        public var backoffSeconds: Double = 2
+        public var maxBackoffSeconds: Double = 300
+        /// Jobs worked on at once (each waits for one router's answer).
+        public var concurrency = 64
+        /// A job `sent` longer than this at start-up was interrupted and is sent again.
+        public var stuckAfterSeconds: Double = 60
+
+        public init() {}
+    }
+
+    public struct Stores: Sendable {
+        var jobs: any UnlockJobStore
+        var grants: any GrantStore
+        var sessions: any SessionStore
+        var routers: any RouterStore
+        var transactions: any TransactionStore
+        var audit: any AuditLog
+
+        public init(
+            jobs: any UnlockJobStore, grants: any GrantStore, sessions: any SessionStore, routers: any RouterStore,
+            transactions: any TransactionStore, audit: any AuditLog
+        ) {
+            self.jobs = jobs
+            self.grants = grants
+            self.sessions = sessions
+            self.routers = routers
+            self.transactions = transactions
+            self.audit = audit
+        }
+    }
+
+    let stores: Stores
+    let messenger: any RouterMessenger
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    /// Rung by the payment path (and the sweeper) so a new job goes out at once, not at the next poll.
+    public let doorbell = Doorbell()
+    private let inFlight = InFlightSet()
+
+    public init(
+        stores: Stores, messenger: any RouterMessenger, settings: Settings = Settings(), logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.stores = stores
+        self.messenger = messenger
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        let now = clock()
+        let requeued = try await stores.jobs.requeueUnlockJobs(
+            sentBefore: now.addingTimeInterval(-settings.stuckAfterSeconds), at: now)
+        if requeued > 0 {
+            logger.notice("unlock jobs interrupted by a stop are sent again", metadata: ["jobs": "\(requeued)"])
+        }
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    let room = settings.concurrency - inFlight.count
+                    if room > 0 {
+                        for job in try await stores.jobs.dueUnlockJobs(at: clock(), limit: room)
+                        where inFlight.insert(job.id) {
+                            group.addTask {
+                                await self.deliver(job)
+                                self.inFlight.remove(job.id)
+                                self.doorbell.ring()  // room for the next one
+                            }
+                        }
+                    }
+                } catch {
+                    logger.error("cannot read the unlock queue", metadata: ["error": "\(error)"])
+                }
+                await cancelWhenGracefulShutdown { await self.doorbell.wait(seconds: self.settings.pollSeconds) }
+            }
+        }
+    }
+
+    /// One job, start to finish. Errors are recorded on the job, never thrown.
+    public func deliver(_ job: UnlockJob) async {
+        do {
+            try await attempt(job)
+        } catch {
+            logger.error("unlock job failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            _ = try? await stores.jobs.apply(
+                .giveUp, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: "\(error)")
+        }
+    }
+
+    private func attempt(_ job: UnlockJob) async throws {
+        guard let router = try await stores.routers.router(id: job.routerID) else {
+            return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
+        }
+        let transaction = try await job.transactionID.asyncMap { try await stores.transactions.transaction(id: $0) }
+        let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
+            .max { $0.updatedAt < $1.updatedAt }
+        let identification = UnlockMessage.identification(
+            session: session, mac: job.mac, clientIP: transaction??.clientIP)
+        let message: UnlockMessage
+        switch job.action {
+        case .coa:
+            let now = clock()
+            guard let grant = try await stores.grants.activeGrant(mac: job.mac), !grant.isExhausted(at: now) else {
+                return try await finish(job, .giveUp, "the device's grant is no longer active", kind: .unlockFailed)
+            }
+            message = .coa(
+                identifying: identification, paid: AccessDecision.paidAttributes(grant, router: router, now: now))
+        case .disconnect:
+            message = .disconnect(identifying: identification)
+        }
+        // The claim: only one worker (on any node) moves a job from queued to sent.
+        let claimed: UnlockJob
+        do {
+            claimed = try await stores.jobs.apply(
+                .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
+        } catch StoreError.notFound {
+            return
+        }
+        let destination = CoAClient.Destination(
+            host: router.address.description, port: router.coaPort, secret: router.secret.reveal)
+        let started = clock()
+        var result = try await messenger.send(message.code, attributes: message.attributes, to: destination)
+        var note = "\(message.code == .coaRequest ? "CoA" : "Disconnect") to \(router.id)"
+        if case .refused(let cause) = result, message.code == .coaRequest {
+            // The router would not change the session: end it, and the re-login gets the paid attributes.
+            note += " refused (Error-Cause \(cause.map(String.init) ?? "none")); Disconnect sent"
+            result = try await messenger.send(
+                .disconnectRequest, attributes: UnlockMessage.disconnect(identifying: identification).attributes,
+                to: destination)
+        }
+        let milliseconds = Int(clock().timeIntervalSince(started) * 1000)
+        switch result {
+        case .acknowledged:
+            try await finish(
+                claimed, .acknowledge, note + ", acknowledged in \(milliseconds) ms", kind: .unlockAcknowledged)
+        case .refused(let cause):
+            try await finish(
+                claimed, .reject, note + ", refused (Error-Cause \(cause.map(String.init) ?? "none"))",
+                kind: .unlockFailed)
+        case .timedOut(let sends):
+            if claimed.attempts >= settings.maxAttempts {
+                return try await finish(
+                    claimed, .giveUp, note + ": no answer after \(claimed.attempts) attempts", kind: .unlockFailed)
+            }
+            let delay = min(settings.maxBackoffSeconds, settings.backoffSeconds * pow(2, Double(claimed.attempts - 1)))
+            _ = try await stores.jobs.apply(
+                .retry, toUnlockJob: claimed.id, at: clock(), nextAttemptAt: clock().addingTimeInterval(delay),
+                error: note + ": no answer to \(sends) sends; next attempt in \(Int(delay)) s")
+            logger.warning(
+                "router did not answer",
+                metadata: ["router": "\(router.id)", "job": "\(job.id)", "retry_in": "\(delay)"])
+        }
+    }
+
+    private func finish(_ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind) async throws
+    {
+        _ = try await stores.jobs.apply(event, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: note)
+        try await stores.audit.append(
+            AuditEvent(at: clock(), kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
+        if event == .acknowledge {
+            logger.info("unlocked", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
+        } else {
+            logger.warning("unlock not done", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

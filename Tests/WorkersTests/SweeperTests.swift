@@ -1,0 +1,98 @@
+import Foundation
+import HotspotPayCore
+import Logging
+import Payments
+import Store
+import Synchronization
+import TestSupport
+import Testing
+import Workers
+
+struct SweeperTests {
+    let directory: URL
+    let store: SQLiteStore
+    let sandbox = SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: "http://portal/sandbox/wallet")
+    let rings = RingCounter()
+
+    init() async throws {
+        directory = try Fixtures.temporaryDirectory("sweeper")
+        store = try SQLiteStore(
+            path: directory.appendingPathComponent("sweep.sqlite").path,
+            cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 4, count: 32))))
+        try await store.addPlan(Fixtures.plan(), actor: "test")
+        try await store.addRouter(Fixtures.router(), actor: "test")
+    }
+
+    func sweeper(_ store: SQLiteStore? = nil) -> Sweeper {
+        Sweeper(
+            store: store ?? self.store, providers: PaymentProviders([sandbox]), logger: Logger(label: "sweeper-test"),
+            onUnlockQueued: { [rings] in rings.count.withLock { $0 += 1 } })
+    }
+
+    /// A pending sandbox transaction whose 15-minute window closed a minute ago.
+    func overdue(mac: MACAddress = Fixtures.mac) async throws -> Transaction {
+        let transaction = Fixtures.transaction(mac: mac, now: Date().addingTimeInterval(-960))
+        try await store.insertTransaction(transaction, actor: "test")
+        return transaction
+    }
+
+    @Test func aPaymentWhoseCallbackWasLostIsConfirmedByTheQueryNotExpired() async throws {
+        let transaction = try await overdue()
+        // The guest paid in the wallet; the callback never arrived.
+        _ = await sandbox.walletCallback(for: transaction, pay: true)
+        let report = try await sweeper().sweep()
+        #expect(report.paidOnQuery == 1 && report.expired == 0)
+        #expect(try await store.transaction(id: transaction.id)?.status == .paid)
+        #expect(try await store.unlockJobs(transactionID: transaction.id).count == 1)
+        #expect(rings.count.withLock { $0 } == 1)
+    }
+
+    @Test func anUnpaidTransactionExpiresOnceEvenWithTwoSweepersAtOnce() async throws {
+        let transaction = try await overdue()
+        let fresh = Fixtures.transaction(mac: try MACAddress("AA:BB:CC:DD:EE:09"))
+        try await store.insertTransaction(fresh, actor: "test")
+        let other = try SQLiteStore(
+            path: directory.appendingPathComponent("sweep.sqlite").path,
+            cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 4, count: 32))))
+        async let first = sweeper().sweep()
+        async let second = sweeper(other).sweep()
+        let reports = try await [first, second]
+        #expect(reports.map(\.expired).reduce(0, +) == 1)
+        #expect(try await store.transaction(id: transaction.id)?.status == .expired)
+        #expect(try await store.transaction(id: fresh.id)?.status == .pending)  // its window is still open
+        let audit = try await store.auditEvents(transactionID: transaction.id)
+        #expect(audit.filter { $0.kind == .transactionExpired }.count == 1)
+        #expect(audit.last?.detail.contains("provider has no such order") == true)
+        #expect(try await sweeper().sweep() == Sweeper.Report())
+    }
+
+    @Test func aPaymentDeclinedAtTheProviderEndsAsFailed() async throws {
+        let transaction = try await overdue()
+        _ = await sandbox.walletCallback(for: transaction, pay: false)
+        #expect(try await sweeper().sweep().failed == 1)
+        #expect(try await store.transaction(id: transaction.id)?.status == .failed)
+    }
+
+    @Test func aGrantPastItsEndIsEndedAndItsOpenSessionsDisconnected() async throws {
+        let transaction = Fixtures.transaction(now: Date().addingTimeInterval(-7300))
+        try await store.insertTransaction(transaction, actor: "test")
+        _ = try await store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: transaction.id, provider: .sandbox, providerReference: "SBX-old",
+                amount: transaction.amount, at: Date().addingTimeInterval(-7200), actor: "test"))
+        try await store.recordSession(
+            RadiusSession(
+                routerID: "cafe", acctSessionID: "s1", mac: Fixtures.mac, userName: Fixtures.mac.description,
+                framedIP: nil, startedAt: Date().addingTimeInterval(-7000), updatedAt: Date().addingTimeInterval(-60)))
+        let report = try await sweeper().sweep()
+        #expect(report.grantsEnded == 1 && report.disconnectsQueued == 1)
+        #expect(try await store.activeGrant(mac: Fixtures.mac) == nil)
+        let jobs = try await store.unlockJobs(transactionID: transaction.id)
+        #expect(jobs.map(\.action).sorted { $0.rawValue < $1.rawValue } == [.coa, .disconnect])
+        #expect(try await sweeper().sweep().grantsEnded == 0)
+    }
+}
+
+final class RingCounter: Sendable {
+    let count = Mutex(0)
+}

@@ -1,0 +1,130 @@
+import Foundation
+import HotspotPayCore
+import Radius
+import ServiceLifecycle
+import Store
+import TestSupport
+import Testing
+import Workers
+
+/// The unlock worker against FreeRADIUS standing in for the router's CoA port.
+@Suite(.serialized) struct UnlockWorkerTests {
+    @Test func aPaidDevicesSessionGetsOneCoAWithThePlansAttributesAndTheJobIsAcknowledged() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        await client.close()
+
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked && done.attempts == 1, "\(done)")
+        let lines = harness.peer.requests
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(line.hasPrefix("CoA-Request "))
+        for expected in [
+            #"User-Name = "AA:BB:CC:DD:EE:01""#, #"Acct-Session-Id = "81a00007""#, "Framed-IP-Address = 10.5.50.7",
+            #"Calling-Station-Id = "AA:BB:CC:DD:EE:01""#, #"Mikrotik-Rate-Limit = "2M/10M""#,
+            "Mikrotik-Total-Limit = 705032704", "Mikrotik-Total-Limit-Gigawords = 1", "Acct-Interim-Interval = 300",
+            #"Mikrotik-Group = "paid""#,
+        ] {
+            #expect(line.contains(expected), "\(expected) in \(line)")
+        }
+        #expect(line.contains("Session-Timeout = 3"))  // 3,5xx–3,600 seconds left
+        let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
+        #expect(audit.map(\.kind).last == .unlockAcknowledged)
+    }
+
+    @Test func aRefusedCoAIsFollowedByADisconnectSoTheDeviceLogsInAgain() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession(userName: "refuses-coa")
+        let job = try await harness.pay()
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        await client.close()
+
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked, "\(done)")
+        #expect(done.lastError?.contains("refused (Error-Cause 406); Disconnect sent") == true, "\(done)")
+        let kinds = harness.peer.requests.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(kinds == ["CoA-Request", "Disconnect-Request"])
+    }
+
+    @Test func aRouterThatHasNoSuchSessionRefusesBothAndTheJobEndsAsNAKWith503() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession(userName: "no-such-session")
+        let job = try await harness.pay()
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        await client.close()
+
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .nak)
+        #expect(done.lastError?.hasSuffix("refused (Error-Cause 503)") == true, "\(done)")
+        let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
+        #expect(audit.map(\.kind).last == .unlockFailed)
+    }
+
+    @Test func noAnswerSchedulesARetryWithBackoffAndGivesUpAfterTheLastAttempt() async throws {
+        let harness = try await WorkerHarness(routerSecret: "not-what-the-router-has")
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        let client = try await harness.client()
+        var settings = UnlockWorker.Settings()
+        settings.maxAttempts = 2
+        let worker = harness.worker(messenger: client, settings: settings)
+        let before = Date()
+        await worker.deliver(job)
+        var state = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(state.status == .queued && state.attempts == 1)
+        #expect(state.nextAttemptAt.timeIntervalSince(before) >= 2)
+        #expect(state.lastError?.contains("no answer to 2 sends; next attempt in 2 s") == true, "\(state)")
+        #expect(try await harness.store.dueUnlockJobs(at: Date(), limit: 10).isEmpty)
+
+        await worker.deliver(state)
+        state = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(state.status == .failed && state.attempts == 2, "\(state)")
+        #expect(harness.peer.requests.isEmpty)  // FreeRADIUS drops what a wrong secret signed
+        await client.close()
+    }
+
+    @Test func aJobInterruptedMidSendAndANewPaymentAreBothDeliveredByARunningWorker() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let interrupted = try await harness.pay()
+        // A previous worker claimed it and stopped before the router answered.
+        _ = try await harness.store.apply(
+            .send, toUnlockJob: interrupted.id, at: Date().addingTimeInterval(-600), nextAttemptAt: nil, error: nil)
+        let client = try await harness.client()
+        let worker = harness.worker(messenger: client)
+        let group = ServiceGroup(services: [worker], logger: harness.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let first = try await Self.waitForStatus(.acked, job: interrupted, harness: harness)
+            #expect(first.attempts == 2)
+            let otherMAC = try MACAddress("AA:BB:CC:DD:EE:02")
+            try await harness.reportSession(userName: otherMAC.description, mac: otherMAC)
+            let fresh = try await harness.pay(mac: otherMAC)
+            worker.doorbell.ring()
+            _ = try await Self.waitForStatus(.acked, job: fresh, harness: harness)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        await client.close()
+        #expect(harness.peer.requests.count == 2)
+    }
+
+    static func waitForStatus(_ status: UnlockJobStatus, job: UnlockJob, harness: WorkerHarness) async throws
+        -> UnlockJob
+    {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let current = try await harness.job(job.id, of: job.transactionID), current.status == status {
+                return current
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("job \(job.id) never reached \(status)")
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HotspotPayCore
+import Logging
+import Payments
+import Radius
+import Store
+import TestSupport
+import Workers
+
+/// A store with plan `1h` and router `cafe` at 127.0.0.1 whose CoA port is a FreeRADIUS
+/// stand-in, a paid grant for ``Fixtures/mac`` and the accounting session the router reported.
+struct WorkerHarness {
+    static let secret = "router-secret-cafe-0123456789"
+    static let fast = RetransmissionPolicy(initialSeconds: 0.2, maximumSeconds: 0.4, attempts: 2, totalSeconds: 2)
+
+    let store: SQLiteStore
+    let peer: FreeRADIUSPeer
+    let plan = Fixtures.plan(dataCap: 5_000_000_000)
+    let logger = Logger(label: "workers-test")
+
+    init(_ label: String = #function, routerSecret: String = secret) async throws {
+        try RadiusDictionary.load()
+        let directory = try Fixtures.temporaryDirectory(label)
+        store = try SQLiteStore(
+            path: directory.appendingPathComponent("workers.sqlite").path,
+            cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 3, count: 32))))
+        peer = try FreeRADIUSPeer(secret: Self.secret, label)
+        try await store.addPlan(plan, actor: "test")
+        var router = Fixtures.router(id: "cafe", address: "127.0.0.1")
+        router.secret = Secret(routerSecret)
+        router.coaPort = peer.port
+        try await store.addRouter(router, actor: "test")
+    }
+
+    /// The captive session the router reported before the guest paid.
+    func reportSession(userName: String = Fixtures.mac.description, mac: MACAddress = Fixtures.mac) async throws {
+        let started = Date().addingTimeInterval(-120)
+        try await store.recordSession(
+            RadiusSession(
+                routerID: "cafe", acctSessionID: "81a00007", mac: mac, userName: userName,
+                framedIP: try IPAddress("10.5.50.7"), startedAt: started, updatedAt: started))
+    }
+
+    /// A paid purchase: returns the unlock job the payment queued.
+    func pay(mac: MACAddress = Fixtures.mac) async throws -> UnlockJob {
+        let transaction = Fixtures.transaction(plan: plan, mac: mac)
+        try await store.insertTransaction(transaction, actor: "test")
+        let outcome = try await store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: transaction.id, provider: .sandbox, providerReference: "SBX-\(transaction.id)",
+                amount: transaction.amount, at: Date(), actor: "test"))
+        guard case .applied(_, _, let job?, _) = outcome else { throw HarnessError("payment not applied: \(outcome)") }
+        return job
+    }
+
+    func worker(
+        messenger: any RouterMessenger, settings: UnlockWorker.Settings = UnlockWorker.Settings()
+    ) -> UnlockWorker {
+        UnlockWorker(
+            stores: .init(
+                jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
+            messenger: messenger, settings: settings, logger: logger)
+    }
+
+    func client() async throws -> CoAClient {
+        try await CoAClient.start(host: "127.0.0.1", policy: Self.fast, logger: logger)
+    }
+
+    func job(_ id: String, of transactionID: String?) async throws -> UnlockJob? {
+        try await store.unlockJobs(transactionID: transactionID ?? "").first { $0.id == id }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
