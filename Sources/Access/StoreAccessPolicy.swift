@@ -6,27 +6,27 @@ import Store
 /// Access-Requests decided from the device's grant (``AccessDecision``): the MAC comes from
 /// Calling-Station-Id, or from User-Name when the router sends the MAC as the user name.
 public struct StoreAccessPolicy: AccessPolicy {
-    let grants: any GrantStore
+    let grants: any AccessLookup
     let routers: StoreRouters
     let clock: @Sendable () -> Date
 
-    public init(grants: any GrantStore, routers: StoreRouters, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(grants: any AccessLookup, routers: StoreRouters, clock: @escaping @Sendable () -> Date = Date.init) {
         self.grants = grants
         self.routers = routers
         self.clock = clock
     }
 
-    public func decide(_ request: AccessRequest, client: RadiusClient) async throws -> AccessAnswer {
-        guard let router = try await routers.router(id: client.routerID) else {
+    public func decide(_ request: AccessRequest, client: RadiusClient) throws -> AccessAnswer {
+        guard let router = try routers.router(id: client.routerID) else {
             return .reject(reason: "router \(client.routerID) is no longer configured")
         }
         guard let mac = Self.mac(request) else {
             return .reject(reason: "no MAC address in Calling-Station-Id or User-Name")
         }
-        let grant = try await grants.activeGrant(mac: mac)
+        let grant = try grants.activeGrantForAccess(mac: mac)
         var login = AccessDecision.Login.none
         if router.strategy == .login, let grant, request.presentsPassword {
-            let secrets = try await grants.loginSecrets(grantID: grant.id)
+            let secrets = try grants.loginSecretsForAccess(grantID: grant.id)
             login = secrets.contains { request.presents(secret: $0.text) } ? .matched : .mismatched
         }
         switch AccessDecision.decide(grant: grant, router: router, now: clock(), login: login) {

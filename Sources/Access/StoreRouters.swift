@@ -15,39 +15,41 @@ public final class StoreRouters: RadiusClientDirectory, Sendable {
         var loadedAt = Date.distantPast
     }
 
-    private let store: any RouterStore
+    private let store: any AccessLookup
     private let refreshSeconds: TimeInterval
     private let snapshot = Mutex(Snapshot())
 
-    public init(store: any RouterStore, refreshSeconds: TimeInterval = 10) {
+    public init(store: any AccessLookup, refreshSeconds: TimeInterval = 10) {
         self.store = store
         self.refreshSeconds = refreshSeconds
     }
 
-    public func client(address: String) async throws -> RadiusClient? {
-        guard let router = try await router(address: address) else { return nil }
+    public func client(address: String) throws -> RadiusClient? {
+        guard let router = try router(address: address) else { return nil }
         return RadiusClient(
             routerID: router.id, secret: router.secret.reveal,
             requireMessageAuthenticator: router.requireMessageAuthenticator)
     }
 
-    public func router(address: String) async throws -> Router? {
+    public func router(address: String) throws -> Router? {
         let canonical = (try? IPAddress(address))?.description ?? address
         let (found, age) = snapshot.withLock { ($0.byAddress[canonical], Date().timeIntervalSince($0.loadedAt)) }
         if let found, age < refreshSeconds { return found }
         if found == nil && age < 1 { return nil }
-        try await reload()
+        try reload()
         return snapshot.withLock { $0.byAddress[canonical] }
     }
 
-    public func router(id: String) async throws -> Router? {
-        if let found = snapshot.withLock({ $0.byID[id] }) { return found }
-        try await reload()
+    public func router(id: String) throws -> Router? {
+        let (found, age) = snapshot.withLock { ($0.byID[id], Date().timeIntervalSince($0.loadedAt)) }
+        if let found, age < refreshSeconds { return found }
+        if found == nil && age < 1 { return nil }
+        try reload()
         return snapshot.withLock { $0.byID[id] }
     }
 
-    private func reload() async throws {
-        let routers = try await store.routers()
+    private func reload() throws {
+        let routers = try store.routersForAccess()
         snapshot.withLock { snapshot in
             snapshot.byAddress = Dictionary(
                 routers.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })

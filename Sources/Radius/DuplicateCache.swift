@@ -4,7 +4,7 @@ import Synchronization
 /// RFC 5080 duplicate detection: a request with the same source address, port, identifier and
 /// authenticator within the window gets the reply sent the first time, not a second decision.
 final class DuplicateCache: Sendable {
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         var address: String
         var port: Int
         var identifier: UInt8

@@ -14,6 +14,7 @@ public struct RadiusClient: Sendable, Hashable {
 }
 
 /// Finds the router behind a source address. Requests from any other address are dropped.
+/// Synchronous: it is asked for every datagram on the UDP event loop, so it answers from memory.
 public protocol RadiusClientDirectory: Sendable {
-    func client(address: String) async throws -> RadiusClient?
+    func client(address: String) throws -> RadiusClient?
 }

@@ -58,8 +58,8 @@ public final class RadiusServer: Service, Sendable {
     }
 }
 
-/// Hands each datagram to the processor on its own task and writes the reply, if any, back to
-/// the sender from the same socket.
+/// Hands each datagram to the processor and writes the reply, if any, back to the sender from
+/// the same socket.
 final class RadiusDatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
@@ -74,18 +74,26 @@ final class RadiusDatagramHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let bytes = Array(envelope.data.readableBytesView)
         let remote = envelope.remoteAddress
-        let channel = context.channel
-        let processor = self.processor
-        let service = self.service
-        Task {
-            guard
-                let reply = await processor.process(
-                    bytes, from: remote.ipAddress ?? "", port: remote.port ?? 0, service: service)
-            else { return }
-            let out = AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: reply))
-            channel.writeAndFlush(out, promise: nil)
+        let handling = processor.receive(
+            Array(envelope.data.readableBytesView), from: remote.ipAddress ?? "", port: remote.port ?? 0,
+            service: service)
+        switch handling {
+        case .done(let reply):
+            // Answered on the event loop itself: no thread hand-off on the Access-Request path.
+            guard let reply else { return }
+            context.writeAndFlush(
+                wrapOutboundOut(
+                    AddressedEnvelope(remoteAddress: remote, data: context.channel.allocator.buffer(bytes: reply))),
+                promise: nil)
+        case .accounting(let work):
+            // Accounting writes to the store: done off the event loop.
+            let channel = context.channel
+            Task {
+                guard let reply = await work.run() else { return }
+                let out = AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: reply))
+                channel.writeAndFlush(out, promise: nil)
+            }
         }
     }
 }

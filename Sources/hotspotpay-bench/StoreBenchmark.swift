@@ -5,11 +5,8 @@ import Store
 
 /// Measures the store at venue scale: a database with `rows` transactions (mostly finished
 /// history, a few pending), then the sweeper's queries and the payment path on top of it.
-@main
-@MainActor
-struct StoreBenchmark {
-    static func main() async throws {
-        let arguments = CommandLine.arguments.dropFirst()
+enum StoreBenchmark {
+    static func run(arguments: [String]) async throws {
         let rows = arguments.first.flatMap(Int.init) ?? 1_000_000
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotspotpay-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -101,7 +101,7 @@ extension SQLiteStore: RouterStore {
             AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
     }
 
-    private func router(_ row: Row) throws -> Router {
+    func router(_ row: Row) throws -> Router {
         let reader = RowReader(row, entity: "router")
         let secret = try requireCipher(entity: "router", id: reader.id).open(
             try reader.value("secret_sealed"), entity: "router", id: reader.id)

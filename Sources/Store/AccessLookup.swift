@@ -1,0 +1,13 @@
+import HotspotPayCore
+
+/// The reads the RADIUS server makes for each Access-Request. Synchronous on purpose: a local
+/// SQLite read takes microseconds, and doing it on the UDP event loop's own thread avoids the
+/// thread hand-offs that otherwise cost more than the read (see BENCHMARKS.md, RADIUS).
+public protocol AccessLookup: Sendable {
+    /// Every configured router, secrets opened.
+    func routersForAccess() throws -> [Router]
+    /// The device's active grant, without the list of transactions that paid for it.
+    func activeGrantForAccess(mac: MACAddress) throws -> Grant?
+    /// Same as ``GrantStore/loginSecrets(grantID:)``.
+    func loginSecretsForAccess(grantID: String) throws -> [LoginSecret]
+}
