@@ -91,14 +91,6 @@ public struct RadiusRequestProcessor: Sendable {
         return .done(reply)
     }
 
-    /// ``receive(_:from:port:service:)`` and, for accounting, the work after it.
-    public func process(_ bytes: [UInt8], from address: String, port: Int, service: Service) async -> [UInt8]? {
-        switch receive(bytes, from: address, port: port, service: service) {
-        case .done(let reply): return reply
-        case .accounting(let work): return await work.run()
-        }
-    }
-
     private func access(_ packet: RadiusPacket, client: RadiusClient, address: String) -> [UInt8]? {
         if client.requireMessageAuthenticator && !packet.hasMessageAuthenticator {
             return drop("missing_message_authenticator", address)

@@ -8,6 +8,7 @@ public protocol AccessLookup: Sendable {
     func routersForAccess() throws -> [Router]
     /// The device's active grant, without the list of transactions that paid for it.
     func activeGrantForAccess(mac: MACAddress) throws -> Grant?
-    /// Same as ``GrantStore/loginSecrets(grantID:)``.
+    /// The login secrets of the transactions that paid for a grant: any of them logs the device
+    /// in on a `login`-strategy router.
     func loginSecretsForAccess(grantID: String) throws -> [LoginSecret]
 }

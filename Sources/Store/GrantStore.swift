@@ -6,9 +6,6 @@ import struct Foundation.Date
 public protocol GrantStore: Sendable {
     func activeGrant(mac: MACAddress) async throws -> Grant?
     func grant(id: String) async throws -> Grant?
-    /// The login secrets of the transactions that paid for a grant: any of them logs the device
-    /// in on a `login`-strategy router.
-    func loginSecrets(grantID: String) async throws -> [LoginSecret]
     /// Active grants whose time ran out at or before `date`.
     func grantsPastEnd(at date: Date, limit: Int) async throws -> [Grant]
     /// Ends or revokes an active grant (conditional on it still being active) and audits it.

@@ -112,11 +112,12 @@ public final class UnlockWorker: Service, Sendable {
         guard let router = try await stores.routers.router(id: job.routerID) else {
             return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
         }
-        let transaction = try await job.transactionID.asyncMap { try await stores.transactions.transaction(id: $0) }
+        var clientIP: IPAddress?
+        if let id = job.transactionID { clientIP = try await stores.transactions.transaction(id: id)?.clientIP }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
             .max { $0.updatedAt < $1.updatedAt }
         let identification = UnlockMessage.identification(
-            session: session, mac: job.mac, clientIP: transaction??.clientIP)
+            session: session, mac: job.mac, clientIP: clientIP)
         let message: UnlockMessage
         switch job.action {
         case .coa:
@@ -183,12 +184,5 @@ public final class UnlockWorker: Service, Sendable {
         } else {
             logger.warning("unlock not done", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

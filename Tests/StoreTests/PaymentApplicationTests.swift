@@ -36,9 +36,9 @@ import Testing
         let second = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(second, reference: "MOMO-2"))
         #expect(try await harness.store.transaction(id: first.id)?.loginSecret == first.loginSecret)
-        let secrets = try await harness.store.loginSecrets(grantID: grant.id)
+        let secrets = try harness.store.loginSecretsForAccess(grantID: grant.id)
         #expect(secrets == [first.loginSecret, second.loginSecret].compactMap { $0 })
-        #expect(try await harness.store.loginSecrets(grantID: "no-such-grant").isEmpty)
+        #expect(try harness.store.loginSecretsForAccess(grantID: "no-such-grant").isEmpty)
     }
 
     @Test func aDuplicateDeliveryChangesNothingAndSaysAlreadyConfirmed() async throws {

@@ -4,7 +4,7 @@ import HotspotPayCore
 
 extension SQLiteStore: AccessLookup {
     public func routersForAccess() throws -> [Router] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM routers ORDER BY id").map(self.router) }
+        try pool.read { db in try allRouters(db) }
     }
 
     /// One indexed SELECT, prepared once per reader connection, read by column position and

@@ -15,10 +15,6 @@ extension SQLiteStore: GrantStore {
         }
     }
 
-    public func loginSecrets(grantID: String) async throws -> [LoginSecret] {
-        try await pool.read { db in try Self.loginSecrets(db, grantID: grantID) }
-    }
-
     static func loginSecrets(_ db: Database, grantID: String) throws -> [LoginSecret] {
         let texts = try String.fetchAll(
             db,

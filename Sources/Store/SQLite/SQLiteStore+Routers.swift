@@ -4,7 +4,11 @@ import HotspotPayCore
 
 extension SQLiteStore: RouterStore {
     public func routers() async throws -> [Router] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM routers ORDER BY id").map(self.router) }
+        try await pool.read { db in try self.allRouters(db) }
+    }
+
+    func allRouters(_ db: Database) throws -> [Router] {
+        try Row.fetchAll(db, sql: "SELECT * FROM routers ORDER BY id").map(router)
     }
 
     public func router(id: String) async throws -> Router? {
