@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(name: "HotspotPayCore", swiftSettings: swiftSettings),
@@ -95,8 +96,11 @@ let package = Package(
                 "HotspotPayCore",
                 "Store",
                 "Payments",
+                "QR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -195,12 +199,13 @@ let package = Package(
                 "Portal", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "hotspotpayTests",
-            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport"],
+            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -49,6 +49,11 @@ public enum ConfigLoader {
                 }
                 return text.hasSuffix("/") ? String(text.dropLast()) : text
             } ?? config.publicURL
+        config.portalDirectory = http.string("portal_dir")
+        config.checkoutLimitPerDevice =
+            http.int("checkout_limit_per_device", in: 1...10_000) ?? config.checkoutLimitPerDevice
+        config.checkoutLimitPerAddress =
+            http.int("checkout_limit_per_address", in: 1...1_000_000) ?? config.checkoutLimitPerAddress
         http.finish()
 
         let radius = NodeReader(node: top.node("radius"), path: "radius", sink: sink)
@@ -57,11 +62,15 @@ public enum ConfigLoader {
         radius.finish()
 
         let payments = NodeReader(node: top.node("payments"), path: "payments", sink: sink)
-        config.paymentWindowSeconds = seconds(payments, "window", range: 60...86_400) ?? config.paymentWindowSeconds
+        config.paymentWindowSeconds = seconds(payments, "window", range: 5...86_400) ?? config.paymentWindowSeconds
         payments.finish()
         let sweeper = NodeReader(node: top.node("sweeper"), path: "sweeper", sink: sink)
         config.sweeperIntervalSeconds = seconds(sweeper, "interval", range: 1...3600) ?? config.sweeperIntervalSeconds
         sweeper.finish()
+        let unlock = NodeReader(node: top.node("unlock"), path: "unlock", sink: sink)
+        config.unlockResendAfterSeconds =
+            seconds(unlock, "resend_after", range: 31...3600) ?? config.unlockResendAfterSeconds
+        unlock.finish()
 
         config.providers = ProviderReader.read(top.node("providers"), sink: sink, overrides: overrides)
         config.routers = readRouters(top, sink: sink, overrides: overrides)

@@ -14,6 +14,13 @@ public struct HotspotPayConfig: Sendable {
     public var httpListen: ListenAddress
     /// The portal's address as guests' browsers and providers' callbacks reach it.
     public var publicURL: String
+    /// The folder holding the portal's `templates/` and `i18n/`; nil looks in the usual places.
+    public var portalDirectory: String?
+    /// Checkouts allowed per device and per client address in 10 minutes.
+    public var checkoutLimitPerDevice = 10
+    public var checkoutLimitPerAddress = 300
+    /// A CoA job left `sent` this long (its node died mid-send) is sent again.
+    public var unlockResendAfterSeconds: Int64 = 60
     public var radiusAuthListen: ListenAddress
     public var radiusAcctListen: ListenAddress
     public var sweeperIntervalSeconds: Int64

@@ -7,9 +7,9 @@ import Payments
 struct CallbackRoutes: Sendable {
     let callbacks: CallbackService
 
-    func register(on router: Hummingbird.Router<BasicRequestContext>) {
+    func register(on router: Hummingbird.Router<PortalRequestContext>) {
         for endpoint in CallbackEndpoint.allCases {
-            let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+            let handler: @Sendable (Request, PortalRequestContext) async throws -> Response = { request, context in
                 try await handle(request, context: context, endpoint: endpoint)
             }
             router.get("/callbacks/\(endpoint.rawValue)", use: handler)
@@ -19,7 +19,8 @@ struct CallbackRoutes: Sendable {
         }
     }
 
-    func handle(_ request: Request, context: BasicRequestContext, endpoint: CallbackEndpoint) async throws -> Response {
+    func handle(_ request: Request, context: PortalRequestContext, endpoint: CallbackEndpoint) async throws -> Response
+    {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: ProviderCallback.maximumBodySize)

@@ -62,6 +62,8 @@ public struct CheckoutService: Sendable {
             clientIP: transaction.clientIP)
         do {
             let payment = try await provider.createPayment(for: transaction, plan: plan, context: context)
+            // Kept so a reopened portal shows the same QR; losing it must not lose the sale.
+            try? await store.savePaymentRequest(payment, transactionID: transaction.id)
             return Checkout(transaction: transaction, payment: payment)
         } catch {
             let definitive: Bool

@@ -10,15 +10,23 @@ public struct PortalRoutes: Sendable {
     let store: any HotspotStore
     let checkout: CheckoutService
     let callbacks: CallbackService
+    let guestPages: GuestPages?
+    let throttle: CheckoutThrottle
 
-    public init(store: any HotspotStore, checkout: CheckoutService, callbacks: CallbackService) {
+    /// `guestPages` nil serves only the JSON API and callbacks (tests of those need no templates).
+    public init(
+        store: any HotspotStore, checkout: CheckoutService, callbacks: CallbackService, guestPages: GuestPages? = nil,
+        throttle: CheckoutThrottle = CheckoutThrottle()
+    ) {
         self.store = store
         self.checkout = checkout
         self.callbacks = callbacks
+        self.guestPages = guestPages
+        self.throttle = guestPages?.throttle ?? throttle
     }
 
     /// Adds the routes to `router`.
-    public func register(on router: Hummingbird.Router<BasicRequestContext>) {
+    public func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.get("/healthz") { _, _ -> Response in
             do {
                 try await store.ping()
@@ -40,6 +48,13 @@ public struct PortalRoutes: Sendable {
                 throw HTTPError(.badRequest, message: "expected JSON with plan, provider, mac, router and optional ip")
             }
             let language = Language(rawValue: request.uri.queryParameters.get("lang") ?? "vi") ?? .vi
+            if let retryAfter = throttle.attempt(mac: body.mac, address: context.peerAddress) {
+                context.logger.notice(
+                    "transaction throttled", metadata: ["mac": "\(body.mac)", "address": "\(context.peerAddress)"])
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: "\(retryAfter)"],
+                    message: "too many transactions from this device or address; try again in \(retryAfter) s")
+            }
             do {
                 let started = try await checkout.start(body, language: language)
                 let transaction = started.transaction
@@ -64,6 +79,8 @@ public struct PortalRoutes: Sendable {
             return TransactionView(transaction)
         }
         CallbackRoutes(callbacks: callbacks).register(on: router)
+        CaptivePortalAPI(store: store, urls: checkout.urls, clock: checkout.clock).register(on: router)
+        guestPages?.register(on: router)
         if let sandbox = callbacks.providers.sandbox {
             SandboxWalletRoutes(store: store, sandbox: sandbox, callbacks: callbacks).register(on: router)
         }

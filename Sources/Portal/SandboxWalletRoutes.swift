@@ -11,7 +11,7 @@ struct SandboxWalletRoutes: Sendable {
     let sandbox: SandboxProvider
     let callbacks: CallbackService
 
-    func register(on router: Hummingbird.Router<BasicRequestContext>) {
+    func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.get("/sandbox/wallet/{id}") { _, context -> Response in
             let transaction = try await load(context)
             return Self.page(
@@ -33,19 +33,17 @@ struct SandboxWalletRoutes: Sendable {
             }
             let callback = await sandbox.walletCallback(for: transaction, pay: action == "pay")
             let reply = await callbacks.handle(callback)
-            let after = try await store.transaction(id: transaction.id) ?? transaction
             context.logger.info(
-                "sandbox wallet", metadata: ["order": "\(transaction.orderCode)", "action": "\(action)"])
-            return Self.page(
-                title: "Ví thử nghiệm · Sandbox wallet",
-                body: """
-                    <p>Đơn <b>\(after.orderCode)</b>: \(after.status.rawValue)</p>
-                    <p><small>callback → HTTP \(reply?.status ?? 0)</small></p>
-                    """)
+                "sandbox wallet",
+                metadata: [
+                    "order": "\(transaction.orderCode)", "action": "\(action)", "callback": "\(reply?.status ?? 0)",
+                ])
+            // Like a real wallet: back to the shop's page for this order, which shows the outcome.
+            return Response(status: .seeOther, headers: [.location: "/pay/\(transaction.id)"])
         }
     }
 
-    private func load(_ context: BasicRequestContext) async throws -> Transaction {
+    private func load(_ context: PortalRequestContext) async throws -> Transaction {
         let id = try context.parameters.require("id")
         guard let transaction = try await store.transaction(id: id), transaction.provider == .sandbox else {
             throw HTTPError(.notFound, message: "no sandbox transaction '\(id)'")

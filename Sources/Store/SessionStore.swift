@@ -11,6 +11,8 @@ public protocol SessionStore: Sendable {
     /// attributes), so that device's open CoA jobs on that router are acknowledged.
     func recordSession(_ session: RadiusSession) async throws
     func openSessions(mac: MACAddress) async throws -> [RadiusSession]
+    /// The newest open session holding `ip`, to tell which device asks the captive-portal API.
+    func openSession(framedIP ip: IPAddress) async throws -> RadiusSession?
     /// Closes every open session of a router (Accounting-On/Off: the router rebooted).
     func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int
 }

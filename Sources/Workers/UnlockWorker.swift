@@ -21,7 +21,9 @@ public final class UnlockWorker: Service, Sendable {
         public var maxBackoffSeconds: Double = 300
         /// Jobs worked on at once (each waits for one router's answer).
         public var concurrency = 64
-        /// A job `sent` longer than this at start-up was interrupted and is sent again.
+        /// A job `sent` longer than this was interrupted (its node stopped or died mid-send) and is
+        /// sent again. Keep it above the CoA retransmission window (30 s) so a job still being
+        /// retransmitted by another node is not doubled.
         public var stuckAfterSeconds: Double = 60
 
         public init() {}
@@ -69,15 +71,17 @@ public final class UnlockWorker: Service, Sendable {
     }
 
     public func run() async throws {
-        let now = clock()
-        let requeued = try await stores.jobs.requeueUnlockJobs(
-            sentBefore: now.addingTimeInterval(-settings.stuckAfterSeconds), at: now)
-        if requeued > 0 {
-            logger.notice("unlock jobs interrupted by a stop are sent again", metadata: ["jobs": "\(requeued)"])
-        }
+        try await requeueInterrupted()
+        // Checked again while running: a job cut off by a stop just before this start is not
+        // stuck yet at start-up, and another node may die mid-send at any time.
+        var nextRequeue = clock().addingTimeInterval(min(5, settings.stuckAfterSeconds / 4))
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
+                    if clock() >= nextRequeue {
+                        try await requeueInterrupted()
+                        nextRequeue = clock().addingTimeInterval(min(5, settings.stuckAfterSeconds / 4))
+                    }
                     let room = settings.concurrency - inFlight.count
                     if room > 0 {
                         for job in try await stores.jobs.dueUnlockJobs(at: clock(), limit: room)
@@ -94,6 +98,15 @@ public final class UnlockWorker: Service, Sendable {
                 }
                 await cancelWhenGracefulShutdown { await self.doorbell.wait(seconds: self.settings.pollSeconds) }
             }
+        }
+    }
+
+    private func requeueInterrupted() async throws {
+        let now = clock()
+        let requeued = try await stores.jobs.requeueUnlockJobs(
+            sentBefore: now.addingTimeInterval(-settings.stuckAfterSeconds), at: now)
+        if requeued > 0 {
+            logger.notice("unlock jobs interrupted mid-send are sent again", metadata: ["jobs": "\(requeued)"])
         }
     }
 

@@ -65,19 +65,30 @@ struct ServeCommand: AsyncParsableCommand {
             settings: config.providers, publicURL: urls.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
         let checkout = CheckoutService(
             store: store, providers: providers, urls: urls, paymentWindowSeconds: config.paymentWindowSeconds)
+        let portalDirectory = try PortalPages.locate(configured: config.portalDirectory)
+        let pages = try await PortalPages.load(directory: portalDirectory)
+        let throttle = CheckoutThrottle(
+            perDevice: .init(attempts: config.checkoutLimitPerDevice, windowSeconds: 600),
+            perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600))
+        let guestPages = GuestPages(
+            store: store, checkout: checkout, pages: pages, throttle: throttle,
+            options: .init(demo: runtime.usesEmbeddedDefaults))
         try RadiusDictionary.load()
         let coa = try await CoAClient.start(logger: logger)
+        var unlockSettings = UnlockWorker.Settings()
+        unlockSettings.stuckAfterSeconds = Double(config.unlockResendAfterSeconds)
         let unlocker = UnlockWorker(
             stores: .init(
                 jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
-            messenger: coa, logger: logger)
+            messenger: coa, settings: unlockSettings, logger: logger)
         let sweeper = Sweeper(
             store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
             logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
         let callbacks = CallbackService(
             store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
-        let router = Hummingbird.Router()
-        PortalRoutes(store: store, checkout: checkout, callbacks: callbacks).register(on: router)
+        let router = Hummingbird.Router(context: PortalRequestContext.self)
+        PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
+            on: router)
         let host = config.httpListen.host
         let publicURL = config.publicURL
         let routers = StoreRouters(store: store)

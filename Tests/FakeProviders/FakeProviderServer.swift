@@ -47,18 +47,34 @@ public struct FakeProviderServer: Sendable {
     public struct Delivery: Sendable {
         public var status: Int
         public var body: String
+        public var location: String? = nil
     }
 
     /// Sends a callback the way a provider does.
     public static func deliver(
-        _ method: String, _ url: String, headers: [String: String] = [:], body: [UInt8]? = nil
+        _ method: String, _ url: String, headers: [String: String] = [:], body: [UInt8]? = nil,
+        followRedirects: Bool = true
     ) async throws -> Delivery {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let text = try await response.body.collect(upTo: 1 << 20)
-        return Delivery(status: Int(response.status.code), body: String(buffer: text))
+        if followRedirects {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let text = try await response.body.collect(upTo: 1 << 20)
+            return Delivery(status: Int(response.status.code), body: String(buffer: text))
+        }
+        let client = HTTPClient(configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let text = try await response.body.collect(upTo: 1 << 20)
+            try await client.shutdown()
+            return Delivery(
+                status: Int(response.status.code), body: String(buffer: text),
+                location: response.headers.first(name: "location"))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 }

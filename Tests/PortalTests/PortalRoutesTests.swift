@@ -12,7 +12,7 @@ import Testing
 @Suite struct PortalRoutesTests {
     struct Harness {
         let store: SQLiteStore
-        let app: Application<RouterResponder<BasicRequestContext>>
+        let app: Application<RouterResponder<PortalRequestContext>>
 
         init(_ label: String = #function) async throws {
             let directory = try Fixtures.temporaryDirectory(label)
@@ -26,7 +26,7 @@ import Testing
             let providers = PaymentProviders([
                 SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
             ])
-            let router = Hummingbird.Router()
+            let router = Hummingbird.Router(context: PortalRequestContext.self)
             PortalRoutes(
                 store: store,
                 checkout: CheckoutService(store: store, providers: providers, urls: urls, paymentWindowSeconds: 900),

@@ -77,6 +77,17 @@ extension SQLiteStore: SessionStore {
         }
     }
 
+    public func openSession(framedIP ip: IPAddress) async throws -> RadiusSession? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT * FROM radius_sessions WHERE framed_ip = ? AND stopped_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                arguments: [ip.description]
+            ).map(Self.session)
+        }
+    }
+
     public func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int {
         try await write(entity: "session") { db in
             try db.execute(

@@ -6,6 +6,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: v1)
         migrator.registerMigration("v2-login-secret", migrate: v2)
+        migrator.registerMigration("v3-checkout-pages", migrate: v3)
         return migrator
     }()
 
@@ -151,5 +152,30 @@ enum Schema {
     /// it opens nothing without a paid grant for the same MAC.
     private static func v2(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE transactions ADD COLUMN login_secret TEXT")
+    }
+
+    /// What the guest's pay page needs after the first request: the provider's payment request
+    /// (so a reopened portal shows the same QR) and the router's login context (`login` strategy).
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE payment_requests (
+                    transaction_id TEXT PRIMARY KEY NOT NULL REFERENCES transactions(id),
+                    qr_payload TEXT,
+                    pay_url TEXT,
+                    deeplink TEXT,
+                    provider_order_id TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE TABLE hotspot_logins (
+                    transaction_id TEXT PRIMARY KEY NOT NULL REFERENCES transactions(id),
+                    login_url TEXT NOT NULL,
+                    original_url TEXT,
+                    chap_id TEXT,
+                    chap_challenge TEXT,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX radius_sessions_framed_ip_open ON radius_sessions(framed_ip, stopped_at);
+                """)
     }
 }

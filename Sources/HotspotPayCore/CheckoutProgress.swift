@@ -1,0 +1,53 @@
+import struct Foundation.Date
+
+/// Where a guest's purchase stands, as the pay page shows it: waiting for the money, paid but
+/// the device not yet confirmed online, online, or closed. "Online" needs proof from the router:
+/// it acknowledged the unlock (CoA-ACK), or it reported a session that began after the payment
+/// (Accounting-Start; the only proof for the `login` strategy).
+public enum CheckoutProgress: Hashable, Sendable {
+    case awaitingPayment
+    /// Paid; `unlockTrouble` when the router refused or never answered the unlock.
+    case paid(unlockTrouble: Bool)
+    case online
+    case closed(ClosedReason)
+
+    /// Why nothing more will happen to this purchase.
+    public enum ClosedReason: String, Sendable, Hashable {
+        case expired, failed, cancelled, refunded
+        /// Paid, but the grant it bought has run out of time or data.
+        case usedUp
+    }
+
+    /// The page state the browser compares against: pending, paid, online or closed.
+    public var state: String {
+        switch self {
+        case .awaitingPayment: "pending"
+        case .paid: "paid"
+        case .online: "online"
+        case .closed: "closed"
+        }
+    }
+
+    public static func of(
+        _ transaction: Transaction, grant: Grant?, unlockJobs: [UnlockJob], sessions: [RadiusSession], now: Date
+    ) -> CheckoutProgress {
+        switch transaction.status {
+        case .pending: return .awaitingPayment
+        case .expired: return .closed(.expired)
+        case .failed: return .closed(.failed)
+        case .cancelled: return .closed(.cancelled)
+        case .refunded: return .closed(.refunded)
+        case .paid: break
+        }
+        guard let grant, grant.status == .active, grant.validUntil > now, (grant.dataRemainingBytes ?? 1) > 0 else {
+            return .closed(.usedUp)
+        }
+        let paidAt = transaction.paidAt ?? transaction.updatedAt
+        let acknowledged = unlockJobs.contains { $0.action == .coa && $0.status == .acked }
+        let sessionSincePayment = sessions.contains {
+            $0.isOpen && $0.mac == transaction.mac && $0.routerID == transaction.routerID && $0.startedAt >= paidAt
+        }
+        if acknowledged || sessionSincePayment { return .online }
+        return .paid(unlockTrouble: unlockJobs.contains { $0.status == .nak || $0.status == .failed })
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import Store
+
+/// RFC 8908 captive-portal API at `/api/captive`, which phones find through DHCP option 114 (or
+/// RFC 8910 router advertisements) and ask before showing the captive browser. A device with
+/// paid access hears `captive: false` with the seconds and bytes it has left; any other device
+/// hears `captive: true` and where the portal is.
+struct CaptivePortalAPI: Sendable {
+    let store: any HotspotStore
+    let urls: PortalURLs
+    let clock: @Sendable () -> Date
+
+    /// RFC 8908 §5's JSON keys.
+    struct Document: Encodable {
+        var captive: Bool
+        var userPortalURL: String
+        var secondsRemaining: Int64?
+        var bytesRemaining: Int64?
+        var canExtendSession: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case captive
+            case userPortalURL = "user-portal-url"
+            case secondsRemaining = "seconds-remaining"
+            case bytesRemaining = "bytes-remaining"
+            case canExtendSession = "can-extend-session"
+        }
+    }
+
+    func register(on router: Hummingbird.Router<PortalRequestContext>) {
+        router.get("/api/captive") { request, context in
+            let device = try await device(request, context: context)
+            var document = Document(captive: true, userPortalURL: urls.publicURL + "/")
+            if let device {
+                document.userPortalURL = urls.publicURL + "/?mac=" + device.description
+                if let grant = try await store.activeGrant(mac: device), grant.validUntil > clock(),
+                    (grant.dataRemainingBytes ?? 1) > 0
+                {
+                    document.captive = false
+                    document.secondsRemaining = Int64(grant.validUntil.timeIntervalSince(clock()))
+                    document.bytesRemaining = grant.dataRemainingBytes
+                    document.canExtendSession = true
+                }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/captive+json", .cacheControl: "private, no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(document))))
+        }
+    }
+
+    /// The asking device: `?mac=` when the router's page passes it, else the device that the
+    /// routers' accounting says holds the caller's address.
+    private func device(_ request: Request, context: PortalRequestContext) async throws -> MACAddress? {
+        if let text = request.uri.queryParameters.get("mac") {
+            guard let mac = try? MACAddress(text) else {
+                throw HTTPError(.badRequest, message: "mac '\(text.prefix(40))' is not a MAC address")
+            }
+            return mac
+        }
+        guard let address = context.remoteAddress?.ipAddress, let ip = try? IPAddress(address) else { return nil }
+        return try await store.openSession(framedIP: ip)?.mac
+    }
+}

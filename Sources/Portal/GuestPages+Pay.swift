@@ -1,0 +1,149 @@
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import QR
+
+extension GuestPages {
+    /// `/pay/{id}`: the page for one purchase in whatever state it is in. Providers send the
+    /// browser back here, and reopening the portal from the same device lands here again.
+    func payPage(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        let id = try context.parameters.require("id")
+        guard let transaction = try await store.transaction(id: id) else {
+            return message(
+                request, language, status: .notFound, heading: "notFoundHeading", text: "notFoundText",
+                link: ("/?lang=\(language.rawValue)", pages.text("backToPlans", language)))
+        }
+        let (progress, grant, unlockTrouble) = try await progress(of: transaction)
+        let login = try await store.hotspotLogin(transactionID: transaction.id)
+        let visit = GuestVisit(transaction: transaction, login: login)
+        let planName = try await store.plan(id: transaction.planID)?.name[language] ?? transaction.planID
+        var values: [String: Any] = [
+            "orderCode": transaction.orderCode.description, "amount": transaction.amount.formatted(language),
+            "planName": planName, "eventsURL": "/pay/\(id)/events", "stateURL": "/pay/\(id)/state",
+        ]
+        switch progress {
+        case .awaitingPayment:
+            values["title"] = pages.text("titlePay", language)
+            values["refresh"] = 5
+            values["expiresAtMillis"] = Int64(transaction.expiresAt.timeIntervalSince1970 * 1000)
+            values["expiresAtText"] = PortalText.remaining(
+                seconds: Int64(transaction.expiresAt.timeIntervalSince(clock())), language, pages)
+            values["otherPlanURL"] = visit.landingURL(language: language, fresh: true)
+            if let payment = try await store.paymentRequest(transactionID: id) {
+                values["payment"] = true
+                if let payload = payment.qrPayload, let code = try? QRCode(payload) {
+                    values["qrSVG"] = code.svg(title: "QR \(transaction.orderCode)")
+                }
+                if let url = payment.payURL { values["payURL"] = url }
+                if let link = payment.deeplink { values["deeplink"] = link }
+            }
+            return html(request, language, template: "pay", values: values)
+        case .paid, .online:
+            values["title"] = pages.text("titleDone", language)
+            values["state"] = progress.state
+            values["online"] = progress == .online
+            values["trouble"] = unlockTrouble
+            values["moreURL"] = visit.landingURL(language: language, fresh: true)
+            if progress != .online { values["refresh"] = 5 }
+            if let grant {
+                values["timeLeft"] = PortalText.remaining(
+                    seconds: Int64(grant.validUntil.timeIntervalSince(clock())), language, pages)
+                if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
+            }
+            if let original = login?.originalURL, original.lowercased().hasPrefix("http") {
+                values["originalURL"] = original
+            }
+            if progress != .online, var form = try await loginForm(transaction, login: login) {
+                let routerError = Self.query(request)["router_error"]
+                form["auto"] = routerError == nil ? "1" : "0"
+                values["login"] = form
+                if let routerError { values["routerError"] = routerError }
+            }
+            return html(request, language, template: "done", values: values)
+        case .closed(let reason):
+            values["title"] = pages.text("titleClosed", language)
+            values["heading"] = pages.text("\(reason.rawValue)Heading", language)
+            values["explanation"] = pages.text("\(reason.rawValue)Text", language)
+            values["retryURL"] = visit.landingURL(language: language, fresh: true)
+            return html(request, language, template: "closed", values: values)
+        }
+    }
+
+    /// For the `login` strategy: the form that logs the browser in at the router, username = MAC
+    /// and the transaction's one-time secret (hashed with the router's CHAP challenge when it gave one).
+    func loginForm(_ transaction: Transaction, login: HotspotLogin?) async throws -> [String: String]? {
+        guard let login, let secret = transaction.loginSecret,
+            let router = try await routers.entries().first(where: { $0.id == transaction.routerID }),
+            router.strategy == .login
+        else { return nil }
+        return [
+            "action": login.loginURL, "username": transaction.mac.description,
+            "password": HotspotLoginPassword.password(secret: secret, login: login), "dst": login.originalURL ?? "",
+        ]
+    }
+
+    /// Reads what decides the page: the transaction, and once paid its grant, unlock jobs and sessions.
+    func progress(of transaction: Transaction) async throws -> (CheckoutProgress, Grant?, Bool) {
+        guard transaction.status == .paid else {
+            return (
+                CheckoutProgress.of(transaction, grant: nil, unlockJobs: [], sessions: [], now: clock()), nil, false
+            )
+        }
+        let grant = try await store.activeGrant(mac: transaction.mac)
+        let jobs = try await store.unlockJobs(transactionID: transaction.id)
+        let sessions = try await store.openSessions(mac: transaction.mac)
+        let progress = CheckoutProgress.of(
+            transaction, grant: grant, unlockJobs: jobs, sessions: sessions, now: clock())
+        if case .paid(let trouble) = progress { return (progress, grant, trouble) }
+        return (progress, grant, false)
+    }
+
+    /// `/pay/{id}/state`: what the page's polling fallback asks for.
+    func stateJSON(context: PortalRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let transaction = try await store.transaction(id: id) else {
+            throw HTTPError(.notFound, message: "no transaction '\(id)'")
+        }
+        let (progress, _, _) = try await progress(of: transaction)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: Self.stateDocument(transaction, progress))))
+    }
+
+    static func stateDocument(_ transaction: Transaction, _ progress: CheckoutProgress) -> String {
+        #"{"state":"\#(progress.state)","status":"\#(transaction.status.rawValue)"}"#
+    }
+
+    /// `/pay/{id}/events`: server-sent events, one `data:` line whenever the page state changes,
+    /// read from the database each second so that it works whichever node applied the payment.
+    func events(context: PortalRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard try await store.transaction(id: id) != nil else {
+            throw HTTPError(.notFound, message: "no transaction '\(id)'")
+        }
+        let seconds = options.eventStreamSeconds
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
+            body: ResponseBody { writer in
+                var last = ""
+                // Tell the browser to wait 3 s before reconnecting after a drop.
+                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+                for tick in 0..<seconds {
+                    guard let transaction = try await store.transaction(id: id) else { break }
+                    let (progress, _, _) = try await progress(of: transaction)
+                    let document = Self.stateDocument(transaction, progress)
+                    if document != last {
+                        try await writer.write(ByteBuffer(string: "data: \(document)\n\n"))
+                        last = document
+                    } else if tick % 15 == 14 {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                    if progress == .online || progress.state == "closed" { break }
+                    try await Task.sleep(for: .seconds(1))
+                }
+                try await writer.finish(nil)
+            })
+    }
+}

@@ -1,0 +1,16 @@
+import HotspotPayCore
+
+import struct Foundation.Date
+
+/// What a guest's pay page needs besides the transaction, kept so that reopening the portal (the
+/// captive mini-browser closes while the guest pays in a banking app) shows the same QR code and
+/// can still log the device in.
+public protocol CheckoutPageStore: Sendable {
+    /// Keeps the provider's payment request for `transactionID` (the first one wins).
+    func savePaymentRequest(_ request: PaymentRequest, transactionID: String) async throws
+    func paymentRequest(transactionID: String) async throws -> PaymentRequest?
+    /// Keeps the router's newest login context for `transactionID` (a reopened login page brings
+    /// a fresh CHAP challenge, so the newest wins).
+    func saveHotspotLogin(_ login: HotspotLogin, transactionID: String, at: Date) async throws
+    func hotspotLogin(transactionID: String) async throws -> HotspotLogin?
+}
