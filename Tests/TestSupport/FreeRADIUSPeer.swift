@@ -11,13 +11,15 @@ public final class FreeRADIUSPeer {
     public let port: Int
     let process = Process()
 
-    public init(secret: String, _ label: String = #function) throws {
+    /// `port` nil picks a free one; a test that starts the router after the daemon passes the
+    /// port it configured.
+    public init(secret: String, port: Int? = nil, _ label: String = #function) throws {
         directory = try Fixtures.temporaryDirectory(label)
-        port = try Self.freeUDPPort()
+        self.port = try port ?? Self.freeUDPPort()
         let template = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("radius/coa-peer/radiusd.conf.in"),
             encoding: .utf8)
-        try template.replacingOccurrences(of: "@PORT@", with: String(port))
+        try template.replacingOccurrences(of: "@PORT@", with: String(self.port))
             .replacingOccurrences(of: "@SECRET@", with: secret)
             .write(to: directory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/freeradius")

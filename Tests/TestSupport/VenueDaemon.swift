@@ -1,0 +1,123 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real daemon set up like a venue: one router on this machine whose CoA port is a
+/// FreeRADIUS stand-in, the sandbox provider, and the portal on a port chosen up front so that
+/// its public URL (the sandbox wallet's links, provider return URLs) is the address it listens on.
+public final class VenueDaemon: @unchecked Sendable {
+    public let directory: URL
+    public let port: Int
+    public let config: URL
+    public let key = "7f3c1a9e5b2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+    public private(set) var process: DaemonProcess?
+
+    public static let routerSecret = "venue-router-secret-0123456789"
+    public static let sandboxSecret = "venue-sandbox-signing-secret"
+    public static let routerID = "venue"
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var databasePath: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
+
+    /// Writes the config; `start()` runs the daemon on it.
+    public init(
+        coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
+        checkoutLimitPerAddress: Int = 300, _ label: String = #function
+    ) throws {
+        directory = try Fixtures.temporaryDirectory(label)
+        port = try Self.freeTCPPort()
+        config = directory.appendingPathComponent("hotspotpay.yaml")
+        try """
+        data_dir: \(directory.path)/state
+        http:
+          listen: 127.0.0.1:\(port)
+          public_url: http://127.0.0.1:\(port)
+          checkout_limit_per_address: \(checkoutLimitPerAddress)
+        radius:
+          auth_listen: 127.0.0.1:0
+          acct_listen: 127.0.0.1:0
+        payments:
+          window: \(window)
+        sweeper:
+          interval: \(sweeperInterval)
+        unlock:
+          resend_after: \(resendAfter)
+        providers:
+          sandbox:
+            secret: \(Self.sandboxSecret)
+        routers:
+          - id: \(Self.routerID)
+            name: Venue router
+            nas_identifier: venue-hap
+            address: 127.0.0.1
+            secret: \(Self.routerSecret)
+            coa_port: \(coaPort)
+            strategy: coa
+            captive_attributes:
+              - Mikrotik-Group = portal-only
+            paid_attributes:
+              - Mikrotik-Group = paid
+        plans:
+          - id: 1h
+            name_vi: 1 giờ
+            name_en: 1 hour
+            price: 10000
+            duration: 1h
+            download: 10M
+            upload: 2M
+          - id: 1d
+            name_vi: 1 ngày
+            name_en: 1 day
+            price: 30000
+            duration: 1d
+            data_cap: 5GB
+            download: 20M
+            upload: 5M
+        """.write(to: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `serve` and waits for the portal.
+    public func start() async throws {
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--config", config.path], directory: directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": key])
+        process = daemon
+        _ = try await daemon.waitForPortal()
+    }
+
+    /// SIGKILL: the daemon dies with whatever it was doing unfinished.
+    public func kill() async throws {
+        guard let process else { return }
+        process.signal(SIGKILL)
+        _ = try await process.waitForExit(timeout: 10)
+        self.process = nil
+    }
+
+    public func stop() async throws {
+        guard let process else { return }
+        process.signal(SIGTERM)
+        _ = try await process.waitForExit(timeout: 45)
+        self.process = nil
+    }
+
+    deinit { if let process { process.signal(SIGKILL) } }
+
+    public static func freeTCPPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(descriptor, pointer, length) == 0 else { return -1 }
+                return getsockname(descriptor, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
