@@ -75,7 +75,7 @@ public final class HeadlessChromium: Sendable {
             "--user-data-dir=\(profile.appendingPathComponent("profile").path)", "about:blank",
         ]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
         let status = posix_spawn(&child, binary, &actions, nil, &argv, environ)
         close(toBrowser[0])
