@@ -125,7 +125,10 @@ let package = Package(
         // Benchmarks, not tests: run in release with scripts/bench, figures in BENCHMARKS.md.
         .executableTarget(
             name: "hotspotpay-bench",
-            dependencies: ["HotspotPayCore", "Store", "Radius", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HotspotPayCore", "Store", "Radius", "Payments", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

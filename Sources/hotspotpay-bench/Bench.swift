@@ -1,7 +1,7 @@
 import Foundation
 import Radius
 
-/// `hotspotpay-bench store [rows]` or `hotspotpay-bench radius [macs] [seconds]`; figures go
+/// `hotspotpay-bench store [rows]`, `radius [macs] [seconds]` or `checkout [pending] [old rows]`; figures go
 /// to stdout and, by hand, to BENCHMARKS.md.
 @main
 enum Bench {
@@ -12,6 +12,7 @@ enum Bench {
         switch which {
         case "store": try await StoreBenchmark.run(arguments: arguments)
         case "radius": try await RadiusBenchmark.run(arguments: arguments)
+        case "checkout": try await CheckoutBenchmark.run(arguments: arguments)
         case "load":
             // Load only, against a server already running (for profiling it):
             // hotspotpay-bench load <port> [seconds] [secret]
@@ -24,7 +25,7 @@ enum Bench {
         default:
             FileHandle.standardError.write(
                 Data(
-                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | load <port> [seconds] [secret]\n"
+                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | checkout [pending] [old rows] | load <port> [seconds] [secret]\n"
                         .utf8))
             exit(64)
         }

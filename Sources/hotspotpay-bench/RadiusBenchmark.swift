@@ -58,7 +58,7 @@ enum RadiusBenchmark {
         file.reserveCapacity(macCount * 250)
         for mac in macs { file += "\"\(mac)\" Auth-Type := Accept\n\(entry)\n\n" }
         try file.write(to: authorize, atomically: true, encoding: .utf8)
-        let peerPort = try freeUDPPort()
+        let peerPort = try LocalPort.free(.udp)
         let template = try String(
             contentsOf: URL(fileURLWithPath: "radius/bench-peer/radiusd.conf.in"), encoding: .utf8)
         try template.replacingOccurrences(of: "@PORT@", with: String(peerPort))
@@ -151,23 +151,6 @@ enum RadiusBenchmark {
         let first = output.split(separator: "\n").first.map(String.init) ?? ""
         guard let range = first.range(of: "Version ") else { return "3.2" }
         return String(first[range.upperBound...].prefix { $0 != "," })
-    }
-
-    static func freeUDPPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw BenchError("no free UDP port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -55,11 +55,15 @@ import Testing
         #expect(config.sweeperIntervalSeconds == 60)
         #expect(config.providers.sandbox?.secret?.reveal == "sandbox-signing-secret")
         #expect(config.databasePath == "./state/hotspotpay.sqlite")
+        #expect(config.unlockResendAfterSeconds == 60 && config.portalDirectory == nil)
+        #expect(config.checkoutLimitPerDevice == 10 && config.checkoutLimitPerAddress == 300)
     }
 
     @Test(arguments: [
         ("http:\n  listen: 8080\n", "http.listen"),
-        ("payments:\n  window: 5\n", "payments.window"),
+        ("payments:\n  window: 2s\n", "payments.window"),
+        ("unlock:\n  resend_after: 10s\n", "unlock.resend_after"),
+        ("http:\n  checkout_limit_per_device: 0\n", "http.checkout_limit_per_device"),
         ("sweeper:\n  interval: 2h\n", "sweeper.interval"),
         ("  vnpay:\n    tmn_code: X\n", "providers.vnpay.tmn_code"),
         ("  momo:\n    partner_code: MOMO\n", "providers.momo.access_key"),

@@ -15,7 +15,7 @@ public final class FreeRADIUSPeer {
     /// port it configured.
     public init(secret: String, port: Int? = nil, _ label: String = #function) throws {
         directory = try Fixtures.temporaryDirectory(label)
-        self.port = try port ?? Self.freeUDPPort()
+        self.port = try port ?? LocalPort.free(.udp)
         let template = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("radius/coa-peer/radiusd.conf.in"),
             encoding: .utf8)
@@ -54,20 +54,4 @@ public final class FreeRADIUSPeer {
             .split(separator: "\n").map(String.init)
     }
 
-    public static func freeUDPPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

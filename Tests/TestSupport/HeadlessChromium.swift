@@ -7,7 +7,7 @@ import Synchronization
 
 /// Debian's Chromium, headless, driven through the DevTools protocol over a pipe
 /// (`--remote-debugging-pipe`: commands on fd 3, answers on fd 4, NUL-separated JSON), so tests
-/// need no WebDriver and no WebSocket client. One page per instance, sized like a phone.
+/// need no WebDriver and no WebSocket client. One page per instance, 360 px wide like a small phone.
 public final class HeadlessChromium: Sendable {
     private let pid: pid_t
     private let commands: Int32
@@ -37,7 +37,7 @@ public final class HeadlessChromium: Sendable {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    /// Starts the browser and opens one page emulating a 390×844 phone.
+    /// Starts the browser and opens one page emulating a 360×780 phone.
     public static func launch(_ label: String = #function) async throws -> HeadlessChromium {
         guard let binary else { throw Failure.notInstalled }
         let browser = try HeadlessChromium(binary: binary, profile: try Fixtures.temporaryDirectory(label))
@@ -50,7 +50,7 @@ public final class HeadlessChromium: Sendable {
         _ = try await browser.page("Runtime.enable")
         _ = try await browser.page(
             "Emulation.setDeviceMetricsOverride",
-            ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
+            ["width": 360, "height": 780, "deviceScaleFactor": 2, "mobile": true])
         return browser
     }
 

@@ -27,7 +27,7 @@ public final class VenueDaemon: @unchecked Sendable {
         checkoutLimitPerAddress: Int = 300, _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
-        port = try Self.freeTCPPort()
+        port = try LocalPort.free(.tcp)
         config = directory.appendingPathComponent("hotspotpay.yaml")
         try """
         data_dir: \(directory.path)/state
@@ -103,21 +103,4 @@ public final class VenueDaemon: @unchecked Sendable {
     }
 
     deinit { if let process { process.signal(SIGKILL) } }
-
-    public static func freeTCPPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

@@ -99,7 +99,7 @@ import Testing
 
     @Test func aDaemonKilledBetweenPaidAndCoASendsTheCoAAfterItRestarts() async throws {
         // The router is down while the payment arrives: the CoA is in flight when the daemon dies.
-        let coaPort = try FreeRADIUSPeer.freeUDPPort()
+        let coaPort = try LocalPort.free(.udp)
         let venue = try VenueDaemon(coaPort: coaPort, resendAfter: "31s")
         try await venue.start()
         let transaction = try await Self.startPurchase(venue, mac: "F2:00:00:00:0A:0B")

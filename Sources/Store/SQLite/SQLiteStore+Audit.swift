@@ -10,7 +10,7 @@ extension SQLiteStore: AuditLog {
     public func auditEvents(transactionID: String) async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_events WHERE transaction_id = ? ORDER BY sequence",
+                db.cachedStatement(sql: "SELECT * FROM audit_events WHERE transaction_id = ? ORDER BY sequence"),
                 arguments: [transactionID]
             ).map(Self.auditEvent)
         }
@@ -18,16 +18,19 @@ extension SQLiteStore: AuditLog {
 
     public func recentAuditEvents(limit: Int) async throws -> [AuditEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_events ORDER BY sequence DESC LIMIT ?", arguments: [limit])
-                .map(Self.auditEvent)
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM audit_events ORDER BY sequence DESC LIMIT ?"), arguments: [limit]
+            )
+            .map(Self.auditEvent)
         }
     }
 
     /// Appends inside the caller's write, so the event commits or rolls back with what it describes.
     static func audit(_ event: AuditEvent, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 event.at.epochMilliseconds, event.kind.rawValue, event.actor, event.transactionID, event.amount?.dong,
                 event.detail,

@@ -5,11 +5,12 @@ import HotspotPayCore
 extension SQLiteStore: CheckoutPageStore {
     public func savePaymentRequest(_ request: PaymentRequest, transactionID: String) async throws {
         try await write(entity: "payment request") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO payment_requests (transaction_id, qr_payload, pay_url, deeplink, provider_order_id, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transaction_id) DO NOTHING
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     transactionID, request.qrPayload, request.payURL, request.deeplink, request.providerOrderID,
                     request.expiresAt.epochMilliseconds,
@@ -20,7 +21,8 @@ extension SQLiteStore: CheckoutPageStore {
     public func paymentRequest(transactionID: String) async throws -> PaymentRequest? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM payment_requests WHERE transaction_id = ?", arguments: [transactionID]
+                db.cachedStatement(sql: "SELECT * FROM payment_requests WHERE transaction_id = ?"),
+                arguments: [transactionID]
             ).map { row in
                 PaymentRequest(
                     qrPayload: row["qr_payload"], payURL: row["pay_url"], deeplink: row["deeplink"],
@@ -32,14 +34,15 @@ extension SQLiteStore: CheckoutPageStore {
 
     public func saveHotspotLogin(_ login: HotspotLogin, transactionID: String, at: Date) async throws {
         try await write(entity: "hotspot login") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO hotspot_logins (transaction_id, login_url, original_url, chap_id, chap_challenge, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (transaction_id) DO UPDATE SET login_url = excluded.login_url,
                         original_url = excluded.original_url, chap_id = excluded.chap_id,
                         chap_challenge = excluded.chap_challenge, updated_at = excluded.updated_at
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     transactionID, login.loginURL, login.originalURL, login.chapID.map(HotspotLogin.octalText),
                     login.chapChallenge.map(HotspotLogin.octalText), at.epochMilliseconds,
@@ -50,7 +53,8 @@ extension SQLiteStore: CheckoutPageStore {
     public func hotspotLogin(transactionID: String) async throws -> HotspotLogin? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM hotspot_logins WHERE transaction_id = ?", arguments: [transactionID]
+                db.cachedStatement(sql: "SELECT * FROM hotspot_logins WHERE transaction_id = ?"),
+                arguments: [transactionID]
             ).map { row in
                 HotspotLogin(
                     loginURL: row["login_url"], originalURL: row["original_url"],

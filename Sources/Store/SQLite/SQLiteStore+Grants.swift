@@ -9,7 +9,7 @@ extension SQLiteStore: GrantStore {
 
     public func grant(id: String) async throws -> Grant? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"), arguments: [id]).map {
                 try Self.grant($0, db: db)
             }
         }
@@ -17,11 +17,11 @@ extension SQLiteStore: GrantStore {
 
     static func loginSecrets(_ db: Database, grantID: String) throws -> [LoginSecret] {
         let texts = try String.fetchAll(
-            db,
-            sql: """
-                SELECT t.login_secret FROM grant_transactions g JOIN transactions t ON t.id = g.transaction_id
-                WHERE g.grant_id = ? AND t.login_secret IS NOT NULL ORDER BY g.position
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT t.login_secret FROM grant_transactions g JOIN transactions t ON t.id = g.transaction_id
+                    WHERE g.grant_id = ? AND t.login_secret IS NOT NULL ORDER BY g.position
+                    """),
             arguments: [grantID])
         return try texts.map { text in
             do throws(LoginSecret.ParseError) { return try LoginSecret(text) } catch {
@@ -49,7 +49,9 @@ extension SQLiteStore: GrantStore {
     {
         try await write(entity: "grant") { db in
             guard
-                let current = try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map({
+                let current = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"), arguments: [id]
+                ).map({
                     try Self.grant($0, db: db)
                 })
             else { throw StoreError.notFound(entity: "grant", id: id) }
@@ -89,18 +91,20 @@ extension SQLiteStore: GrantStore {
 
     static func activeGrant(_ db: Database, mac: MACAddress) throws -> Grant? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM grants WHERE mac = ? AND status = 'active'", arguments: [mac.description]
+            db.cachedStatement(sql: "SELECT * FROM grants WHERE mac = ? AND status = 'active'"),
+            arguments: [mac.description]
         )
         .map { try grant($0, db: db) }
     }
 
     static func insert(_ grant: Grant, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO grants (id, mac, status, starts_at, valid_until, download_bps, upload_bps, data_remaining_bytes,
                     created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 grant.id, grant.mac.description, grant.status.rawValue, grant.startsAt.epochMilliseconds,
                 grant.validUntil.epochMilliseconds, grant.rateLimit?.downloadBitsPerSecond,
@@ -110,11 +114,12 @@ extension SQLiteStore: GrantStore {
     }
 
     static func updateGrantAfterExtension(_ grant: Grant, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE grants SET valid_until = ?, download_bps = ?, upload_bps = ?, data_remaining_bytes = ?, updated_at = ?
                 WHERE id = ? AND status = 'active'
-                """,
+                """
+        ).execute(
             arguments: [
                 grant.validUntil.epochMilliseconds, grant.rateLimit?.downloadBitsPerSecond,
                 grant.rateLimit?.uploadBitsPerSecond, grant.dataRemainingBytes, grant.updatedAt.epochMilliseconds,
@@ -125,7 +130,8 @@ extension SQLiteStore: GrantStore {
 
     static func grant(_ row: Row, db: Database) throws -> Grant {
         let transactionIDs = try String.fetchAll(
-            db, sql: "SELECT transaction_id FROM grant_transactions WHERE grant_id = ? ORDER BY position",
+            db.cachedStatement(
+                sql: "SELECT transaction_id FROM grant_transactions WHERE grant_id = ? ORDER BY position"),
             arguments: [row["id"] as String? ?? ""])
         return try grant(row, transactionIDs: transactionIDs)
     }

@@ -35,7 +35,8 @@ extension SQLiteStore {
                 .amountMismatch(expected: current.amount, received: confirmation.amount), amount: confirmation.amount)
         }
         if let other = try String.fetchOne(
-            db, sql: "SELECT id FROM transactions WHERE provider = ? AND provider_reference = ? AND id <> ?",
+            db.cachedStatement(
+                sql: "SELECT id FROM transactions WHERE provider = ? AND provider_reference = ? AND id <> ?"),
             arguments: [confirmation.provider.rawValue, confirmation.providerReference, current.id])
         {
             return try reject(
@@ -55,7 +56,9 @@ extension SQLiteStore {
         try conditionalUpdate(current: current, next: next, event: .confirmPayment, db: db)
 
         guard
-            let plan = try Row.fetchOne(db, sql: "SELECT * FROM plans WHERE id = ?", arguments: [current.planID]).map(
+            let plan = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM plans WHERE id = ?"), arguments: [current.planID]
+            ).map(
                 plan)
         else {
             throw StoreError.notFound(entity: "plan", id: current.planID)
@@ -74,13 +77,14 @@ extension SQLiteStore {
             try insert(grant, db: db)
             grantKind = .grantStarted
         }
-        try db.execute(
-            sql: "INSERT INTO grant_transactions (grant_id, transaction_id, position) VALUES (?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO grant_transactions (grant_id, transaction_id, position) VALUES (?, ?, ?)"
+        ).execute(
             arguments: [grant.id, next.id, grant.transactionIDs.count])
 
         // Only CoA routers need a message; `login` routers are unlocked by the browser's login.
         let strategy = try String.fetchOne(
-            db, sql: "SELECT strategy FROM routers WHERE id = ?", arguments: [current.routerID])
+            db.cachedStatement(sql: "SELECT strategy FROM routers WHERE id = ?"), arguments: [current.routerID])
         var job: UnlockJob?
         if strategy == UnlockStrategy.coa.rawValue {
             let unlock = UnlockJob(

@@ -15,7 +15,8 @@ extension SQLiteStore: PlanStore {
 
     public func plan(id: String) async throws -> Plan? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM plans WHERE id = ?", arguments: [id]).map(Self.plan)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM plans WHERE id = ?"), arguments: [id]).map(
+                Self.plan)
         }
     }
 
@@ -41,12 +42,13 @@ extension SQLiteStore: PlanStore {
     public func updatePlan(_ plan: Plan, actor: String) async throws {
         let plan = try plan.validated()
         try await write(entity: "plan") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE plans SET name_vi = ?, name_en = ?, price_vnd = ?, duration_seconds = ?, data_cap_bytes = ?,
                         download_bps = ?, upload_bps = ?, active = ?, display_order = ?, updated_at = ?
                     WHERE id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     plan.name.vi, plan.name.en, plan.price.dong, plan.durationSeconds, plan.dataCapBytes,
                     plan.rateLimit?.downloadBitsPerSecond, plan.rateLimit?.uploadBitsPerSecond, plan.isActive,
@@ -61,17 +63,19 @@ extension SQLiteStore: PlanStore {
     }
 
     private static func planExists(_ db: Database, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM plans WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM plans WHERE id = ?)"), arguments: [id])
+            ?? false
     }
 
     private static func insert(_ plan: Plan, db: Database, actor: String) throws {
         let now = Date().epochMilliseconds
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO plans (id, name_vi, name_en, price_vnd, duration_seconds, data_cap_bytes, download_bps,
                     upload_bps, active, display_order, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 plan.id, plan.name.vi, plan.name.en, plan.price.dong, plan.durationSeconds, plan.dataCapBytes,
                 plan.rateLimit?.downloadBitsPerSecond, plan.rateLimit?.uploadBitsPerSecond, plan.isActive,

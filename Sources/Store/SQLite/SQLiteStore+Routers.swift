@@ -13,7 +13,8 @@ extension SQLiteStore: RouterStore {
 
     public func router(id: String) async throws -> Router? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM routers WHERE id = ?", arguments: [id]).map(self.router)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM routers WHERE id = ?"), arguments: [id]).map(
+                self.router)
         }
     }
 
@@ -23,8 +24,10 @@ extension SQLiteStore: RouterStore {
 
     public func router(address: IPAddress) async throws -> Router? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM routers WHERE address = ?", arguments: [address.description])
-                .map(self.router)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM routers WHERE address = ?"), arguments: [address.description]
+            )
+            .map(self.router)
         }
     }
 
@@ -56,13 +59,14 @@ extension SQLiteStore: RouterStore {
         let sealed = try requireCipher(entity: "router", id: router.id).seal(
             router.secret.reveal, entity: "router", id: router.id)
         try await write(entity: "router") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE routers SET name = ?, nas_identifier = ?, address = ?, secret_sealed = ?, coa_port = ?,
                         strategy = ?, captive_attributes = ?, paid_attributes = ?, require_message_authenticator = ?,
                         updated_at = ?
                     WHERE id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     router.name, router.nasIdentifier, router.address.description, sealed, router.coaPort,
                     router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
@@ -77,7 +81,7 @@ extension SQLiteStore: RouterStore {
 
     public func removeRouter(id: String, actor: String) async throws {
         try await write(entity: "router") { db in
-            try db.execute(sql: "DELETE FROM routers WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM routers WHERE id = ?").execute(arguments: [id])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: id) }
             try Self.audit(
                 AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "removed router \(id)"), db: db)
@@ -85,17 +89,19 @@ extension SQLiteStore: RouterStore {
     }
 
     private static func routerExists(_ db: Database, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM routers WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM routers WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     private static func insert(_ router: Router, sealedSecret: String, db: Database, actor: String) throws {
         let now = Date().epochMilliseconds
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO routers (id, name, nas_identifier, address, secret_sealed, coa_port, strategy,
                     captive_attributes, paid_attributes, require_message_authenticator, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 router.id, router.name, router.nasIdentifier, router.address.description, sealedSecret, router.coaPort,
                 router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,

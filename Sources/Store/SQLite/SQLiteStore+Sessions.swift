@@ -6,12 +6,12 @@ extension SQLiteStore: SessionStore {
     public func recordSession(_ session: RadiusSession) async throws {
         try await write(entity: "session") { db in
             let before = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT input_bytes + output_bytes AS total, updated_at FROM radius_sessions
-                    WHERE router_id = ? AND acct_session_id = ?
-                    """, arguments: [session.routerID, session.acctSessionID])
-            try db.execute(
+                db.cachedStatement(
+                    sql: """
+                        SELECT input_bytes + output_bytes AS total, updated_at FROM radius_sessions
+                        WHERE router_id = ? AND acct_session_id = ?
+                        """), arguments: [session.routerID, session.acctSessionID])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO radius_sessions (router_id, acct_session_id, mac, user_name, framed_ip, started_at, updated_at,
                         stopped_at, input_bytes, output_bytes, session_seconds, terminate_cause)
@@ -23,7 +23,8 @@ extension SQLiteStore: SessionStore {
                         output_bytes = max(output_bytes, excluded.output_bytes),
                         session_seconds = max(session_seconds, excluded.session_seconds),
                         terminate_cause = coalesce(terminate_cause, excluded.terminate_cause)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     session.routerID, session.acctSessionID, session.mac.description, session.userName,
                     session.framedIP?.description, session.startedAt.epochMilliseconds,
@@ -36,13 +37,14 @@ extension SQLiteStore: SessionStore {
             // while a grant was already running then: captive-portal traffic before the payment
             // is not charged to the guest.
             guard let before else {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
                             last_error = 'unlocked by the accounting start of session ' || ?
                         WHERE mac = ? AND router_id = ? AND action = 'coa' AND status IN ('queued', 'sent')
                             AND created_at <= ?
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         session.updatedAt.epochMilliseconds, session.acctSessionID, session.mac.description,
                         session.routerID, session.startedAt.epochMilliseconds,
@@ -53,17 +55,19 @@ extension SQLiteStore: SessionStore {
             let previousUpdate: Int64 = before["updated_at"]
             let total =
                 try Int64.fetchOne(
-                    db,
-                    sql:
-                        "SELECT input_bytes + output_bytes FROM radius_sessions WHERE router_id = ? AND acct_session_id = ?",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT input_bytes + output_bytes FROM radius_sessions WHERE router_id = ? AND acct_session_id = ?"
+                    ),
                     arguments: [session.routerID, session.acctSessionID]) ?? previousTotal
             let used = total - previousTotal
             guard used > 0 else { return }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE grants SET data_remaining_bytes = max(0, data_remaining_bytes - ?), updated_at = ?
                     WHERE mac = ? AND status = 'active' AND data_remaining_bytes IS NOT NULL AND starts_at <= ?
-                    """,
+                    """
+            ).execute(
                 arguments: [used, session.updatedAt.epochMilliseconds, session.mac.description, previousUpdate])
         }
     }
@@ -71,7 +75,8 @@ extension SQLiteStore: SessionStore {
     public func openSessions(mac: MACAddress) async throws -> [RadiusSession] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM radius_sessions WHERE mac = ? AND stopped_at IS NULL ORDER BY started_at",
+                db.cachedStatement(
+                    sql: "SELECT * FROM radius_sessions WHERE mac = ? AND stopped_at IS NULL ORDER BY started_at"),
                 arguments: [mac.description]
             ).map(Self.session)
         }
@@ -80,9 +85,10 @@ extension SQLiteStore: SessionStore {
     public func openSession(framedIP ip: IPAddress) async throws -> RadiusSession? {
         try await pool.read { db in
             try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT * FROM radius_sessions WHERE framed_ip = ? AND stopped_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM radius_sessions WHERE framed_ip = ? AND stopped_at IS NULL ORDER BY started_at DESC LIMIT 1"
+                ),
                 arguments: [ip.description]
             ).map(Self.session)
         }
@@ -90,9 +96,10 @@ extension SQLiteStore: SessionStore {
 
     public func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int {
         try await write(entity: "session") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "UPDATE radius_sessions SET stopped_at = ?, terminate_cause = ?, updated_at = ? WHERE router_id = ? AND stopped_at IS NULL",
+                    "UPDATE radius_sessions SET stopped_at = ?, terminate_cause = ?, updated_at = ? WHERE router_id = ? AND stopped_at IS NULL"
+            ).execute(
                 arguments: [at.epochMilliseconds, cause, at.epochMilliseconds, routerID])
             return db.changesCount
         }

@@ -24,7 +24,8 @@ extension SQLiteStore: TransactionStore {
     public func transaction(orderCode: OrderCode) async throws -> Transaction? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM transactions WHERE order_code = ?", arguments: [orderCode.description]
+                db.cachedStatement(sql: "SELECT * FROM transactions WHERE order_code = ?"),
+                arguments: [orderCode.description]
             )
             .map(Self.transaction)
         }
@@ -33,7 +34,7 @@ extension SQLiteStore: TransactionStore {
     public func latestTransaction(mac: MACAddress) async throws -> Transaction? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1",
+                db.cachedStatement(sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1"),
                 arguments: [mac.description]
             ).map(Self.transaction)
         }
@@ -113,7 +114,7 @@ extension SQLiteStore: TransactionStore {
             arguments: arguments)
         guard db.changesCount == 1 else {
             let status = try String.fetchOne(
-                db, sql: "SELECT status FROM transactions WHERE id = ?", arguments: [current.id])
+                db.cachedStatement(sql: "SELECT status FROM transactions WHERE id = ?"), arguments: [current.id])
             let now = status.flatMap(TransactionStatus.init(rawValue:)) ?? current.status
             do throws(TransitionError) { _ = try now.applying(event) } catch { throw StoreError.transition(error) }
             throw StoreError.notFound(entity: "transaction", id: current.id)
@@ -131,16 +132,18 @@ extension SQLiteStore: TransactionStore {
     }
 
     static func fetchTransaction(_ db: Database, id: String) throws -> Transaction? {
-        try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE id = ?", arguments: [id]).map(transaction)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transactions WHERE id = ?"), arguments: [id]).map(
+            transaction)
     }
 
     private static func insert(_ transaction: Transaction, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,
                     provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 transaction.id, transaction.orderCode.description, transaction.planID, transaction.amount.dong,
                 transaction.mac.description, transaction.clientIP?.description, transaction.routerID,

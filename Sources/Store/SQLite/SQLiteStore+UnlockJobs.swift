@@ -17,7 +17,7 @@ extension SQLiteStore: UnlockJobStore {
     public func unlockJobs(transactionID: String) async throws -> [UnlockJob] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at",
+                db.cachedStatement(sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at"),
                 arguments: [transactionID]
             ).map(Self.unlockJob)
         }
@@ -29,12 +29,13 @@ extension SQLiteStore: UnlockJobStore {
 
     public func requeueUnlockJobs(sentBefore: Date, at: Date) async throws -> Int {
         try await write(entity: "unlock job") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE unlock_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?,
                         last_error = coalesce(last_error, 'interrupted while sending; sent again')
                     WHERE status = 'sent' AND updated_at < ?
-                    """,
+                    """
+            ).execute(
                 arguments: [at.epochMilliseconds, at.epochMilliseconds, sentBefore.epochMilliseconds])
             return db.changesCount
         }
@@ -45,7 +46,9 @@ extension SQLiteStore: UnlockJobStore {
     ) async throws -> UnlockJob {
         try await write(entity: "unlock job") { db in
             guard
-                let current = try Row.fetchOne(db, sql: "SELECT * FROM unlock_jobs WHERE id = ?", arguments: [id]).map(
+                let current = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM unlock_jobs WHERE id = ?"), arguments: [id]
+                ).map(
                     Self.unlockJob)
             else { throw StoreError.notFound(entity: "unlock job", id: id) }
             var next = current
@@ -74,12 +77,13 @@ extension SQLiteStore: UnlockJobStore {
     }
 
     static func insert(_ job: UnlockJob, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO unlock_jobs (id, transaction_id, grant_id, router_id, mac, action, status, attempts,
                     next_attempt_at, last_error, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 job.id, job.transactionID, job.grantID, job.routerID, job.mac.description, job.action.rawValue,
                 job.status.rawValue, job.attempts, job.nextAttemptAt.epochMilliseconds, job.lastError,

@@ -1,0 +1,245 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import HotspotPayCore
+import NIOCore
+import Payments
+import Store
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The checkout's hot path on the real daemon: signed sandbox callbacks for `pending` open
+/// transactions, applied (paid, grant, unlock job, audit) and unlocked by CoA at a FreeRADIUS
+/// stand-in router. Measured twice: on a fresh database and with `filler` old transactions (and
+/// their audit rows) in it. Then the portal's landing page under `wrk`.
+enum CheckoutBenchmark {
+    static let sandboxSecret = "bench-sandbox-secret"
+    static let routerSecret = "bench-router-secret-0123456789"
+    static let key = "5e1f0c2b3a4d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+
+    struct Outcome {
+        var callbacksPerSecond: Double
+        var burst: Percentiles
+        var paced: Percentiles
+        var pacedRate: Int
+        var failures: Int
+    }
+
+    static func run(arguments: [String]) async throws {
+        let pending = arguments.first.flatMap(Int.init) ?? 1000
+        let filler = arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("hotspotpay").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchError("\(binary) is missing: build it first (scripts/bench checkout does)")
+        }
+        print("Checkout benchmark: \(pending) pending transactions, callbacks from 32 connections, CoA to FreeRADIUS")
+        for rows in [0, filler] {
+            let venue = try await Venue.start(binary: binary, filler: rows)
+            defer { venue.stop() }
+            let outcome = try await measure(venue, pending: pending)
+            print(
+                String(
+                    format:
+                        "%@ rows in the database: %.0f verified callbacks/s; callback → CoA-ACK p50 %.1f ms, p99 %.1f ms under that burst; p50 %.1f ms, p99 %.1f ms at %d callbacks/s; %d failures",
+                    rows == 0 ? "no other" : "\(rows) old transactions (+\(2 * rows) audit)",
+                    outcome.callbacksPerSecond,
+                    outcome.burst.p50, outcome.burst.p99, outcome.paced.p50, outcome.paced.p99, outcome.pacedRate,
+                    outcome.failures))
+            if rows == 0 { try landing(venue) }
+        }
+    }
+
+    // MARK: measuring
+
+    static func measure(_ venue: Venue, pending: Int) async throws -> Outcome {
+        let client = HTTPClient(
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)))
+        do {
+            let outcome = try await measure(venue, pending: pending, client: client)
+            try await client.shutdown()
+            return outcome
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    static func measure(_ venue: Venue, pending: Int, client: HTTPClient) async throws -> Outcome {
+        let pacedCount = max(100, pending / 5)
+        let burstOrders = try await createPending(pending, prefix: 0x10, client: client, venue: venue)
+        let pacedOrders = try await createPending(pacedCount, prefix: 0x20, client: client, venue: venue)
+        let store = try SQLiteStore(
+            path: venue.database,
+            cipher: SecretCipher(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": key])!))
+        let sandbox = SandboxProvider(secret: Secret(sandboxSecret), walletBaseURL: "http://unused")
+        var burstCallbacks: [ProviderCallback] = []
+        for id in burstOrders {
+            guard let transaction = try await store.transaction(id: id) else { throw BenchError("lost \(id)") }
+            burstCallbacks.append(await sandbox.walletCallback(for: transaction, pay: true))
+        }
+        var pacedCallbacks: [ProviderCallback] = []
+        for id in pacedOrders {
+            guard let transaction = try await store.transaction(id: id) else { throw BenchError("lost \(id)") }
+            pacedCallbacks.append(await sandbox.walletCallback(for: transaction, pay: true))
+        }
+
+        // Burst: every callback as fast as 32 connections carry them.
+        let baseURL = venue.baseURL
+        let sent = SendTimes()
+        let start = Date()
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 0
+            var failures = 0
+            for _ in 0..<32 {
+                guard next < burstCallbacks.count else { break }
+                let callback = burstCallbacks[next]
+                next += 1
+                group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
+            }
+            while let failed = try await group.next() {
+                failures += failed
+                if next < burstCallbacks.count {
+                    let callback = burstCallbacks[next]
+                    next += 1
+                    group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
+                }
+            }
+            return failures
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        try await waitForAcks(burstOrders.count, store: venue.database)
+
+        // Paced: one callback every 1/rate s, the way payments really arrive.
+        let rate = 100
+        let pacedSent = SendTimes()
+        let pacedFailures = try await withThrowingTaskGroup(of: Int.self) { group in
+            let begin = Date()
+            for (index, callback) in pacedCallbacks.enumerated() {
+                let due = begin.addingTimeInterval(Double(index) / Double(rate))
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: pacedSent) }
+            }
+            return try await group.reduce(0, +)
+        }
+        try await waitForAcks(burstOrders.count + pacedOrders.count, store: venue.database)
+        let acks = try ackTimes(venue.database)
+        return Outcome(
+            callbacksPerSecond: Double(burstCallbacks.count) / elapsed,
+            burst: Percentiles(latencies(sent.all, acks)), paced: Percentiles(latencies(pacedSent.all, acks)),
+            pacedRate: rate, failures: failures + pacedFailures)
+    }
+
+    static func latencies(_ sent: [String: Int64], _ acks: [String: Int64]) -> [Double] {
+        sent.compactMap { id, at in acks[id].map { Double($0 - at) } }
+    }
+
+    static func createPending(_ count: Int, prefix: Int, client: HTTPClient, venue: Venue) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            var request = HTTPClientRequest(url: "\(venue.baseURL)/api/transactions")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            let mac = String(
+                format: "02:%02X:00:%02X:%02X:%02X", prefix, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
+            request.body = .bytes(
+                ByteBuffer(
+                    string: #"{"plan":"1h","provider":"sandbox","mac":"\#(mac)","ip":"10.5.50.9","router":"venue"}"#))
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 16)
+            guard response.status == .created,
+                let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                let id = json["id"] as? String
+            else { throw BenchError("creating a transaction answered \(response.status): \(String(buffer: body))") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Sends one callback; 1 when it was not accepted.
+    static func deliver(_ callback: ProviderCallback, client: HTTPClient, baseURL: String, sent: SendTimes)
+        async throws -> Int
+    {
+        var request = HTTPClientRequest(url: "\(baseURL)/callbacks/sandbox/\(callback.token ?? "")")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: callback.body))
+        sent.record(callback.token ?? "", at: Int64(Date().timeIntervalSince1970 * 1000))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return (200..<300).contains(Int(response.status.code)) ? 0 : 1
+    }
+
+    static func waitForAcks(_ count: Int, store path: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let acked = try await queue.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM unlock_jobs WHERE status = 'acked'") ?? 0
+            }
+            if acked >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError("not every unlock was acknowledged within 120 s")
+    }
+
+    /// Callback token → when the router's ACK was recorded (ms since 1970).
+    static func ackTimes(_ path: String) throws -> [String: Int64] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            var times: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.callback_token AS token, a.at AS at FROM audit_events a
+                    JOIN transactions t ON t.id = a.transaction_id WHERE a.kind = 'unlock.acknowledged'
+                    """)
+            {
+                times[row["token"]] = row["at"]
+            }
+            return times
+        }
+    }
+
+    /// The landing page (plans for a device with nothing to resume) under wrk.
+    static func landing(_ venue: Venue) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+            print("landing page: wrk is not installed (scripts/bench checkout installs it)")
+            return
+        }
+        let url = "\(venue.baseURL)/?mac=02:30:00:00:00:01&ip=10.5.50.9&router=venue-hap"
+        let output = try ChildProcess.capture("/usr/bin/wrk", ["-t2", "-c64", "-d10s", "--latency", url])
+        let requests = output.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? "Requests/sec: ?"
+        let p99 = output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }
+        let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
+        print(
+            "landing page (wrk -t2 -c64 -d10s): \(requests.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) req/s, p99 \(p99.map { $0.split(separator: " ").last.map(String.init) ?? "?" } ?? "?")"
+                + (errors.isEmpty ? "" : " — " + errors.joined(separator: "; ")))
+    }
+}
+
+/// When each callback left, by callback token.
+final class SendTimes: Sendable {
+    private let times = Mutex<[String: Int64]>([:])
+    func record(_ token: String, at: Int64) { times.withLock { $0[token] = at } }
+    var all: [String: Int64] { times.withLock { $0 } }
+}
+
+struct Percentiles {
+    var p50: Double
+    var p99: Double
+
+    init(_ values: [Double]) {
+        let sorted = values.sorted()
+        func at(_ fraction: Double) -> Double {
+            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+        }
+        p50 = at(0.5)
+        p99 = at(0.99)
+    }
+}

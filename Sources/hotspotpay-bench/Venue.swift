@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A venue for the checkout benchmark: FreeRADIUS standing in for the router's CoA port
+/// (`radius/coa-peer`), and the release daemon with that router, the sandbox and `filler` old
+/// transactions in its database.
+final class Venue {
+    let directory: URL
+    let port: Int
+    let daemon: ChildProcess
+    let peer: ChildProcess
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var database: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
+
+    private init(directory: URL, port: Int, daemon: ChildProcess, peer: ChildProcess) {
+        self.directory = directory
+        self.port = port
+        self.daemon = daemon
+        self.peer = peer
+    }
+
+    static func start(binary: String, filler: Int) async throws -> Venue {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hotspotpay-checkout-\(getpid())-\(filler)")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        let peerDirectory = directory.appendingPathComponent("router")
+        try FileManager.default.createDirectory(at: peerDirectory, withIntermediateDirectories: true)
+        let coaPort = try LocalPort.free(.udp)
+        try String(contentsOf: URL(fileURLWithPath: "radius/coa-peer/radiusd.conf.in"), encoding: .utf8)
+            .replacingOccurrences(of: "@PORT@", with: String(coaPort))
+            .replacingOccurrences(of: "@SECRET@", with: CheckoutBenchmark.routerSecret)
+            .write(to: peerDirectory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
+        let peer = try ChildProcess(
+            "/usr/sbin/freeradius", ["-f", "-d", peerDirectory.path],
+            output: directory.appendingPathComponent("freeradius.out"))
+        try peer.waitForFile(
+            peerDirectory.appendingPathComponent("radiusd.log"), containing: "Ready to process requests")
+
+        let port = try LocalPort.free(.tcp)
+        let config = directory.appendingPathComponent("hotspotpay.yaml")
+        try """
+        data_dir: \(directory.path)/state
+        http:
+          listen: 127.0.0.1:\(port)
+          public_url: http://127.0.0.1:\(port)
+          checkout_limit_per_device: 10000
+          checkout_limit_per_address: 1000000
+        radius:
+          auth_listen: 127.0.0.1:0
+          acct_listen: 127.0.0.1:0
+        providers:
+          sandbox:
+            secret: \(CheckoutBenchmark.sandboxSecret)
+        routers:
+          - id: venue
+            nas_identifier: venue-hap
+            address: 127.0.0.1
+            secret: \(CheckoutBenchmark.routerSecret)
+            coa_port: \(coaPort)
+            paid_attributes:
+              - Mikrotik-Group = paid
+        plans:
+          - id: 1h
+            name_vi: 1 giờ
+            name_en: 1 hour
+            price: 10000
+            duration: 1h
+            download: 10M
+            upload: 2M
+          - id: 1d
+            name_vi: 1 ngày
+            name_en: 1 day
+            price: 30000
+            duration: 1d
+            data_cap: 5GB
+        """.write(to: config, atomically: true, encoding: .utf8)
+        setenv("HOTSPOTPAY_SECRET_KEY", CheckoutBenchmark.key, 1)
+        if filler > 0 {
+            // Seed plans and router with a first start, then add the history while it is stopped.
+            let seed = try ChildProcess(
+                binary, ["serve", "--config", config.path, "--log-level", "warning"],
+                output: directory.appendingPathComponent("seed.out"))
+            _ = try seed.waitForOutput(containing: "portal listening on")
+            seed.stop()
+            let started = Date()
+            try fill(path: directory.appendingPathComponent("state/hotspotpay.sqlite").path, rows: filler)
+            print(String(format: "filled %d old transactions in %.1f s", filler, Date().timeIntervalSince(started)))
+        }
+        let daemon = try ChildProcess(
+            binary, ["serve", "--config", config.path, "--log-level", "warning"],
+            output: directory.appendingPathComponent("daemon.out"))
+        _ = try daemon.waitForOutput(containing: "portal listening on")
+        return Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+    }
+
+    func stop() {
+        daemon.stop()
+        peer.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `rows` transactions from the last 90 days (70 % expired, 30 % paid) with two audit events
+    /// each, as a venue's database looks after a year or two.
+    static func fill(path: String, rows: Int) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let transaction = try db.makeStatement(
+                sql: """
+                    INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, router_id, provider, status,
+                        provider_reference, callback_token, created_at, expires_at, paid_at, updated_at)
+                    VALUES (?, ?, '1h', 10000, ?, 'venue', 'sandbox', ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let audit = try db.makeStatement(
+                sql:
+                    "INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail) VALUES (?, ?, ?, ?, 10000, '')"
+            )
+            for index in 0..<rows {
+                let created = now - Int64(index % 7_776_000) * 1000 - 3_600_000
+                let paid = index % 10 < 3
+                let mac = String(
+                    format: "06:%02X:%02X:%02X:%02X:%02X", (index >> 32) & 0xFF, (index >> 24) & 0xFF,
+                    (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
+                let id = "old-\(index)"
+                try transaction.execute(arguments: [
+                    id, StoreBenchmark.orderCode(index + 5_000_000), mac, paid ? "paid" : "expired",
+                    paid ? "SBXOLD\(index)" : nil, String(format: "f%031x", index), created, created + 900_000,
+                    paid ? created + 60_000 : nil, created + 900_000,
+                ])
+                try audit.execute(arguments: [created, "transaction.created", "portal", id])
+                try audit.execute(arguments: [
+                    created + 60_000, paid ? "payment.confirmed" : "transaction.expired", "system", id,
+                ])
+            }
+        }
+    }
+}
