@@ -17,4 +17,10 @@ public protocol UnlockJobStore: Sendable {
     func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
     ) async throws -> UnlockJob
+    /// ``apply(_:toUnlockJob:at:nextAttemptAt:error:)`` and `audit` in one database transaction:
+    /// an outcome is never recorded without its audit line, and it costs one commit, not two.
+    func apply(
+        _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
+        audit: AuditEvent
+    ) async throws -> UnlockJob
 }

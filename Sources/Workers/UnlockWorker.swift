@@ -58,12 +58,14 @@ public final class UnlockWorker: Service, Sendable {
     /// Rung by the payment path (and the sweeper) so a new job goes out at once, not at the next poll.
     public let doorbell = Doorbell()
     private let inFlight = InFlightSet()
+    private let routers: RouterCache
 
     public init(
         stores: Stores, messenger: any RouterMessenger, settings: Settings = Settings(), logger: Logger,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.stores = stores
+        self.routers = RouterCache(store: stores.routers, clock: clock)
         self.messenger = messenger
         self.settings = settings
         self.logger = logger
@@ -122,13 +124,16 @@ public final class UnlockWorker: Service, Sendable {
     }
 
     private func attempt(_ job: UnlockJob) async throws {
-        guard let router = try await stores.routers.router(id: job.routerID) else {
+        guard let router = try await routers.router(id: job.routerID) else {
             return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
         }
-        var clientIP: IPAddress?
-        if let id = job.transactionID { clientIP = try await stores.transactions.transaction(id: id)?.clientIP }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
             .max { $0.updatedAt < $1.updatedAt }
+        // The portal's IP is only needed when the router has not reported the session yet.
+        var clientIP: IPAddress?
+        if session == nil, let id = job.transactionID {
+            clientIP = try await stores.transactions.transaction(id: id)?.clientIP
+        }
         let identification = UnlockMessage.identification(
             session: session, mac: job.mac, clientIP: clientIP)
         let message: UnlockMessage
@@ -149,6 +154,9 @@ public final class UnlockWorker: Service, Sendable {
             claimed = try await stores.jobs.apply(
                 .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
         } catch StoreError.notFound {
+            return
+        } catch StoreError.transition {
+            // Another worker (or an Accounting-Start) settled it since the queue was read.
             return
         }
         let destination = CoAClient.Destination(
@@ -189,9 +197,11 @@ public final class UnlockWorker: Service, Sendable {
 
     private func finish(_ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind) async throws
     {
-        _ = try await stores.jobs.apply(event, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: note)
-        try await stores.audit.append(
-            AuditEvent(at: clock(), kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
+        let now = clock()
+        _ = try await stores.jobs.apply(
+            event, toUnlockJob: job.id, at: now, nextAttemptAt: nil, error: note,
+            audit: AuditEvent(
+                at: now, kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
         if event == .acknowledge {
             logger.info("unlocked", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
         } else {

@@ -18,6 +18,8 @@ import Synchronization
 enum CheckoutBenchmark {
     static let sandboxSecret = "bench-sandbox-secret"
     static let routerSecret = "bench-router-secret-0123456789"
+    /// Callback connections (third argument).
+    nonisolated(unsafe) static var connections = 32
     static let key = "5e1f0c2b3a4d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
 
     struct Outcome {
@@ -31,12 +33,15 @@ enum CheckoutBenchmark {
     static func run(arguments: [String]) async throws {
         let pending = arguments.first.flatMap(Int.init) ?? 1000
         let filler = arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000
+        connections = arguments.dropFirst(2).first.flatMap(Int.init) ?? 32
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("hotspotpay").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError("\(binary) is missing: build it first (scripts/bench checkout does)")
         }
-        print("Checkout benchmark: \(pending) pending transactions, callbacks from 32 connections, CoA to FreeRADIUS")
+        print(
+            "Checkout benchmark: \(pending) pending transactions, callbacks from \(connections) connections, CoA to FreeRADIUS"
+        )
         for rows in [0, filler] {
             let venue = try await Venue.start(binary: binary, filler: rows)
             defer { venue.stop() }
@@ -58,7 +63,8 @@ enum CheckoutBenchmark {
     static func measure(_ venue: Venue, pending: Int) async throws -> Outcome {
         let client = HTTPClient(
             configuration: .init(
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)))
+                connectionPool: .init(
+                    idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)))
         do {
             let outcome = try await measure(venue, pending: pending, client: client)
             try await client.shutdown()
@@ -71,6 +77,7 @@ enum CheckoutBenchmark {
 
     static func measure(_ venue: Venue, pending: Int, client: HTTPClient) async throws -> Outcome {
         let pacedCount = max(100, pending / 5)
+        let warmOrders = try await createPending(200, prefix: 0x30, client: client, venue: venue)
         let burstOrders = try await createPending(pending, prefix: 0x10, client: client, venue: venue)
         let pacedOrders = try await createPending(pacedCount, prefix: 0x20, client: client, venue: venue)
         let store = try SQLiteStore(
@@ -88,14 +95,24 @@ enum CheckoutBenchmark {
             pacedCallbacks.append(await sandbox.walletCallback(for: transaction, pay: true))
         }
 
-        // Burst: every callback as fast as 32 connections carry them.
+        // Warm-up (connections, caches, lazily built runtime metadata), not measured.
         let baseURL = venue.baseURL
+        for id in warmOrders {
+            guard let transaction = try await store.transaction(id: id) else { throw BenchError("lost \(id)") }
+            _ = try await deliver(
+                await sandbox.walletCallback(for: transaction, pay: true), client: client, baseURL: baseURL,
+                sent: SendTimes())
+        }
+        try await waitForAcks(warmOrders.count, store: venue.database)
+
+        // Burst: every callback as fast as the connections carry them.
+        FileHandle.standardError.write(Data("burst: \(burstCallbacks.count) callbacks\n".utf8))
         let sent = SendTimes()
         let start = Date()
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
             var next = 0
             var failures = 0
-            for _ in 0..<32 {
+            for _ in 0..<connections {
                 guard next < burstCallbacks.count else { break }
                 let callback = burstCallbacks[next]
                 next += 1
@@ -112,7 +129,8 @@ enum CheckoutBenchmark {
             return failures
         }
         let elapsed = Date().timeIntervalSince(start)
-        try await waitForAcks(burstOrders.count, store: venue.database)
+        if failures > 0 { FileHandle.standardError.write(Data("burst: \(failures) callbacks not accepted\n".utf8)) }
+        try await waitForAcks(warmOrders.count + burstOrders.count, store: venue.database)
 
         // Paced: one callback every 1/rate s, the way payments really arrive.
         let rate = 100
@@ -127,7 +145,7 @@ enum CheckoutBenchmark {
             }
             return try await group.reduce(0, +)
         }
-        try await waitForAcks(burstOrders.count + pacedOrders.count, store: venue.database)
+        try await waitForAcks(warmOrders.count + burstOrders.count + pacedOrders.count, store: venue.database)
         let acks = try ackTimes(venue.database)
         return Outcome(
             callbacksPerSecond: Double(burstCallbacks.count) / elapsed,
@@ -139,26 +157,36 @@ enum CheckoutBenchmark {
         sent.compactMap { id, at in acks[id].map { Double($0 - at) } }
     }
 
+    /// `count` pending transactions through the API, 16 at a time.
     static func createPending(_ count: Int, prefix: Int, client: HTTPClient, venue: Venue) async throws -> [String] {
-        var ids: [String] = []
-        for index in 0..<count {
-            var request = HTTPClientRequest(url: "\(venue.baseURL)/api/transactions")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            let mac = String(
-                format: "02:%02X:00:%02X:%02X:%02X", prefix, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
-            request.body = .bytes(
-                ByteBuffer(
-                    string: #"{"plan":"1h","provider":"sandbox","mac":"\#(mac)","ip":"10.5.50.9","router":"venue"}"#))
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            guard response.status == .created,
-                let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-                let id = json["id"] as? String
-            else { throw BenchError("creating a transaction answered \(response.status): \(String(buffer: body))") }
-            ids.append(id)
+        let baseURL = venue.baseURL
+        return try await withThrowingTaskGroup(of: String.self) { group in
+            var ids: [String] = []
+            for index in 0..<count {
+                if index >= 16, let id = try await group.next() { ids.append(id) }
+                group.addTask { try await createOne(index, prefix: prefix, client: client, baseURL: baseURL) }
+            }
+            for try await id in group { ids.append(id) }
+            return ids
         }
-        return ids
+    }
+
+    static func createOne(_ index: Int, prefix: Int, client: HTTPClient, baseURL: String) async throws -> String {
+        var request = HTTPClientRequest(url: "\(baseURL)/api/transactions")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        let mac = String(
+            format: "02:%02X:00:%02X:%02X:%02X", prefix, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
+        request.body = .bytes(
+            ByteBuffer(
+                string: #"{"plan":"1h","provider":"sandbox","mac":"\#(mac)","ip":"10.5.50.9","router":"venue"}"#))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 16)
+        guard response.status == .created,
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let id = json["id"] as? String
+        else { throw BenchError("creating a transaction answered \(response.status): \(String(buffer: body))") }
+        return id
     }
 
     /// Sends one callback; 1 when it was not accepted.
@@ -171,8 +199,12 @@ enum CheckoutBenchmark {
         request.body = .bytes(ByteBuffer(bytes: callback.body))
         sent.record(callback.token ?? "", at: Int64(Date().timeIntervalSince1970 * 1000))
         let response = try await client.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 16)
-        return (200..<300).contains(Int(response.status.code)) ? 0 : 1
+        let body = try await response.body.collect(upTo: 1 << 16)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            FileHandle.standardError.write(Data("callback answered \(response.status): \(String(buffer: body))\n".utf8))
+            return 1
+        }
+        return 0
     }
 
     static func waitForAcks(_ count: Int, store path: String) async throws {
@@ -185,7 +217,14 @@ enum CheckoutBenchmark {
             if acked >= count { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw BenchError("not every unlock was acknowledged within 120 s")
+        let states = try await queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT status, count(*) AS n, max(last_error) AS e FROM unlock_jobs GROUP BY status"
+            )
+            .map { "\($0["status"] as String): \($0["n"] as Int) (\($0["e"] as String? ?? ""))" }
+        }
+        throw BenchError(
+            "not every unlock was acknowledged within 120 s (wanted \(count)): \(states.joined(separator: ", "))")
     }
 
     /// Callback token → when the router's ACK was recorded (ms since 1970).

@@ -102,7 +102,12 @@ final class Venue {
     func stop() {
         daemon.stop()
         peer.stop()
-        try? FileManager.default.removeItem(at: directory)
+        // HOTSPOTPAY_BENCH_KEEP=1 keeps the database and logs for a look afterwards.
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_KEEP"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        } else {
+            FileHandle.standardError.write(Data("kept \(directory.path)\n".utf8))
+        }
     }
 
     /// `rows` transactions from the last 90 days (70 % expired, 30 % paid) with two audit events

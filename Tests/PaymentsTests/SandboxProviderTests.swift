@@ -22,6 +22,21 @@ import Testing
                 == .paid(providerReference: outcome.providerReference, amount: transaction.amount))
     }
 
+    @Test func referencesDoNotRepeatAfterARestart() async throws {
+        // Two ledgers are two daemon runs: the same first payment must not get the same reference,
+        // or the store would refuse the second run's payment as a reused one.
+        let first = SandboxProvider(secret: Secret("s"), walletBaseURL: "http://portal.test/sandbox/wallet")
+        let second = SandboxProvider(secret: Secret("s"), walletBaseURL: "http://portal.test/sandbox/wallet")
+        var references: [String] = []
+        for provider in [first, second] {
+            let transaction = Fixtures.transaction(provider: .sandbox)
+            let callback = await provider.walletCallback(for: transaction, pay: true)
+            references.append(
+                try await provider.verifyCallback(callback, orders: MemoryOrders([transaction])).providerReference)
+        }
+        #expect(references[0] != references[1])
+    }
+
     @Test func declineIsAFailure() async throws {
         let transaction = Fixtures.transaction(provider: .sandbox)
         let callback = await Self.provider.walletCallback(for: transaction, pay: false)

@@ -106,12 +106,13 @@ extension SQLiteStore: TransactionStore {
             next.id,
         ]
         _ = arguments.append(contentsOf: StatementArguments(sources))
-        try db.execute(
+        // One SQL text per event, so the statement is cached.
+        try db.cachedStatement(
             sql: """
                 UPDATE transactions SET status = ?, paid_at = ?, provider_reference = ?, updated_at = ?
                 WHERE id = ? AND status IN (\(placeholders))
-                """,
-            arguments: arguments)
+                """
+        ).execute(arguments: arguments)
         guard db.changesCount == 1 else {
             let status = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT status FROM transactions WHERE id = ?"), arguments: [current.id])

@@ -45,35 +45,54 @@ extension SQLiteStore: UnlockJobStore {
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
     ) async throws -> UnlockJob {
         try await write(entity: "unlock job") { db in
-            guard
-                let current = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM unlock_jobs WHERE id = ?"), arguments: [id]
-                ).map(
-                    Self.unlockJob)
-            else { throw StoreError.notFound(entity: "unlock job", id: id) }
-            var next = current
-            do throws(TransitionError) { next.status = try current.status.applying(event) } catch {
-                throw StoreError.transition(error)
-            }
-            next.updatedAt = at
-            if event == .send { next.attempts += 1 }
-            if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
-            if let error { next.lastError = error }
-            let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
-            var arguments: StatementArguments = [
-                next.status.rawValue, next.attempts, next.nextAttemptAt.epochMilliseconds, next.lastError,
-                at.epochMilliseconds, id,
-            ]
-            _ = arguments.append(contentsOf: StatementArguments(sources))
-            try db.execute(
-                sql: """
-                    UPDATE unlock_jobs SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
-                    WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))
-                    """,
-                arguments: arguments)
-            guard db.changesCount == 1 else { throw StoreError.notFound(entity: "unlock job", id: id) }
-            return next
+            try Self.apply(event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, db: db)
         }
+    }
+
+    public func apply(
+        _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
+        audit auditEvent: AuditEvent
+    ) async throws -> UnlockJob {
+        try await write(entity: "unlock job") { db in
+            let job = try Self.apply(event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, db: db)
+            try Self.audit(auditEvent, db: db)
+            return job
+        }
+    }
+
+    private static func apply(
+        _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
+        db: Database
+    ) throws -> UnlockJob {
+        guard
+            let current = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM unlock_jobs WHERE id = ?"), arguments: [id]
+            ).map(
+                Self.unlockJob)
+        else { throw StoreError.notFound(entity: "unlock job", id: id) }
+        var next = current
+        do throws(TransitionError) { next.status = try current.status.applying(event) } catch {
+            throw StoreError.transition(error)
+        }
+        next.updatedAt = at
+        if event == .send { next.attempts += 1 }
+        if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
+        if let error { next.lastError = error }
+        let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
+        var arguments: StatementArguments = [
+            next.status.rawValue, next.attempts, next.nextAttemptAt.epochMilliseconds, next.lastError,
+            at.epochMilliseconds, id,
+        ]
+        _ = arguments.append(contentsOf: StatementArguments(sources))
+        // One SQL text per event (its source states are fixed), so the statement is cached too.
+        try db.cachedStatement(
+            sql: """
+                UPDATE unlock_jobs SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+                WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))
+                """
+        ).execute(arguments: arguments)
+        guard db.changesCount == 1 else { throw StoreError.notFound(entity: "unlock job", id: id) }
+        return next
     }
 
     static func insert(_ job: UnlockJob, db: Database) throws {

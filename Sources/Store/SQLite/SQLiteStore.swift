@@ -6,6 +6,7 @@ import HotspotPayCore
 /// reads while payments are written, and so the CLI can work beside a running daemon.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
+    let writer: GroupCommit
     let cipher: SecretCipher?
     public let path: String
 
@@ -34,7 +35,9 @@ public final class SQLiteStore: Sendable {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            self.pool = pool
+            writer = GroupCommit(pool: pool)
             if migrate { try Schema.migrator.migrate(pool) }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
@@ -93,10 +96,11 @@ public final class SQLiteStore: Sendable {
         return cipher
     }
 
-    /// Runs a write and turns SQLite constraint failures into ``StoreError`` values.
+    /// Runs a write (group-committed with concurrent ones, see ``GroupCommit``) and turns SQLite
+    /// constraint failures into ``StoreError`` values.
     func write<T: Sendable>(entity: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            return try await writer.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw Self.constraintError(error, entity: entity)
         }
