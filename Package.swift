@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "hotspotpayTests",
-            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments"],
+            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders"],
             swiftSettings: swiftSettings
         ),
     ]

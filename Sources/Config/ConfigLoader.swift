@@ -63,6 +63,13 @@ public enum ConfigLoader {
 
         let payments = NodeReader(node: top.node("payments"), path: "payments", sink: sink)
         config.paymentWindowSeconds = seconds(payments, "window", range: 5...86_400) ?? config.paymentWindowSeconds
+        config.paymentPolling =
+            payments.parsed("poll") { text in
+                guard let mode = PaymentPolling(rawValue: text) else {
+                    throw Message("'\(text)' is not auto, on or off")
+                }
+                return mode
+            } ?? config.paymentPolling
         payments.finish()
         let sweeper = NodeReader(node: top.node("sweeper"), path: "sweeper", sink: sink)
         config.sweeperIntervalSeconds = seconds(sweeper, "interval", range: 1...3600) ?? config.sweeperIntervalSeconds

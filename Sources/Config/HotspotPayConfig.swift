@@ -1,3 +1,4 @@
+import Foundation
 import HotspotPayCore
 import Payments
 
@@ -19,6 +20,9 @@ public struct HotspotPayConfig: Sendable {
     /// Checkouts allowed per device and per client address in 10 minutes.
     public var checkoutLimitPerDevice = 10
     public var checkoutLimitPerAddress = 300
+    /// Whether open purchases are polled at their providers: `auto` does it when the public URL
+    /// is one no provider can reach (loopback, private or link-local address, `.local` name).
+    public var paymentPolling: PaymentPolling = .auto
     /// A CoA job left `sent` this long (its node died mid-send) is sent again.
     public var unlockResendAfterSeconds: Int64 = 60
     public var radiusAuthListen: ListenAddress
@@ -89,5 +93,32 @@ public struct HotspotPayConfig: Sendable {
                     rateLimit: RateLimit(downloadBitsPerSecond: 20_000_000, uploadBitsPerSecond: 5_000_000),
                     displayOrder: 2),
             ])
+    }
+}
+
+/// `payments.poll`: ask providers about open purchases instead of (or besides) waiting for callbacks.
+public enum PaymentPolling: String, Sendable, CaseIterable {
+    case auto, on, off
+
+    /// Whether to poll for a portal published at `publicURL`.
+    public func enabled(publicURL: String) -> Bool {
+        switch self {
+        case .on: return true
+        case .off: return false
+        case .auto: return Self.unreachable(publicURL)
+        }
+    }
+
+    /// True when no provider on the Internet could call `publicURL` back.
+    static func unreachable(_ publicURL: String) -> Bool {
+        guard let host = URL(string: publicURL)?.host?.lowercased() else { return true }
+        if host == "localhost" || host.hasSuffix(".local") || host.hasSuffix(".lan") || host == "::1" { return true }
+        let parts = host.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 4 else { return false }
+        switch (parts[0], parts[1]) {
+        case (127, _), (10, _), (192, 168), (169, 254): return true
+        case (172, 16...31), (100, 64...127): return true  // private, carrier-grade NAT
+        default: return false
+        }
     }
 }

@@ -19,6 +19,8 @@ public protocol TransactionStore: Sendable {
     ) async throws -> Transaction
     /// Pending transactions whose window closed at or before `date`, oldest first.
     func pendingTransactions(expiredAt date: Date, limit: Int) async throws -> [Transaction]
+    /// Pending transactions whose window is still open at `date`, newest first (the poller's list).
+    func pendingTransactions(openAt date: Date, limit: Int) async throws -> [Transaction]
     /// Applies a verified payment exactly once: in one database transaction the transaction
     /// becomes paid, the device's grant starts or is extended, an unlock job is queued and
     /// audit events are written.

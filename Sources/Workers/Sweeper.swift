@@ -40,6 +40,7 @@ public final class Sweeper: Service, Sendable {
     let clock: @Sendable () -> Date
     /// Called when the sweep queued work for the unlock worker (a payment found by query, a Disconnect).
     let onUnlockQueued: @Sendable () -> Void
+    private let statusCheck: PaymentStatusCheck
 
     public init(
         store: any Store, providers: PaymentProviders, settings: Settings = Settings(), logger: Logger,
@@ -51,6 +52,7 @@ public final class Sweeper: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.onUnlockQueued = onUnlockQueued
+        statusCheck = PaymentStatusCheck(store: store, providers: providers, clock: clock)
     }
 
     public func run() async throws {
@@ -83,33 +85,19 @@ public final class Sweeper: Service, Sendable {
     }
 
     private func settle(_ transaction: Transaction, _ report: inout Report) async throws {
-        let now = clock()
-        var detail = "payment window closed"
-        if let provider = providers.provider(transaction.provider) {
-            do {
-                switch try await provider.queryStatus(of: transaction) {
-                case .paid(let reference, let amount):
-                    let outcome = try await store.confirmPayment(
-                        PaymentConfirmation(
-                            transactionID: transaction.id, provider: transaction.provider, providerReference: reference,
-                            amount: amount, at: now, actor: "sweeper"))
-                    if case .applied = outcome { report.paidOnQuery += 1 }
-                    // A rejection (wrong amount) is audited by the store; the guest stays pending
-                    // until an operator looks, rather than being expired over a paid order.
-                    return
-                case .failed(let code, let message):
-                    if try await apply(.failPayment, transaction, "provider says failed (\(code)): \(message)") {
-                        report.failed += 1
-                    }
-                    return
-                case .pending(let code): detail += "; provider says pending (\(code))"
-                case .notFound: detail += "; provider has no such order"
-                }
-            } catch {
-                detail += "; provider query failed (\(error)), a later success is still honoured"
-            }
+        switch try await statusCheck.check(transaction, actor: "sweeper") {
+        case .paid(let applied):
+            // A refusal (wrong amount) is audited by the store; the guest stays pending until an
+            // operator looks, rather than being expired over a paid order.
+            if applied { report.paidOnQuery += 1 }
+        case .failed(let applied):
+            if applied { report.failed += 1 }
+        case .open(let detail):
+            let note =
+                "payment window closed; \(detail)"
+                + (detail.contains("failed") ? ", a later success is still honoured" : "")
+            if try await apply(.expire, transaction, note) { report.expired += 1 }
         }
-        if try await apply(.expire, transaction, detail) { report.expired += 1 }
     }
 
     /// False when another sweeper or a callback changed the transaction first.

@@ -84,6 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
         let sweeper = Sweeper(
             store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
             logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
+        let polling = config.paymentPolling.enabled(publicURL: config.publicURL)
+        let poller = PaymentPoller(
+            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
+        if polling {
+            logger.notice(
+                "polling providers for open purchases",
+                metadata: ["public_url": "\(config.publicURL)", "payments.poll": "\(config.paymentPolling.rawValue)"])
+        }
         let callbacks = CallbackService(
             store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
         let router = Hummingbird.Router(context: PortalRequestContext.self)
@@ -120,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
-                ],
+                ] + (polling ? [.init(service: poller)] : []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()

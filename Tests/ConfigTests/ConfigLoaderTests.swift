@@ -49,6 +49,20 @@ import Testing
         #expect(overridden.providers.momo?.secretKey.reveal == "from-env")
     }
 
+    @Test func pollingIsAutomaticWhenNoProviderCouldReachThePortal() {
+        for unreachable in [
+            "http://127.0.0.1:8080", "http://192.168.88.2:8080", "http://10.5.50.1", "http://172.20.0.5",
+            "http://hotspot.local", "http://localhost:8080",
+        ] {
+            #expect(PaymentPolling.auto.enabled(publicURL: unreachable), "\(unreachable)")
+        }
+        for reachable in ["https://wifi.example.vn", "https://203.0.113.7"] {
+            #expect(!PaymentPolling.auto.enabled(publicURL: reachable), "\(reachable)")
+        }
+        #expect(PaymentPolling.on.enabled(publicURL: "https://wifi.example.vn"))
+        #expect(!PaymentPolling.off.enabled(publicURL: "http://127.0.0.1"))
+    }
+
     @Test func missingSectionsTakeDefaults() throws {
         let config = try ConfigLoader.load(path: Fixtures.path("minimal.yaml"), environment: [:])
         #expect(config.httpListen == ListenAddress(host: "0.0.0.0", port: 8080))
@@ -63,6 +77,7 @@ import Testing
         ("http:\n  listen: 8080\n", "http.listen"),
         ("payments:\n  window: 2s\n", "payments.window"),
         ("unlock:\n  resend_after: 10s\n", "unlock.resend_after"),
+        ("payments:\n  poll: sometimes\n", "payments.poll"),
         ("http:\n  checkout_limit_per_device: 0\n", "http.checkout_limit_per_device"),
         ("sweeper:\n  interval: 2h\n", "sweeper.interval"),
         ("  vnpay:\n    tmn_code: X\n", "providers.vnpay.tmn_code"),

@@ -24,7 +24,8 @@ public final class VenueDaemon: @unchecked Sendable {
     /// Writes the config; `start()` runs the daemon on it.
     public init(
         coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
-        checkoutLimitPerAddress: Int = 300, _ label: String = #function
+        checkoutLimitPerAddress: Int = 300, poll: String = "auto", moreProviders: String = "",
+        _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
         port = try LocalPort.free(.tcp)
@@ -40,6 +41,7 @@ public final class VenueDaemon: @unchecked Sendable {
           acct_listen: 127.0.0.1:0
         payments:
           window: \(window)
+          poll: \(poll)
         sweeper:
           interval: \(sweeperInterval)
         unlock:
@@ -47,6 +49,7 @@ public final class VenueDaemon: @unchecked Sendable {
         providers:
           sandbox:
             secret: \(Self.sandboxSecret)
+        \(moreProviders)
         routers:
           - id: \(Self.routerID)
             name: Venue router

@@ -1,3 +1,4 @@
+import FakeProviders
 import Foundation
 import HotspotPayCore
 import Payments
@@ -146,6 +147,46 @@ import Testing
             try await store.unlockJobs(transactionID: transaction.id).first?.status == .acked
         }
         try await venue.stop()
+    }
+
+    @Test func withCallbacksBlockedAMoMoPaymentIsConfirmedByPollingWithinSeconds() async throws {
+        let fake = FakeProviderServer()
+        try await fake.run { base in
+            let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+            let venue = try VenueDaemon(
+                coaPort: peer.port, poll: "on",
+                moreProviders: """
+                      momo:
+                        partner_code: \(FakeCredentials.momoPartnerCode)
+                        access_key: \(FakeCredentials.momoAccessKey)
+                        secret_key: \(FakeCredentials.momoSecretKey)
+                        endpoint: \(base)
+                        timeout_seconds: 30
+                    """)
+            try await venue.start()
+            let created = try await HTTP.postJSON(
+                URL(string: "\(venue.baseURL)/api/transactions")!,
+                ["plan": "1h", "provider": "momo", "mac": "F2:00:00:00:0C:0C", "router": VenueDaemon.routerID])
+            #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+            let json = try #require(try JSONSerialization.jsonObject(with: created.body) as? [String: Any])
+            let id = try #require(json["id"] as? String)
+            let orderID = try #require((json["payment"] as? [String: Any])?["providerOrderID"] as? String)
+
+            // The guest pays at MoMo; MoMo's IPN cannot reach the box (never delivered).
+            _ = try await fake.momoIPN(orderID: orderID)
+            let paidAt = Date()
+            let store = try Self.store(venue)
+            try await Self.eventually("polling confirms the payment", timeout: 10) {
+                try await store.transaction(id: id)?.status == .paid
+            }
+            #expect(Date().timeIntervalSince(paidAt) < 10)
+            let audit = try await store.auditEvents(transactionID: id)
+            #expect(audit.contains { $0.kind == .paymentConfirmed && $0.actor == "poller" })
+            try await Self.eventually("the CoA is acknowledged") {
+                try await store.unlockJobs(transactionID: id).first?.status == .acked
+            }
+            try await venue.stop()
+        }
     }
 
     // MARK: helpers

@@ -89,6 +89,18 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
+    public func pendingTransactions(openAt date: Date, limit: Int) async throws -> [Transaction] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: Self.pendingOpenSQL), arguments: [date.epochMilliseconds, limit]
+            ).map(Self.transaction)
+        }
+    }
+
+    /// The poller's query (same index as the sweeper's, the other side of the deadline).
+    public static let pendingOpenSQL =
+        "SELECT * FROM transactions WHERE status = 'pending' AND expires_at > ? ORDER BY expires_at DESC LIMIT ?"
+
     /// The sweeper's query; kept here so the index test explains exactly what runs.
     public static let pendingPastExpirySQL =
         "SELECT * FROM transactions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"
