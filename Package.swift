@@ -194,7 +194,8 @@ let package = Package(
         ),
         .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport"], swiftSettings: swiftSettings
+            name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport", "Payments"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PortalTests",

@@ -22,6 +22,20 @@ import Testing
         #expect(result.stdout.contains("OK — 2 plan(s), 1 router(s), providers: momo, vnpay, vietqr"))
     }
 
+    @Test func routerOSScriptPrintsTheRoutersSetupOrNamesTheKnownRouters() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let script = try await DaemonProcess.run(
+            ["routeros-script", "--router", "demo", "--daemon-address", "192.168.88.10"], directory: directory)
+        #expect(script.status == 0, "\(script.stderr)")
+        #expect(script.stdout.contains(#"/radius add address=192.168.88.10 secret="demo-radius-secret-change-me""#))
+        #expect(script.stdout.contains("/radius incoming set accept=yes port=3799"))
+        let unknown = try await DaemonProcess.run(["routeros-script", "--router", "bar"], directory: directory)
+        #expect(unknown.status != 0 && unknown.stderr.contains("known routers: demo"), "\(unknown.stderr)")
+        let wildcard = try await DaemonProcess.run(
+            ["routeros-script", "--router", "demo", "--daemon-address", "0.0.0.0"], directory: directory)
+        #expect(wildcard.status != 0 && wildcard.stderr.contains("--daemon-address"), "\(wildcard.stderr)")
+    }
+
     @Test func plansCanBeAddedChangedAndTakenOffSale() async throws {
         let directory = try Fixtures.temporaryDirectory()
         let add = try await DaemonProcess.run(

@@ -1,0 +1,119 @@
+import Foundation
+import HotspotPayCore
+import Payments
+
+/// The RouterOS v7 commands that wire one router to this daemon: the RADIUS client entry (with
+/// Message-Authenticator required), CoA from the daemon accepted, the hotspot profile asking
+/// RADIUS with the router's strategy, the walled garden for the portal and the providers, the
+/// firewall accept for CoA, the router's identity, and the portal's `login.html`.
+/// Pure text from configuration: `hotspotpay routeros-script` prints it.
+public struct RouterOSScript: Sendable {
+    public var router: Router
+    /// The daemon's address as the router reaches it (RADIUS server and CoA source).
+    public var daemonAddress: String
+    public var authPort: Int
+    public var acctPort: Int
+    public var publicURL: String
+    public var providers: ProviderSettings
+    /// The hotspot server profile to change (`hsprof1` is what the hotspot setup wizard creates).
+    public var profile: String
+
+    /// Why a script cannot be made.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case daemonAddress(String)
+
+        public var description: String {
+            switch self {
+            case .daemonAddress(let text):
+                "'\(text)' is not an IPv4 address the router can send RADIUS to: pass --daemon-address with the address of this machine on the router's network"
+            }
+        }
+    }
+
+    public init(
+        router: Router, daemonAddress: String, authPort: Int, acctPort: Int, publicURL: String,
+        providers: ProviderSettings, profile: String = "hsprof1"
+    ) throws(Problem) {
+        let parts = daemonAddress.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }), daemonAddress != "0.0.0.0" else {
+            throw .daemonAddress(daemonAddress)
+        }
+        self.router = router
+        self.daemonAddress = daemonAddress
+        self.authPort = authPort
+        self.acctPort = acctPort
+        self.publicURL = publicURL
+        self.providers = providers
+        self.profile = profile
+    }
+
+    /// Hosts the guest's browser must reach before paying: the portal and each enabled provider's pages.
+    public var walledGardenHosts: [(host: String, why: String)] {
+        var hosts: [(String, String)] = []
+        func add(_ url: String?, _ why: String) {
+            guard let url, let host = URL(string: url)?.host, !hosts.contains(where: { $0.0 == host }) else { return }
+            hosts.append((host, why))
+        }
+        add(publicURL, "hotspotpay portal")
+        if let momo = providers.momo {
+            add(momo.endpoint, "MoMo payment page")
+            hosts.append(("*.momo.vn", "MoMo app and pages"))
+        }
+        if let vnpay = providers.vnpay { add(vnpay.payURL, "VNPay payment page") }
+        if let vietqr = providers.vietqr, vietqr.confirmVia == .payos {
+            hosts.append(("pay.payos.vn", "payOS checkout page"))
+        }
+        return hosts
+    }
+
+    /// The script, ready to paste into the router's terminal or `/import`.
+    public var text: String {
+        let loginBy = router.strategy == .coa ? "mac" : "http-chap,http-pap"
+        let messageAuth = router.requireMessageAuthenticator ? "yes-for-request-resp" : "no"
+        var lines = [
+            "# hotspotpay: RouterOS v7 setup for router \(Self.comment(router.id)) (\(Self.comment(router.name))), strategy \(router.strategy.rawValue)",
+            "# Paste into the router's terminal, or save as \(router.id).rsc, upload it and run /import \(router.id).rsc",
+            "# The router's identity is what the portal's login.html sends as the router's name.",
+            "/system identity set name=\(Self.quoted(router.nasIdentifier))",
+            "# RADIUS server: this daemon. Message-Authenticator required (BlastRADIUS) unless the router is older than 7.15.",
+            "/radius add address=\(daemonAddress) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\"",
+            "# CoA and Disconnect from the daemon unlock paid devices at once.",
+            "/radius incoming set accept=yes port=\(router.coaPort)",
+            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "logins from the portal's success page (username = MAC, one-time password)").",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy)\(router.strategy == .coa ? " mac-auth-mode=mac-as-username" : "") html-directory=hotspot",
+            "# Reachable before paying: the portal and the payment providers' pages.",
+        ]
+        for (host, why) in walledGardenHosts {
+            lines.append("/ip hotspot walled-garden add dst-host=\(Self.quoted(host)) comment=\(Self.quoted(why))")
+        }
+        lines += [
+            "/ip hotspot walled-garden ip add dst-address=\(daemonAddress) action=accept comment=\"hotspotpay daemon\"",
+            "# Banking apps reach their banks over mobile data while the phone sits in the captive portal.",
+            "# CoA from the daemon must get through the router's own firewall (first rule).",
+            ":if ([:len [/ip firewall filter find]] > 0) do={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\" place-before=0} else={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\"}",
+            "# Phones that ask (RFC 8908, DHCP option 114) learn where the portal is without probing.",
+            "/ip dhcp-server option add name=hotspotpay-captive code=114 value=\(Self.quoted("'\(publicURL)/api/captive'"))",
+            "# Every guest goes to the portal: its login.html, with this daemon's address filled in.",
+            "/tool fetch url=\(Self.quoted("\(publicURL)/mikrotik/login.html")) dst-path=\"hotspot/login.html\"",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A RouterOS string literal: backslash, quote and `$` escaped.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for character in text {
+            switch character {
+            case "\\", "\"", "$": out += "\\" + String(character)
+            case "\n", "\r": out += " "
+            default: out.append(character)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text safe inside a `#` comment line.
+    static func comment(_ text: String) -> String {
+        String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+}

@@ -1,0 +1,142 @@
+import Config
+import HotspotPayCore
+import Payments
+import TestSupport
+import Testing
+
+@Suite struct RouterOSScriptTests {
+    /// One RouterOS command: its menu path, verb and `key=value` arguments (quotes and escapes undone).
+    struct Command: Equatable {
+        var path: [String]
+        var verb: String
+        var arguments: [String: String]
+    }
+
+    /// Reads the script the way RouterOS's console would split it; comments and `:if` lines apart.
+    static func parse(_ script: String) throws -> (commands: [Command], conditionals: [String]) {
+        var commands: [Command] = []
+        var conditionals: [String] = []
+        for line in script.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("#") { continue }
+            if line.hasPrefix(":if ") {
+                conditionals.append(line)
+                continue
+            }
+            #expect(line.hasPrefix("/"), "not a RouterOS command: \(line)")
+            var tokens: [String] = []
+            var current = ""
+            var quoted = false
+            var brackets = 0
+            var iterator = line.makeIterator()
+            while let character = iterator.next() {
+                if quoted {
+                    if character == "\\", let next = iterator.next() {
+                        current.append(next)
+                    } else if character == "\"" {
+                        quoted = false
+                    } else {
+                        current.append(character)
+                    }
+                } else if character == "\"" {
+                    quoted = true
+                } else if character == "[" || character == "]" {
+                    brackets += character == "[" ? 1 : -1
+                    current.append(character)
+                } else if character == " " && brackets == 0 {
+                    if !current.isEmpty { tokens.append(current) }
+                    current = ""
+                } else {
+                    current.append(character)
+                }
+            }
+            #expect(!quoted && brackets == 0, "unbalanced: \(line)")
+            if !current.isEmpty { tokens.append(current) }
+            let verbIndex = try #require(tokens.firstIndex { ["add", "set"].contains($0) || $0 == "fetch" })
+            let path = tokens[..<verbIndex].flatMap { $0.split(separator: "/").map(String.init) }
+            var arguments: [String: String] = [:]
+            for token in tokens[(verbIndex + 1)...] {
+                if let equals = token.firstIndex(of: "=") {
+                    arguments[String(token[..<equals])] = String(token[token.index(after: equals)...])
+                } else {
+                    arguments[token] = ""  // `[find name=...]`
+                }
+            }
+            commands.append(Command(path: path, verb: tokens[verbIndex], arguments: arguments))
+        }
+        return (commands, conditionals)
+    }
+
+    static func script(strategy: UnlockStrategy, messageAuth: Bool = true) throws -> String {
+        var router = Fixtures.router(id: "cafe-1", address: "192.168.88.1", strategy: strategy)
+        router.secret = Secret(#"se"cret$with\odd"#)
+        router.coaPort = 3799
+        router.requireMessageAuthenticator = messageAuth
+        var providers = ProviderSettings(sandbox: SandboxSettings())
+        providers.momo = MoMoSettings(
+            partnerCode: "MOMO", accessKey: Secret("a"), secretKey: Secret("b"), endpoint: "https://payment.momo.vn")
+        providers.vnpay = VNPaySettings(tmnCode: "ABCD1234", hashSecret: Secret("h"))
+        return try RouterOSScript(
+            router: router, daemonAddress: "192.168.88.10", authPort: 1812, acctPort: 1813,
+            publicURL: "https://wifi.example.vn", providers: providers
+        ).text
+    }
+
+    @Test(arguments: [UnlockStrategy.coa, .login])
+    func everyStrategyGetsACompleteScript(_ strategy: UnlockStrategy) throws {
+        let script = try Self.script(strategy: strategy)
+        let (commands, conditionals) = try Self.parse(script)
+        func command(_ path: String, _ verb: String = "add") -> [Command] {
+            commands.filter { $0.path == path.split(separator: " ").map(String.init) && $0.verb == verb }
+        }
+        #expect(command("system identity", "set").first?.arguments["name"] == "nas-cafe-1")
+        let radius = try #require(command("radius").first)
+        #expect(radius.arguments["address"] == "192.168.88.10")
+        #expect(radius.arguments["secret"] == #"se"cret$with\odd"#)
+        #expect(radius.arguments["service"] == "hotspot")
+        #expect(radius.arguments["authentication-port"] == "1812" && radius.arguments["accounting-port"] == "1813")
+        #expect(radius.arguments["require-message-auth"] == "yes-for-request-resp")
+        let incoming = try #require(command("radius incoming", "set").first)
+        #expect(incoming.arguments["accept"] == "yes" && incoming.arguments["port"] == "3799")
+        let profile = try #require(command("ip hotspot profile", "set").first)
+        #expect(script.contains(#"/ip hotspot profile set [find name="hsprof1"] "#))
+        #expect(profile.arguments["use-radius"] == "yes" && profile.arguments["radius-accounting"] == "yes")
+        #expect(profile.arguments["radius-interim-update"] == "5m")
+        switch strategy {
+        case .coa:
+            #expect(profile.arguments["login-by"] == "mac")
+            #expect(profile.arguments["mac-auth-mode"] == "mac-as-username")
+        case .login:
+            #expect(profile.arguments["login-by"] == "http-chap,http-pap")
+            #expect(profile.arguments["mac-auth-mode"] == nil)
+        }
+        let garden = command("ip hotspot walled-garden").compactMap { $0.arguments["dst-host"] }
+        #expect(garden.contains("wifi.example.vn"))
+        #expect(garden.contains("payment.momo.vn") && garden.contains("*.momo.vn"))
+        #expect(garden.contains("sandbox.vnpayment.vn"))
+        #expect(command("ip hotspot walled-garden ip").first?.arguments["dst-address"] == "192.168.88.10")
+        // The CoA firewall accept, whichever branch the router takes.
+        let firewall = try #require(conditionals.first)
+        #expect(firewall.contains("src-address=192.168.88.10 dst-port=3799 action=accept"))
+        #expect(firewall.components(separatedBy: "/ip firewall filter add chain=input protocol=udp").count == 3)
+        let option = try #require(command("ip dhcp-server option").first)
+        #expect(option.arguments["code"] == "114")
+        #expect(option.arguments["value"] == "'https://wifi.example.vn/api/captive'")
+        let fetch = try #require(commands.first { $0.verb == "fetch" })
+        #expect(fetch.arguments["url"] == "https://wifi.example.vn/mikrotik/login.html")
+        #expect(fetch.arguments["dst-path"] == "hotspot/login.html")
+    }
+
+    @Test func oldRouterOSGetsNoMessageAuthenticatorRequirement() throws {
+        let (commands, _) = try Self.parse(try Self.script(strategy: .coa, messageAuth: false))
+        #expect(commands.first { $0.path == ["radius"] }?.arguments["require-message-auth"] == "no")
+    }
+
+    @Test(arguments: ["0.0.0.0", "wifi.example.vn", "192.168.88", ""])
+    func aDaemonAddressTheRouterCannotUseIsRefused(_ address: String) {
+        #expect(throws: RouterOSScript.Problem.daemonAddress(address)) {
+            try RouterOSScript(
+                router: Fixtures.router(), daemonAddress: address, authPort: 1812, acctPort: 1813,
+                publicURL: "https://wifi.example.vn", providers: ProviderSettings())
+        }
+    }
+}
