@@ -12,7 +12,7 @@ struct HotspotPay: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, PlansCommand.self, RoutersCommand.self,
-            TransactionsCommand.self, KeygenCommand.self, RouterOSScriptCommand.self,
+            TransactionsCommand.self, KeygenCommand.self, RouterOSScriptCommand.self, BackupCommand.self,
         ]
     )
 }

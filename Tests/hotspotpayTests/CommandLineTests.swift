@@ -36,6 +36,27 @@ import Testing
         #expect(wildcard.status != 0 && wildcard.stderr.contains("--daemon-address"), "\(wildcard.stderr)")
     }
 
+    @Test func backupCopiesTheDatabaseAndNeverOverwrites() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let add = try await DaemonProcess.run(
+            ["plans", "add", "--id", "3h", "--name-vi", "3 giờ", "--price", "25k", "--duration", "3h"],
+            directory: directory)
+        #expect(add.status == 0, "\(add.stderr)")
+        let copy = directory.appendingPathComponent("copy.sqlite").path
+        let backup = try await DaemonProcess.run(["backup", copy], directory: directory)
+        #expect(backup.status == 0 && backup.stdout.contains("integrity ok"), "\(backup.stderr)")
+        // The copy is a working database: restored elsewhere, it has the plan.
+        let restored = directory.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: copy, toPath: restored.appendingPathComponent("hotspotpay.sqlite").path)
+        let list = try await DaemonProcess.run(
+            ["plans", "list", "--json", "--data-dir", restored.path], directory: directory)
+        #expect(list.stdout.contains(#""3h""#), "\(list.stderr)")
+        let again = try await DaemonProcess.run(["backup", copy], directory: directory)
+        #expect(again.status != 0 && again.stderr.contains("never overwrite"), "\(again.stderr)")
+    }
+
     @Test func plansCanBeAddedChangedAndTakenOffSale() async throws {
         let directory = try Fixtures.temporaryDirectory()
         let add = try await DaemonProcess.run(

@@ -86,6 +86,25 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Copies the whole database to a new file at `path` with SQLite's online backup API: a
+    /// consistent snapshot while the daemon keeps serving (writers wait only between page
+    /// batches). Refuses to overwrite an existing file. Returns the copy's integrity check.
+    public func backup(to path: String) throws -> String {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.unavailable(
+                path: path, reason: "the file exists; choose a new name (backups never overwrite)")
+        }
+        do {
+            let copy = try DatabaseQueue(path: path)
+            try pool.backup(to: copy)
+            let check = try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+            try copy.close()
+            return check
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
+        }
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
