@@ -15,16 +15,21 @@ public struct CallbackService: Sendable {
     /// Called after a payment queued an unlock job, so the unlock worker sends it now rather
     /// than at its next poll.
     let onUnlockQueued: @Sendable () -> Void
+    /// When set, unlock jobs are stored already claimed and handed here to be sent at once
+    /// (the daemon's worker), instead of queued for the worker to find.
+    let sendUnlock: (@Sendable (UnlockJob) -> Void)?
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {}
+        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {},
+        sendUnlock: (@Sendable (UnlockJob) -> Void)? = nil
     ) {
         self.store = store
         self.providers = providers
         self.logger = logger
         self.clock = clock
         self.onUnlockQueued = onUnlockQueued
+        self.sendUnlock = sendUnlock
     }
 
     /// The reply for `callback`; nil when no configured provider takes that endpoint.
@@ -50,14 +55,16 @@ public struct CallbackService: Sendable {
         do {
             switch outcome.status {
             case .paid:
-                let application = try await store.confirmPayment(
-                    PaymentConfirmation(
-                        transactionID: transaction.id, provider: provider.id,
-                        providerReference: outcome.providerReference, amount: outcome.amount, at: clock(),
-                        actor: actor))
+                var confirmation = PaymentConfirmation(
+                    transactionID: transaction.id, provider: provider.id,
+                    providerReference: outcome.providerReference, amount: outcome.amount, at: clock(), actor: actor)
+                confirmation.claimUnlock = sendUnlock != nil
+                let application = try await store.confirmPayment(confirmation)
                 switch application {
                 case .applied(_, let grant, let job, let late):
-                    if job != nil { onUnlockQueued() }
+                    if let job {
+                        if let sendUnlock, job.status == .sent { sendUnlock(job) } else { onUnlockQueued() }
+                    }
                     metadata["late"] = "\(late)"
                     metadata["grant"] = "\(grant.id)"
                     logger.info("payment confirmed", metadata: metadata)

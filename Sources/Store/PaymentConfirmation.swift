@@ -13,6 +13,11 @@ public struct PaymentConfirmation: Sendable, Hashable {
     public var at: Date
     /// Who delivered it, for the audit log: `provider:momo`, `sweeper`, `cli`.
     public var actor: String
+    /// The caller will send the unlock itself right away (the daemon's callback path hands the
+    /// job to its worker): the job is stored already claimed (`sent`, attempt 1), which saves
+    /// the worker a write and a queue read. If the caller dies before sending, the job is sent
+    /// again after the worker's resend delay, like any send cut off mid-way.
+    public var claimUnlock = false
 
     public init(
         transactionID: String, provider: ProviderID, providerReference: String, amount: Money, at: Date, actor: String

@@ -112,10 +112,25 @@ public final class UnlockWorker: Service, Sendable {
         }
     }
 
+    /// Sends a job the payment path stored already claimed (`sent`), at once and without
+    /// touching the queue. Runs beside the worker's own jobs; if the daemon stops first, the job
+    /// is sent again after `stuckAfterSeconds` like any send cut off mid-way.
+    public func sendNow(_ job: UnlockJob) {
+        guard job.status == .sent, inFlight.insert(job.id) else { return }
+        Task {
+            await self.deliver(job, claimed: true)
+            self.inFlight.remove(job.id)
+        }
+    }
+
     /// One job, start to finish. Errors are recorded on the job, never thrown.
     public func deliver(_ job: UnlockJob) async {
+        await deliver(job, claimed: false)
+    }
+
+    private func deliver(_ job: UnlockJob, claimed alreadyClaimed: Bool) async {
         do {
-            try await attempt(job)
+            try await attempt(job, claimed: alreadyClaimed)
         } catch {
             logger.error("unlock job failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
             _ = try? await stores.jobs.apply(
@@ -123,7 +138,7 @@ public final class UnlockWorker: Service, Sendable {
         }
     }
 
-    private func attempt(_ job: UnlockJob) async throws {
+    private func attempt(_ job: UnlockJob, claimed alreadyClaimed: Bool) async throws {
         guard let router = try await routers.router(id: job.routerID) else {
             return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
         }
@@ -149,15 +164,17 @@ public final class UnlockWorker: Service, Sendable {
             message = .disconnect(identifying: identification)
         }
         // The claim: only one worker (on any node) moves a job from queued to sent.
-        let claimed: UnlockJob
-        do {
-            claimed = try await stores.jobs.apply(
-                .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
-        } catch StoreError.notFound {
-            return
-        } catch StoreError.transition {
-            // Another worker (or an Accounting-Start) settled it since the queue was read.
-            return
+        var claimed = job
+        if !alreadyClaimed {
+            do {
+                claimed = try await stores.jobs.apply(
+                    .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
+            } catch StoreError.notFound {
+                return
+            } catch StoreError.transition {
+                // Another worker (or an Accounting-Start) settled it since the queue was read.
+                return
+            }
         }
         let destination = CoAClient.Destination(
             host: router.address.description, port: router.coaPort, secret: router.secret.reveal)

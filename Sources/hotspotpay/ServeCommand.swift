@@ -93,7 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["public_url": "\(config.publicURL)", "payments.poll": "\(config.paymentPolling.rawValue)"])
         }
         let callbacks = CallbackService(
-            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
+            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() },
+            sendUnlock: { unlocker.sendNow($0) })
         let router = Hummingbird.Router(context: PortalRequestContext.self)
         PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
             on: router)

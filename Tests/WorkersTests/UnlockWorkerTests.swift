@@ -36,6 +36,26 @@ import Workers
         #expect(audit.map(\.kind).last == .unlockAcknowledged)
     }
 
+    @Test func aJobThePaymentPathClaimedIsSentAtOnceWithoutTouchingTheQueue() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let job = try await harness.pay(claimUnlock: true)
+        // Stored already claimed: no worker polling the queue would pick it up.
+        #expect(job.status == .sent && job.attempts == 1)
+        #expect(try await harness.store.dueUnlockJobs(at: Date().addingTimeInterval(60), limit: 10).isEmpty)
+        let client = try await harness.client()
+        harness.worker(messenger: client).sendNow(job)
+        let deadline = Date().addingTimeInterval(10)
+        var done = try await harness.job(job.id, of: job.transactionID)
+        while done?.status != .acked, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            done = try await harness.job(job.id, of: job.transactionID)
+        }
+        await client.close()
+        #expect(done?.status == .acked && done?.attempts == 1, "\(String(describing: done))")
+        #expect(harness.peer.requests.filter { $0.hasPrefix("CoA-Request") }.count == 1)
+    }
+
     @Test func aRefusedCoAIsFollowedByADisconnectSoTheDeviceLogsInAgain() async throws {
         let harness = try await WorkerHarness()
         try await harness.reportSession(userName: "refuses-coa")

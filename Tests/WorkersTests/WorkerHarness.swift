@@ -42,13 +42,14 @@ struct WorkerHarness {
     }
 
     /// A paid purchase: returns the unlock job the payment queued.
-    func pay(mac: MACAddress = Fixtures.mac) async throws -> UnlockJob {
+    func pay(mac: MACAddress = Fixtures.mac, claimUnlock: Bool = false) async throws -> UnlockJob {
         let transaction = Fixtures.transaction(plan: plan, mac: mac)
         try await store.insertTransaction(transaction, actor: "test")
-        let outcome = try await store.confirmPayment(
-            PaymentConfirmation(
-                transactionID: transaction.id, provider: .sandbox, providerReference: "SBX-\(transaction.id)",
-                amount: transaction.amount, at: Date(), actor: "test"))
+        var confirmation = PaymentConfirmation(
+            transactionID: transaction.id, provider: .sandbox, providerReference: "SBX-\(transaction.id)",
+            amount: transaction.amount, at: Date(), actor: "test")
+        confirmation.claimUnlock = claimUnlock
+        let outcome = try await store.confirmPayment(confirmation)
         guard case .applied(_, _, let job?, _) = outcome else { throw HarnessError("payment not applied: \(outcome)") }
         return job
     }

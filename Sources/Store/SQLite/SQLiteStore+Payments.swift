@@ -89,8 +89,9 @@ extension SQLiteStore {
         if strategy == UnlockStrategy.coa.rawValue {
             let unlock = UnlockJob(
                 id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                routerID: current.routerID,
-                mac: current.mac, action: .coa, nextAttemptAt: at, createdAt: at, updatedAt: at)
+                routerID: current.routerID, mac: current.mac, action: .coa,
+                status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
+                nextAttemptAt: at, createdAt: at, updatedAt: at)
             try insert(unlock, db: db)
             job = unlock
         }
