@@ -50,6 +50,11 @@ public enum ConfigLoader {
                 return text.hasSuffix("/") ? String(text.dropLast()) : text
             } ?? config.publicURL
         config.portalDirectory = http.string("portal_dir")
+        config.trustedProxies = http.strings("trusted_proxies")
+        for address in config.trustedProxies where (try? IPAddress(address)) == nil {
+            http.problem(
+                "trusted_proxies", "'\(address)' is not an IP address (the proxy's address as this daemon sees it)")
+        }
         config.checkoutLimitPerDevice =
             http.int("checkout_limit_per_device", in: 1...10_000) ?? config.checkoutLimitPerDevice
         config.checkoutLimitPerAddress =

@@ -17,6 +17,8 @@ public struct HotspotPayConfig: Sendable {
     public var publicURL: String
     /// The folder holding the portal's `templates/` and `i18n/`; nil looks in the usual places.
     public var portalDirectory: String?
+    /// Reverse proxies whose `X-Forwarded-For` is believed (exact addresses).
+    public var trustedProxies: [String] = []
     /// Checkouts allowed per device and per client address in 10 minutes.
     public var checkoutLimitPerDevice = 10
     public var checkoutLimitPerAddress = 300

@@ -10,6 +10,7 @@ import Store
 struct CaptivePortalAPI: Sendable {
     let store: any HotspotStore
     let urls: PortalURLs
+    let proxies: TrustedProxies
     let clock: @Sendable () -> Date
 
     /// RFC 8908 §5's JSON keys.
@@ -62,7 +63,7 @@ struct CaptivePortalAPI: Sendable {
             }
             return mac
         }
-        guard let address = context.remoteAddress?.ipAddress, let ip = try? IPAddress(address) else { return nil }
+        guard let ip = try? IPAddress(proxies.clientAddress(request, context)) else { return nil }
         return try await store.openSession(framedIP: ip)?.mac
     }
 }

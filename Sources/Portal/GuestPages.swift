@@ -15,6 +15,7 @@ public struct GuestPages: Sendable {
     let routers: RouterIndex
     let throttle: CheckoutThrottle
     let options: Options
+    let proxies: TrustedProxies
     let clock: @Sendable () -> Date
 
     /// How the portal behaves beyond its templates.
@@ -32,7 +33,8 @@ public struct GuestPages: Sendable {
 
     public init(
         store: any HotspotStore, checkout: CheckoutService, pages: PortalPages, throttle: CheckoutThrottle,
-        options: Options = Options(), clock: @escaping @Sendable () -> Date = Date.init
+        options: Options = Options(), proxies: TrustedProxies = TrustedProxies(),
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.checkout = checkout
@@ -40,6 +42,7 @@ public struct GuestPages: Sendable {
         self.routers = RouterIndex(store: store)
         self.throttle = throttle
         self.options = options
+        self.proxies = proxies
         self.clock = clock
     }
 
@@ -173,9 +176,9 @@ public struct GuestPages: Sendable {
             return message(
                 request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
         }
-        if let retryAfter = throttle.attempt(mac: mac, address: context.peerAddress) {
-            context.logger.notice(
-                "checkout throttled", metadata: ["mac": "\(mac)", "address": "\(context.peerAddress)"])
+        let address = proxies.clientAddress(request, context)
+        if let retryAfter = throttle.attempt(mac: mac, address: address) {
+            context.logger.notice("checkout throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
             var response = message(
                 request, language, status: .tooManyRequests, heading: "tooManyHeading", text: "tooManyText")
             response.headers[.retryAfter] = "\(retryAfter)"

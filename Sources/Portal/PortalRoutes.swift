@@ -12,6 +12,7 @@ public struct PortalRoutes: Sendable {
     let callbacks: CallbackService
     let guestPages: GuestPages?
     let throttle: CheckoutThrottle
+    let proxies: TrustedProxies
 
     /// `guestPages` nil serves only the JSON API and callbacks (tests of those need no templates).
     public init(
@@ -23,6 +24,7 @@ public struct PortalRoutes: Sendable {
         self.callbacks = callbacks
         self.guestPages = guestPages
         self.throttle = guestPages?.throttle ?? throttle
+        self.proxies = guestPages?.proxies ?? TrustedProxies()
     }
 
     /// Adds the routes to `router`.
@@ -48,9 +50,10 @@ public struct PortalRoutes: Sendable {
                 throw HTTPError(.badRequest, message: "expected JSON with plan, provider, mac, router and optional ip")
             }
             let language = Language(rawValue: request.uri.queryParameters.get("lang") ?? "vi") ?? .vi
-            if let retryAfter = throttle.attempt(mac: body.mac, address: context.peerAddress) {
+            let address = proxies.clientAddress(request, context)
+            if let retryAfter = throttle.attempt(mac: body.mac, address: address) {
                 context.logger.notice(
-                    "transaction throttled", metadata: ["mac": "\(body.mac)", "address": "\(context.peerAddress)"])
+                    "transaction throttled", metadata: ["mac": "\(body.mac)", "address": "\(address)"])
                 throw HTTPError(
                     .tooManyRequests, headers: [.retryAfter: "\(retryAfter)"],
                     message: "too many transactions from this device or address; try again in \(retryAfter) s")
@@ -79,7 +82,8 @@ public struct PortalRoutes: Sendable {
             return TransactionView(transaction)
         }
         CallbackRoutes(callbacks: callbacks).register(on: router)
-        CaptivePortalAPI(store: store, urls: checkout.urls, clock: checkout.clock).register(on: router)
+        CaptivePortalAPI(store: store, urls: checkout.urls, proxies: proxies, clock: checkout.clock).register(
+            on: router)
         guestPages?.register(on: router)
         if let sandbox = callbacks.providers.sandbox {
             SandboxWalletRoutes(store: store, sandbox: sandbox, callbacks: callbacks).register(on: router)

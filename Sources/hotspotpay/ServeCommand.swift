@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600))
         let guestPages = GuestPages(
             store: store, checkout: checkout, pages: pages, throttle: throttle,
-            options: .init(demo: runtime.usesEmbeddedDefaults))
+            options: .init(demo: runtime.usesEmbeddedDefaults), proxies: TrustedProxies(config.trustedProxies))
         try RadiusDictionary.load()
         let coa = try await CoAClient.start(logger: logger)
         var unlockSettings = UnlockWorker.Settings()

@@ -78,6 +78,7 @@ import Testing
         ("payments:\n  window: 2s\n", "payments.window"),
         ("unlock:\n  resend_after: 10s\n", "unlock.resend_after"),
         ("payments:\n  poll: sometimes\n", "payments.poll"),
+        ("http:\n  trusted_proxies: [caddy]\n", "http.trusted_proxies"),
         ("http:\n  checkout_limit_per_device: 0\n", "http.checkout_limit_per_device"),
         ("sweeper:\n  interval: 2h\n", "sweeper.interval"),
         ("  vnpay:\n    tmn_code: X\n", "providers.vnpay.tmn_code"),
