@@ -24,12 +24,15 @@ public final class DaemonProcess: @unchecked Sendable {
         return Fixtures.repositoryRoot.appendingPathComponent(".build/debug/hotspotpay").path
     }
 
-    public init(arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
+    /// `executable` runs something else (e.g. `setpriv … hotspotpay`) with the same plumbing.
+    public init(
+        arguments: [String], directory: URL, environment: [String: String] = [:], executable: String? = nil
+    ) throws {
         stdoutPath = directory.appendingPathComponent("stdout-\(UUID().uuidString.prefix(6)).log").path
         stderrPath = directory.appendingPathComponent("stderr-\(UUID().uuidString.prefix(6)).log").path
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
