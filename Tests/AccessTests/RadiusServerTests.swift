@@ -77,7 +77,7 @@ import Testing
 
     @Test func aPaidMACIsAcceptedWithItsPaidAttributesAndMessageAuthenticatorFirst() async throws {
         try await Self.withServer { auth, _, _, counters in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
             #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
             #expect(result.output.contains("Mikrotik-Rate-Limit = \"2M/10M\""))
@@ -94,7 +94,7 @@ import Testing
 
     @Test func anUnpaidMACGetsTheCaptiveAttributesOnACoARouter() async throws {
         try await Self.withServer { auth, _, _, _ in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.unpaidMAC))
             #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
             #expect(result.output.contains("Mikrotik-Group = \"portal-only\""))
@@ -104,7 +104,7 @@ import Testing
 
     @Test func anUnpaidMACIsRejectedOnALoginRouter() async throws {
         try await Self.withServer(strategy: .login) { auth, _, _, counters in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.unpaidMAC))
             #expect(result.output.contains("Received Access-Reject"), "\(result.output)")
             #expect(counters["reject"] == 1)
@@ -118,13 +118,13 @@ import Testing
     @Test func aPaidDeviceLogsInWithItsSecretByPAPOrCHAPOnALoginRouter() async throws {
         try await Self.withServer(strategy: .login) { auth, _, store, counters in
             let secret = try await Self.loginSecret(store)
-            let pap = try Radclient.send(
+            let pap = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret,
                 attributes: Self.macAuth(Self.paidMAC) + ", User-Password = \"\(secret)\"")
             #expect(pap.output.contains("Received Access-Accept"), "\(pap.output)")
             #expect(pap.output.contains("Mikrotik-Rate-Limit = \"2M/10M\""))
             // radclient turns a clear CHAP-Password into ident + MD5(ident, password, authenticator).
-            let chap = try Radclient.send(
+            let chap = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret,
                 attributes: Self.macAuth(Self.paidMAC) + ", CHAP-Password = \"\(secret)\"")
             #expect(chap.output.contains("Received Access-Accept"), "\(chap.output)")
@@ -135,7 +135,7 @@ import Testing
     @Test func aLoginRouterRejectsAWrongOrMissingPasswordEvenForAPaidMAC() async throws {
         try await Self.withServer(strategy: .login) { auth, _, _, counters in
             for extra in [", User-Password = \"WRONGPW2\"", ", CHAP-Password = \"WRONGPW2\"", ""] {
-                let result = try Radclient.send(
+                let result = try await Radclient.send(
                     "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC) + extra)
                 #expect(result.output.contains("Received Access-Reject"), "\(extra): \(result.output)")
                 #expect(!result.output.contains("Mikrotik-Rate-Limit"))
@@ -152,7 +152,7 @@ import Testing
                 ("Start", ""),
                 ("Interim-Update", ", Acct-Input-Octets = 1000, Acct-Output-Octets = 5000, Acct-Session-Time = 60"),
             ] {
-                let result = try Radclient.send(
+                let result = try await Radclient.send(
                     "acct", port: acct, secret: Self.secret,
                     attributes: common + ", Acct-Status-Type = \(status)" + extra)
                 #expect(result.output.contains("Received Accounting-Response"), "\(result.output)")
@@ -164,7 +164,7 @@ import Testing
             // The 6,000 bytes used since Start count against the 5 GB the guest bought.
             let mac = try MACAddress(Self.paidMAC)
             #expect(try await store.activeGrant(mac: mac)?.dataRemainingBytes == 5_000_000_000 - 6000)
-            let stop = try Radclient.send(
+            let stop = try await Radclient.send(
                 "acct", port: acct, secret: Self.secret,
                 attributes: common
                     + ", Acct-Status-Type = Stop, Acct-Input-Octets = 2000, Acct-Output-Octets = 9000, Acct-Input-Gigawords = 1"
@@ -173,7 +173,7 @@ import Testing
             #expect(try await store.openSessions(mac: try MACAddress(Self.paidMAC)).isEmpty)
             // Stop's counters include a gigaword: 2^32 + 2,000 in, 9,000 out, 4,294,978,296 in all.
             #expect(try await store.activeGrant(mac: mac)?.dataRemainingBytes == 5_000_000_000 - 4_294_978_296)
-            let accept = try Radclient.send(
+            let accept = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
             #expect(accept.output.contains("Mikrotik-Total-Limit = 705021704"), "\(accept.output)")
             #expect(!accept.output.contains("Gigawords"))
@@ -182,10 +182,10 @@ import Testing
 
     @Test func aWrongSecretGetsNoReply() async throws {
         try await Self.withServer { auth, acct, _, counters in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: "not-the-secret", attributes: Self.macAuth(Self.paidMAC))
             #expect(!result.received, "\(result.output)")
-            let accounting = try Radclient.send(
+            let accounting = try await Radclient.send(
                 "acct", port: acct, secret: "not-the-secret",
                 attributes: "User-Name = \"x\", Acct-Status-Type = Start, Acct-Session-Id = \"1\"")
             #expect(!accounting.received)
@@ -195,14 +195,14 @@ import Testing
 
     @Test func aMissingMessageAuthenticatorIsDroppedWhenRequiredAndAnsweredWhenNot() async throws {
         try await Self.withServer { auth, _, _, counters in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret,
                 attributes: Self.macAuth(Self.paidMAC, messageAuthenticator: false))
             #expect(!result.received, "\(result.output)")
             #expect(counters["drop_missing_message_authenticator"] == 1)
         }
         try await Self.withServer(requireMessageAuthenticator: false) { auth, _, _, _ in
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret,
                 attributes: Self.macAuth(Self.paidMAC, messageAuthenticator: false))
             #expect(result.output.contains("Received Access-Accept"), "\(result.output)")
@@ -246,7 +246,7 @@ import Testing
             #expect(counters["drop_too_short"] == 1 && counters["drop_wrong_port_or_code"] == 1)
             #expect(counters["drop_malformed"] == 1)
             // Still answering afterwards.
-            let result = try Radclient.send(
+            let result = try await Radclient.send(
                 "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC))
             #expect(result.output.contains("Received Access-Accept"))
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// FreeRADIUS's `radclient`, a real RADIUS client, run as a process.
@@ -9,7 +10,24 @@ public enum Radclient {
     }
 
     /// Sends one request (`attributes` in radclient's `Name = value, …` syntax) without retries.
-    public static func send(_ kind: String, port: Int, secret: String, attributes: String, timeout: Int = 1) throws
+    /// Waits off the cooperative thread pool, which the server under test needs to answer.
+    public static func send(_ kind: String, port: Int, secret: String, attributes: String, timeout: Int = 1)
+        async throws -> Result
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(
+                        returning: try sendBlocking(
+                            kind, port: port, secret: secret, attributes: attributes, timeout: timeout))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static func sendBlocking(_ kind: String, port: Int, secret: String, attributes: String, timeout: Int) throws
         -> Result
     {
         let process = Process()
@@ -24,7 +42,7 @@ public enum Radclient {
         input.fileHandleForWriting.write(Data(attributes.utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        while process.isRunning { usleep(5_000) }
         return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }

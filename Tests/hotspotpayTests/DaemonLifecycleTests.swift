@@ -62,7 +62,7 @@ import Testing
         // The demo router (127.0.0.1) now gets the paid attributes for that device from RADIUS.
         let radius = try await daemon.waitForRadius()
         let mac = "02:00:00:00:00:01"
-        let accept = try Radclient.send(
+        let accept = try await Radclient.send(
             "auth", port: radius.auth, secret: "demo-radius-secret-change-me",
             attributes: "User-Name = \"\(mac)\", Calling-Station-Id = \"\(mac)\", Message-Authenticator = 0x00"
         ).output

@@ -10,21 +10,8 @@ import Testing
 /// machine (no systemd running here: the unit is not started, so the test runs the daemon as
 /// the unit would, as the package's user with its config and key).
 @Suite(.serialized) struct DebianPackageTests {
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
-        status: Int32, output: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = Fixtures.repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        while process.isRunning { usleep(10_000) }
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await Subprocess.run(executable, arguments)
     }
 
     @Test func thePackageInstallsServesAndRemoves() async throws {
@@ -33,7 +20,7 @@ import Testing
             return
         }
         let output = try Fixtures.temporaryDirectory()
-        let built = try Self.run(
+        let built = try await Self.run(
             "/bin/bash",
             [
                 "deploy/build-deb", "--binary", DaemonProcess.binary, "--allow-unpackaged", "--fast", "--output",
@@ -41,22 +28,22 @@ import Testing
             ])
         #expect(built.status == 0, "\(built.output)")
         let package = try #require(built.output.split(separator: "\n").last.map(String.init))
-        let control = try Self.run("/usr/bin/dpkg-deb", ["-f", package, "Depends"])
+        let control = try await Self.run("/usr/bin/dpkg-deb", ["-f", package, "Depends"])
         for library in ["libsqlite3-0", "libqrencode4", "libfreeradius3", "libtalloc2"] {
             #expect(control.output.contains(library), "Depends: \(control.output)")
         }
 
-        _ = try Self.run("/usr/bin/dpkg", ["--purge", "hotspotpay"])  // a leftover from an interrupted run
-        let install = try Self.run("/usr/bin/dpkg", ["-i", package])
+        _ = try await Self.run("/usr/bin/dpkg", ["--purge", "hotspotpay"])  // a leftover from an interrupted run
+        let install = try await Self.run("/usr/bin/dpkg", ["-i", package])
         #expect(install.status == 0, "\(install.output)")
         defer {
-            _ = try? Self.run("/usr/bin/dpkg", ["--purge", "hotspotpay"])
+            _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/dpkg"), arguments: ["--purge", "hotspotpay"])
             try? FileManager.default.removeItem(atPath: "/var/lib/hotspotpay")
         }
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/hotspotpay"))
         #expect(FileManager.default.fileExists(atPath: "/lib/systemd/system/hotspotpay.service"))
         #expect(FileManager.default.fileExists(atPath: "/usr/share/hotspotpay/portal/templates/plans.mustache"))
-        let check = try Self.run("/usr/bin/hotspotpay", ["check-config", "/etc/hotspotpay/hotspotpay.yaml"])
+        let check = try await Self.run("/usr/bin/hotspotpay", ["check-config", "/etc/hotspotpay/hotspotpay.yaml"])
         #expect(check.status == 0, "\(check.output)")
         let secrets = try String(contentsOfFile: "/etc/hotspotpay/secrets.env", encoding: .utf8)
         #expect(secrets.hasPrefix("HOTSPOTPAY_SECRET_KEY="))
@@ -82,12 +69,12 @@ import Testing
         #expect(try await daemon.waitForExit() == 0)
         #expect(FileManager.default.fileExists(atPath: "/var/lib/hotspotpay/hotspotpay.sqlite"))
 
-        let remove = try Self.run("/usr/bin/dpkg", ["-r", "hotspotpay"])
+        let remove = try await Self.run("/usr/bin/dpkg", ["-r", "hotspotpay"])
         #expect(remove.status == 0, "\(remove.output)")
         #expect(!FileManager.default.fileExists(atPath: "/usr/bin/hotspotpay"))
         // A conffile stays until purge.
         #expect(FileManager.default.fileExists(atPath: "/etc/hotspotpay/hotspotpay.yaml"))
-        let purge = try Self.run("/usr/bin/dpkg", ["--purge", "hotspotpay"])
+        let purge = try await Self.run("/usr/bin/dpkg", ["--purge", "hotspotpay"])
         #expect(purge.status == 0, "\(purge.output)")
         #expect(!FileManager.default.fileExists(atPath: "/etc/hotspotpay"))
         // The sales database is kept.

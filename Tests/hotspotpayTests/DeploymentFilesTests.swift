@@ -20,16 +20,8 @@ import Testing
         let copy = directory.appendingPathComponent("hotspotpay.service")
         try unit.replacingOccurrences(of: "/usr/bin/hotspotpay", with: DaemonProcess.binary)
             .write(to: copy, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify", copy.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try await Subprocess.run("/usr/bin/systemd-analyze", ["verify", copy.path])
+        #expect(status == 0, "\(text)")
         #expect(!text.contains(copy.lastPathComponent + ":"), "\(text)")
     }
 }
