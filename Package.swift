@@ -126,7 +126,8 @@ let package = Package(
         .executableTarget(
             name: "hotspotpay-bench",
             dependencies: [
-                "HotspotPayCore", "Store", "Radius", "Payments", .product(name: "GRDB", package: "GRDB.swift"),
+                "HotspotPayCore", "Store", "Radius", "Payments", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

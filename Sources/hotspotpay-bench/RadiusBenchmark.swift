@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Radius
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc

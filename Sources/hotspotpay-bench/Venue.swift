@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
