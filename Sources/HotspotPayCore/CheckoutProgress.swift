@@ -39,7 +39,7 @@ public enum CheckoutProgress: Hashable, Sendable {
         case .refunded: return .closed(.refunded)
         case .paid: break
         }
-        guard let grant, grant.status == .active, grant.validUntil > now, (grant.dataRemainingBytes ?? 1) > 0 else {
+        guard let grant, grant.status == .active, !grant.isExhausted(at: now) else {
             return .closed(.usedUp)
         }
         let paidAt = transaction.paidAt ?? transaction.updatedAt

@@ -36,11 +36,9 @@ struct CaptivePortalAPI: Sendable {
             var document = Document(captive: true, userPortalURL: urls.publicURL + "/")
             if let device {
                 document.userPortalURL = urls.publicURL + "/?mac=" + device.description
-                if let grant = try await store.activeGrant(mac: device), grant.validUntil > clock(),
-                    (grant.dataRemainingBytes ?? 1) > 0
-                {
+                if let grant = try await store.activeGrant(mac: device), !grant.isExhausted(at: clock()) {
                     document.captive = false
-                    document.secondsRemaining = Int64(grant.validUntil.timeIntervalSince(clock()))
+                    document.secondsRemaining = grant.secondsLeft(at: clock())
                     document.bytesRemaining = grant.dataRemainingBytes
                     document.canExtendSession = true
                 }

@@ -47,8 +47,7 @@ extension GuestPages {
             values["moreURL"] = visit.landingURL(language: language, fresh: true)
             if progress != .online { values["refresh"] = 5 }
             if let grant {
-                values["timeLeft"] = PortalText.remaining(
-                    seconds: Int64(grant.validUntil.timeIntervalSince(clock())), language, pages)
+                values["timeLeft"] = PortalText.remaining(seconds: grant.secondsLeft(at: clock()), language, pages)
                 if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
             }
             if let original = login?.originalURL, original.lowercased().hasPrefix("http") {

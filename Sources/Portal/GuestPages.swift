@@ -125,7 +125,7 @@ public struct GuestPages: Sendable {
         case .pending: return transaction.expiresAt > clock()
         case .paid:
             guard let grant = try await store.activeGrant(mac: transaction.mac) else { return false }
-            return grant.validUntil > clock() && (grant.dataRemainingBytes ?? 1) > 0
+            return !grant.isExhausted(at: clock())
         default: return false
         }
     }

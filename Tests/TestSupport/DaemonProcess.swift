@@ -130,22 +130,23 @@ public enum HTTP {
     }
 
     public static func postJSON(_ url: URL, _ body: [String: String]) async throws -> (status: Int, body: Data) {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        try await post(url, body: try JSONSerialization.data(withJSONObject: body), contentType: "application/json")
     }
 
     /// A form post, as a browser submits one.
     public static func postForm(_ url: URL, _ body: String) async throws -> (status: Int, body: Data) {
+        try await post(url, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
+    }
+
+    /// Any POST body, as a provider's callback sends one.
+    public static func post(_ url: URL, body: Data, contentType: String, timeout: TimeInterval = 10) async throws -> (
+        status: Int, body: Data
+    ) {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body.utf8)
-        request.timeoutInterval = 10
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        request.timeoutInterval = timeout
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }

@@ -214,14 +214,9 @@ import Testing
     }
 
     static func deliver(_ callback: ProviderCallback, to venue: VenueDaemon) async throws -> (status: Int, body: Data) {
-        var request = URLRequest(
-            url: URL(string: "\(venue.baseURL)/callbacks/sandbox/\(callback.token ?? "")")!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(callback.body)
-        request.timeoutInterval = 30
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        try await HTTP.post(
+            URL(string: "\(venue.baseURL)/callbacks/sandbox/\(callback.token ?? "")")!, body: Data(callback.body),
+            contentType: "application/json", timeout: 30)
     }
 
     static func eventually(_ what: String, timeout: Double = 15, _ condition: () async throws -> Bool) async throws {
