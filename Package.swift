@@ -83,6 +83,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxcrypt's yescrypt for operator passwords (libcrypt-dev, part of every Debian build setup).
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        // The operator console's service layer, shared by the HTTP API, the web UI and the CLI.
+        .target(
+            name: "Console",
+            dependencies: [
+                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(name: "CQREncode", path: "Sources/CQREncode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(

@@ -26,6 +26,15 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let unlockFailed = AuditKind(rawValue: "unlock.failed")
     public static let planChanged = AuditKind(rawValue: "plan.changed")
     public static let routerChanged = AuditKind(rawValue: "router.changed")
+    /// Part of a paid transaction's amount was given back; it stays paid.
+    public static let transactionPartlyRefunded = AuditKind(rawValue: "transaction.partly_refunded")
+    /// An operator asked a provider for a refund and it refused or did not answer.
+    public static let refundFailed = AuditKind(rawValue: "refund.failed")
+    /// An operator added time to a device's grant by hand.
+    public static let grantExtendedByOperator = AuditKind(rawValue: "grant.extended_by_operator")
+    public static let operatorChanged = AuditKind(rawValue: "operator.changed")
+    public static let operatorLoggedIn = AuditKind(rawValue: "operator.logged_in")
+    public static let apiTokenChanged = AuditKind(rawValue: "api_token.changed")
 }
 
 /// One line of the append-only audit log: every money-moving event and every operator change.

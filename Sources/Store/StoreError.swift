@@ -16,6 +16,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case secretKeyMismatch(entity: String, id: String, storedKeyID: String, givenKeyID: String)
     /// A stored value that cannot be read back (hand-edited or corrupted database).
     case corruptRow(entity: String, id: String, field: String, problem: String)
+    /// A refund would give back more than the transaction paid.
+    case refundExceedsPayment(transactionID: String, paid: Money, alreadyRefunded: Money, asked: Money)
+    /// Disabling this operator would leave nobody able to sign in.
+    case lastOperator(username: String)
     /// The database file cannot be opened or migrated.
     case unavailable(path: String, reason: String)
 
@@ -46,6 +50,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             """
         case .corruptRow(let entity, let id, let field, let problem):
             "\(entity) '\(id)' has an unreadable \(field): \(problem)"
+        case .refundExceedsPayment(let id, let paid, let already, let asked):
+            """
+            transaction \(id) paid \(paid.dong) VND and \(already.dong) VND is already refunded or being refunded; \
+            \(asked.dong) VND more is too much (at most \(paid.dong - already.dong) VND)
+            """
+        case .lastOperator(let username):
+            "\(username) is the only enabled operator; add another (`hotspotpay operators add`) before disabling them"
         case .unavailable(let path, let reason): "cannot use the database at \(path): \(reason)"
         }
     }

@@ -152,3 +152,43 @@ extension SQLiteStore: GrantStore {
             createdAt: try reader.date("created_at"), updatedAt: try reader.date("updated_at"))
     }
 }
+
+extension SQLiteStore {
+    public func grant(transactionID: String) async throws -> Grant? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT g.* FROM grants g JOIN grant_transactions gt ON gt.grant_id = g.id WHERE gt.transaction_id = ?",
+                arguments: [transactionID]
+            ).map { try Self.grant($0, db: db) }
+        }
+    }
+
+    public func extendGrant(
+        id: String, bySeconds seconds: Int64, dataBytes: Int64?, at: Date, actor: String, reason: String
+    ) async throws -> Grant {
+        try await write(entity: "grant") { db in
+            guard
+                var grant = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"), arguments: [id]
+                ).map({ try Self.grant($0, db: db) })
+            else { throw StoreError.notFound(entity: "grant", id: id) }
+            do throws(TransitionError) { grant.status = try grant.status.applying(.extend) } catch {
+                throw StoreError.transition(error)
+            }
+            grant.validUntil = max(grant.validUntil, at).addingTimeInterval(Double(seconds))
+            if let dataBytes, let left = grant.dataRemainingBytes {
+                grant.dataRemainingBytes = max(left, 0) + dataBytes
+            }
+            grant.updatedAt = at
+            try Self.updateGrantAfterExtension(grant, db: db)
+            var detail = "grant \(id): +\(DurationText.format(seconds: seconds))"
+            if let dataBytes { detail += ", +\(ByteCount.format(dataBytes))" }
+            try Self.audit(
+                AuditEvent(
+                    at: at, kind: .grantExtendedByOperator, actor: actor, transactionID: grant.transactionIDs.last,
+                    detail: "\(detail): \(reason)"), db: db)
+            return grant
+        }
+    }
+}

@@ -41,6 +41,15 @@ extension SQLiteStore: TransactionStore {
     }
 
     public func transactions(matching filter: TransactionFilter) async throws -> [Transaction] {
+        var (whereClause, arguments) = Self.whereClause(filter)
+        _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
+        let sql = "SELECT * FROM transactions \(whereClause) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+        let frozen = arguments
+        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.transaction) }
+    }
+
+    /// The filter as SQL, shared by the list and its count.
+    static func whereClause(_ filter: TransactionFilter) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments = StatementArguments()
         func add(_ clause: String, _ value: some DatabaseValueConvertible) {
@@ -54,11 +63,7 @@ extension SQLiteStore: TransactionStore {
         if let code = filter.orderCode { add("order_code = ?", code.description) }
         if let from = filter.createdFrom { add("created_at >= ?", from.epochMilliseconds) }
         if let before = filter.createdBefore { add("created_at < ?", before.epochMilliseconds) }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
-        let sql = "SELECT * FROM transactions \(whereClause) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
-        let frozen = arguments
-        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.transaction) }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
     public func apply(

@@ -7,6 +7,7 @@ enum Schema {
         migrator.registerMigration("v1-initial", migrate: v1)
         migrator.registerMigration("v2-login-secret", migrate: v2)
         migrator.registerMigration("v3-checkout-pages", migrate: v3)
+        migrator.registerMigration("v4-operator-console", migrate: v4)
         return migrator
     }()
 
@@ -176,6 +177,58 @@ enum Schema {
                     updated_at INTEGER NOT NULL
                 );
                 CREATE INDEX radius_sessions_framed_ip_open ON radius_sessions(framed_ip, stopped_at);
+                """)
+    }
+
+    /// The operator console: operators (crypt(3) password hashes), their login sessions and API
+    /// tokens (SHA-256 of the token only), refunds, and indexes for the reports.
+    private static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE operators (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    username TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE login_sessions (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    operator_id TEXT NOT NULL REFERENCES operators(id),
+                    csrf_token TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX login_sessions_operator ON login_sessions(operator_id);
+                CREATE TABLE api_tokens (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    operator_id TEXT NOT NULL REFERENCES operators(id),
+                    name TEXT NOT NULL,
+                    prefix TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE refunds (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    transaction_id TEXT NOT NULL REFERENCES transactions(id),
+                    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0),
+                    reason TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('requested', 'succeeded', 'failed')),
+                    provider_reference TEXT,
+                    failure TEXT,
+                    actor TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX refunds_transaction ON refunds(transaction_id);
+                -- The revenue report and the dashboard count sales by the time they were paid.
+                CREATE INDEX transactions_paid ON transactions(paid_at) WHERE paid_at IS NOT NULL;
+                CREATE INDEX grants_transaction ON grant_transactions(transaction_id);
+                CREATE INDEX radius_sessions_open ON radius_sessions(stopped_at, updated_at);
                 """)
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import HotspotPayCore
+import Store
+
+/// The operator's first screen: today's money, the last day's payments by hour, who is online,
+/// and what needs a look.
+public struct DashboardSummary: Sendable {
+    public var today: RevenueLine
+    /// The last 24 hours, one slot per hour (zeros included), oldest first.
+    public var paymentsPerHour: [(hour: Date, sales: Int, amount: Money)]
+    public var liveDevices: Int
+    public var activeGrants: Int
+    /// Unlocks queued or sent for more than ``Dashboard/stuckAfterSeconds`` (paid, not yet online).
+    public var stuckUnlocks: [UnlockJob]
+    /// Unlocks refused or given up in the last day for devices still entitled to access.
+    public var failedUnlocks: [UnlockJob]
+    /// Pending purchases whose window closes within ``Dashboard/closingWithinSeconds``.
+    public var closingSoon: [Transaction]
+}
+
+/// Builds the dashboard and the revenue report.
+public struct Dashboard: Sendable {
+    let store: any ReportStore
+    let venue: VenueTime
+    public static let stuckAfterSeconds: Double = 30
+    public static let closingWithinSeconds: Double = 120
+
+    public init(store: any ReportStore, venue: VenueTime = VenueTime()) {
+        self.store = store
+        self.venue = venue
+    }
+
+    public func summary(now: Date = Date()) async throws(ConsoleError) -> DashboardSummary {
+        try await ConsoleError.wrap {
+            let dayStart = venue.startOfDay(now)
+            let hourNow = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+            let from = hourNow.addingTimeInterval(-23 * 3600)
+            async let today = store.revenue(
+                from: dayStart, to: dayStart.addingTimeInterval(86_400), by: .day,
+                utcOffsetSeconds: venue.utcOffsetSeconds)
+            async let hours = store.paymentsPerHour(from: from, to: hourNow.addingTimeInterval(3600))
+            async let live = store.openSessionCount()
+            async let grants = store.activeGrantCount()
+            async let troubled = store.troubledUnlockJobs(
+                stuckBefore: now.addingTimeInterval(-Self.stuckAfterSeconds), failedSince: now.addingTimeInterval(-86_400),
+                limit: 50)
+            async let closing = store.pendingTransactions(
+                closingFrom: now, to: now.addingTimeInterval(Self.closingWithinSeconds), limit: 50)
+            let byHour = Dictionary(uniqueKeysWithValues: try await hours.map { ($0.hour, $0) })
+            let slots = (0..<24).map { index -> (hour: Date, sales: Int, amount: Money) in
+                let hour = from.addingTimeInterval(Double(index) * 3600)
+                return byHour[hour] ?? (hour, 0, .zero)
+            }
+            let jobs = try await troubled
+            return DashboardSummary(
+                today: try await today.first ?? RevenueLine(key: venue.dayText(now), sales: 0, gross: .zero, refunded: .zero),
+                paymentsPerHour: slots, liveDevices: try await live, activeGrants: try await grants,
+                stuckUnlocks: jobs.filter { $0.status == .queued || $0.status == .sent },
+                failedUnlocks: jobs.filter { $0.status == .nak || $0.status == .failed },
+                closingSoon: try await closing)
+        }
+    }
+
+    /// Revenue between two venue days (both inclusive, `YYYY-MM-DD`), grouped.
+    public func revenue(from: String, to: String, by grouping: RevenueGrouping) async throws(ConsoleError)
+        -> [RevenueLine]
+    {
+        let start = try venue.day(from, field: "from")
+        let end = try venue.day(to, field: "to").addingTimeInterval(86_400)
+        guard end > start else { throw .invalid([.init(field: "to", message: "must not be before 'from'")]) }
+        guard end.timeIntervalSince(start) <= 3 * 366 * 86_400 else {
+            throw .invalid([.init(field: "to", message: "at most three years at a time")])
+        }
+        return try await ConsoleError.wrap {
+            try await store.revenue(from: start, to: end, by: grouping, utcOffsetSeconds: venue.utcOffsetSeconds)
+        }
+    }
+
+    public func liveSessions(limit: Int = 200) async throws(ConsoleError) -> [RadiusSession] {
+        try await ConsoleError.wrap { try await store.openSessions(limit: min(max(limit, 1), 5000)) }
+    }
+
+    /// The audit log, newest first; `before` pages back, `kind` filters by prefix (`payment.`).
+    public func audit(before: Int64?, kind: String?, limit: Int = 100) async throws(ConsoleError) -> [AuditEvent] {
+        try await ConsoleError.wrap {
+            try await store.auditEvents(before: before, kindPrefix: kind, limit: min(max(limit, 1), 1000))
+        }
+    }
+}

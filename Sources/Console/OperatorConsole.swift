@@ -1,0 +1,31 @@
+import Logging
+import Payments
+import Store
+
+/// The console's services wired to one store, so the HTTP API, the web pages and the CLI run
+/// the very same code for each operation.
+public struct OperatorConsole: Sendable {
+    public let accounts: OperatorAccounts
+    public let plans: PlanCatalog
+    public let routers: RouterRegistry
+    public let sales: SalesLedger
+    public let grants: GrantDesk
+    public let refunds: RefundDesk
+    public let dashboard: Dashboard
+    public let venue: VenueTime
+
+    public init(
+        store: any HotspotStore, providers: PaymentProviders, logger: Logger,
+        hasher: any PasswordHasher = CryptPasswordHasher(), throttle: LoginThrottle = LoginThrottle(),
+        venue: VenueTime = VenueTime(), onUnlockQueued: @escaping @Sendable () -> Void = {}
+    ) {
+        accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
+        plans = PlanCatalog(store: store)
+        routers = RouterRegistry(store: store)
+        sales = SalesLedger(store: store, venue: venue)
+        grants = GrantDesk(store: store, onUnlockQueued: onUnlockQueued)
+        refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)
+        dashboard = Dashboard(store: store, venue: venue)
+        self.venue = venue
+    }
+}

@@ -1,0 +1,42 @@
+import HotspotPayCore
+
+import struct Foundation.Date
+
+/// An operator with the hash their password is checked against.
+public struct OperatorAccount: Sendable, Hashable {
+    public var person: Operator
+    /// A crypt(3) string (`$y$…`); never the password.
+    public var passwordHash: String
+
+    public init(person: Operator, passwordHash: String) {
+        self.person = person
+        self.passwordHash = passwordHash
+    }
+}
+
+/// Operators, their signed-in browsers and their scripts' tokens.
+public protocol OperatorStore: Sendable {
+    /// ``StoreError/duplicate(entity:field:value:)`` when the username is taken.
+    func addOperator(_ person: Operator, passwordHash: String, actor: String) async throws
+    func operators() async throws -> [Operator]
+    func operatorAccount(username: String) async throws -> OperatorAccount?
+    func operatorAccount(id: String) async throws -> OperatorAccount?
+    /// Replaces the password hash and signs the operator out everywhere.
+    func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws
+    /// Disabling also signs the operator out and stops their tokens from working.
+    func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws
+
+    func addLoginSession(_ session: LoginSession) async throws
+    /// The live session with that token hash and its operator (nil when expired, unknown, or the
+    /// operator is disabled).
+    func loginSession(tokenHash: String, at: Date) async throws -> (LoginSession, Operator)?
+    func removeLoginSession(tokenHash: String) async throws
+    /// Removes sessions past their expiry; returns how many.
+    func removeExpiredLoginSessions(at: Date) async throws -> Int
+
+    func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws
+    /// The unrevoked token with that hash and its (enabled) operator.
+    func apiToken(tokenHash: String) async throws -> (APIToken, Operator)?
+    func apiTokens() async throws -> [APIToken]
+    func revokeAPIToken(id: String, at: Date, actor: String) async throws
+}

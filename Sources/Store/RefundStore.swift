@@ -1,0 +1,17 @@
+import HotspotPayCore
+
+import struct Foundation.Date
+
+/// Refunds of paid transactions.
+public protocol RefundStore: Sendable {
+    /// Records a refund as `requested`, refusing (``StoreError/refundExceedsPayment(transactionID:paid:alreadyRefunded:asked:)``)
+    /// when it and the refunds not failed would give back more than was paid, or
+    /// (``StoreError/transition(_:)``) when the transaction is not paid.
+    func requestRefund(_ refund: Refund) async throws
+    /// The provider accepted: the refund succeeds, and when everything paid has now been given
+    /// back the transaction becomes `refunded`; audited in the same database transaction.
+    func completeRefund(id: String, providerReference: String, at: Date) async throws -> Transaction
+    /// The provider refused or did not answer; the amount is free to refund again.
+    func failRefund(id: String, reason: String, at: Date) async throws
+    func refunds(transactionID: String) async throws -> [Refund]
+}
