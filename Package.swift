@@ -106,6 +106,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "HotspotPayCore",
+                "Console",
                 "Store",
                 "Payments",
                 "QR",
@@ -127,6 +128,7 @@ let package = Package(
                 "Radius",
                 "Access",
                 "Workers",
+                "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,6 +204,14 @@ let package = Package(
                 "Workers", "Store", "Radius", "Payments", "HotspotPayCore", "TestSupport", "FakeProviders",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "Store", "Payments", "HotspotPayCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -10,6 +10,8 @@ public actor SandboxLedger {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Refunded so far per order (partial refunds add up).
+    private var refundedSoFar: [String: Money] = [:]
     private var nextReference: Int64 = 1_000_000
     /// Random per ledger: references must stay unique across daemon restarts (and between a
     /// test's ledger and the daemon's), or a new payment would look like a reused one.
@@ -31,11 +33,16 @@ public actor SandboxLedger {
         if entries[orderID] == nil { entries[orderID] = .declined }
     }
 
+    /// Refunds (possibly in parts, like MoMo and VNPay) up to what was paid; the entry reads
+    /// `refunded` once all of it has been given back.
     func recordRefund(_ orderID: String, amount: Money) -> String? {
-        guard case .paid = entries[orderID] else { return nil }
+        guard case .paid(_, let paid) = entries[orderID], amount.dong > 0 else { return nil }
+        let total = (refundedSoFar[orderID] ?? .zero) + amount
+        guard total <= paid else { return nil }
         nextReference += 1
         let reference = "SBR\(run)\(nextReference)"
-        entries[orderID] = .refunded(reference: reference, amount: amount)
+        refundedSoFar[orderID] = total
+        if total == paid { entries[orderID] = .refunded(reference: reference, amount: paid) }
         return reference
     }
 

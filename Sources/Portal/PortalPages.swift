@@ -15,7 +15,7 @@ public struct PortalPages: Sendable {
     static let routerLoginPlaceholder = "HOTSPOTPAY_PORTAL_URL"
 
     /// The pages every portal needs.
-    static let requiredTemplates = ["head", "foot", "style", "status", "plans", "pay", "done", "closed", "message"]
+    public static let requiredTemplates = ["head", "foot", "style", "status", "plans", "pay", "done", "closed", "message"]
 
     /// Why the portal folder cannot be used.
     public enum LoadError: Error, CustomStringConvertible {
@@ -33,8 +33,11 @@ public struct PortalPages: Sendable {
         }
     }
 
-    /// Loads `directory` (the folder holding `templates/` and `i18n/`).
-    public static func load(directory: String) async throws(LoadError) -> PortalPages {
+    /// Loads `directory` (the folder holding `templates/` and `i18n/`); `required` names the
+    /// templates that must be there (the guest pages by default).
+    public static func load(directory: String, required: [String] = requiredTemplates) async throws(LoadError)
+        -> PortalPages
+    {
         let templates = directory + "/templates"
         let library: MustacheLibrary
         do { library = try await MustacheLibrary(directory: templates) } catch let error as MustacheLibrary.ParserError
@@ -43,7 +46,7 @@ public struct PortalPages: Sendable {
                 file: error.filename,
                 problem: "\(error.error) at line \(error.context.lineNumber), column \(error.context.columnNumber)")
         } catch { throw .template(file: templates, problem: "\(error)") }
-        for name in requiredTemplates where library.getTemplate(named: name) == nil {
+        for name in required where library.getTemplate(named: name) == nil {
             throw .template(file: "\(templates)/\(name).mustache", problem: "missing")
         }
         var texts: [Language: [String: String]] = [:]

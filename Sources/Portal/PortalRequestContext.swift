@@ -1,3 +1,4 @@
+import Console
 import Hummingbird
 import NIOCore
 
@@ -6,6 +7,8 @@ import NIOCore
 public struct PortalRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The operator behind an admin request, set by ``AdminAuthMiddleware``.
+    public var identity: OperatorAccounts.Identity?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

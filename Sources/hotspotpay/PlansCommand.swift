@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import HotspotPayCore
 
 struct PlansCommand: AsyncParsableCommand {
@@ -38,22 +39,11 @@ struct PlansCommand: AsyncParsableCommand {
         @Option(help: "Upload speed: 2M, 256k, or 'none' (with --download).") var upload: String?
         @Option(help: "Display order; lower first.") var order: Int?
 
-        func apply(to plan: inout Plan) throws {
-            if let nameVI { plan.name.vi = nameVI }
-            if let nameEN { plan.name.en = nameEN }
-            if let price { plan.price = try Money(parsing: price) }
-            if let duration { plan.durationSeconds = try DurationText.seconds(duration) }
-            if let dataCap { plan.dataCapBytes = dataCap == "none" ? nil : try ByteCount.bytes(dataCap) }
-            switch (download, upload) {
-            case (nil, nil): break
-            case ("none", "none"): plan.rateLimit = nil
-            case (let down?, let up?):
-                plan.rateLimit = RateLimit(
-                    downloadBitsPerSecond: try RateLimit.bitsPerSecond(down),
-                    uploadBitsPerSecond: try RateLimit.bitsPerSecond(up))
-            default: throw ValidationError("give --download and --upload together")
-            }
-            if let order { plan.displayOrder = order }
+        /// The options as the console's plan changes (validated there, as for the web form and API).
+        var changes: PlanChanges {
+            PlanChanges(
+                nameVI: nameVI, nameEN: nameEN, price: price, duration: duration, dataCap: dataCap, download: download,
+                upload: upload, order: order)
         }
     }
 
@@ -65,14 +55,10 @@ struct PlansCommand: AsyncParsableCommand {
         @Flag(help: "Add it without putting it on sale.") var inactive = false
 
         func run() async throws {
-            guard fields.nameVI != nil, fields.price != nil, fields.duration != nil else {
-                throw ValidationError("--name-vi, --price and --duration are required")
-            }
-            var plan = Plan(
-                id: id, name: LocalizedText(vi: "", en: ""), price: .zero, durationSeconds: 0, isActive: !inactive)
-            try fields.apply(to: &plan)
-            if plan.name.en.isEmpty { plan.name.en = plan.name.vi }
-            try await options.runtime().openStore().addPlan(plan, actor: "cli")
+            var changes = fields.changes
+            changes.active = !inactive
+            let runtime = try options.runtime()
+            let plan = try await runtime.console(try runtime.openStore()).plans.add(id: id, changes, actor: "cli")
             print("added plan \(plan.id): \(plan.name.vi), \(plan.price.formatted(.vi))")
         }
     }
@@ -84,11 +70,9 @@ struct PlansCommand: AsyncParsableCommand {
         @OptionGroup var fields: Fields
 
         func run() async throws {
-            let store = try options.runtime().openStore()
-            guard var plan = try await store.plan(id: id) else { throw RuntimeError("no plan '\(id)'") }
-            try fields.apply(to: &plan)
-            try await store.updatePlan(plan, actor: "cli")
-            print("updated plan \(plan.id)")
+            let runtime = try options.runtime()
+            _ = try await runtime.console(try runtime.openStore()).plans.update(id: id, fields.changes, actor: "cli")
+            print("updated plan \(id)")
         }
     }
 
@@ -109,10 +93,9 @@ struct PlansCommand: AsyncParsableCommand {
     }
 
     static func setActive(_ active: Bool, id: String, options: GlobalOptions) async throws {
-        let store = try options.runtime().openStore()
-        guard var plan = try await store.plan(id: id) else { throw RuntimeError("no plan '\(id)'") }
-        plan.isActive = active
-        try await store.updatePlan(plan, actor: "cli")
+        let runtime = try options.runtime()
+        _ = try await runtime.console(try runtime.openStore()).plans.update(
+            id: id, PlanChanges(active: active), actor: "cli")
         print("plan \(id) is \(active ? "on sale" : "off sale")")
     }
 }

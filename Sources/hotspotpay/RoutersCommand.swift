@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Console
 import Foundation
 import HotspotPayCore
 
@@ -68,27 +69,16 @@ struct RoutersCommand: AsyncParsableCommand {
             help: "true (default) or false for RouterOS older than 7.15.")
         var requireMessageAuthenticator: Bool?
 
-        func apply(to router: inout Router) throws {
-            if let name { router.name = name }
-            if let nasIdentifier { router.nasIdentifier = nasIdentifier }
-            if let address { router.address = try IPAddress(address) }
-            let fromEnvironment = ProcessInfo.processInfo.environment[
-                SecretOverrides.routerSecretVariable(id: router.id)]
-            if let secret = secret ?? fromEnvironment { router.secret = Secret(secret) }
-            if let coaPort { router.coaPort = coaPort }
-            if let strategy {
-                guard let value = UnlockStrategy(rawValue: strategy) else {
-                    throw ValidationError("--strategy is coa or login")
-                }
-                router.strategy = value
-            }
-            if !captiveAttributes.isEmpty {
-                router.captiveAttributes = try captiveAttributes.map { try RadiusAttribute(parsing: $0) }
-            }
-            if !paidAttributes.isEmpty {
-                router.paidAttributes = try paidAttributes.map { try RadiusAttribute(parsing: $0) }
-            }
-            if let requireMessageAuthenticator { router.requireMessageAuthenticator = requireMessageAuthenticator }
+        /// The options as the console's router changes (validated there against the RADIUS
+        /// dictionary, as for the web form and API). The secret may come from the environment.
+        func changes(id: String) -> RouterChanges {
+            let fromEnvironment = ProcessInfo.processInfo.environment[SecretOverrides.routerSecretVariable(id: id)]
+            return RouterChanges(
+                name: name, nasIdentifier: nasIdentifier, address: address, secret: secret ?? fromEnvironment,
+                coaPort: coaPort, strategy: strategy,
+                captiveAttributes: captiveAttributes.isEmpty ? nil : captiveAttributes,
+                paidAttributes: paidAttributes.isEmpty ? nil : paidAttributes,
+                requireMessageAuthenticator: requireMessageAuthenticator)
         }
     }
 
@@ -99,13 +89,9 @@ struct RoutersCommand: AsyncParsableCommand {
         @OptionGroup var fields: Fields
 
         func run() async throws {
-            guard let address = fields.address else { throw ValidationError("--address is required") }
-            var router = Router(
-                id: id, name: fields.name ?? id, nasIdentifier: fields.nasIdentifier ?? id,
-                address: try IPAddress(address),
-                secret: Secret(""))
-            try fields.apply(to: &router)
-            try await options.runtime().openStore().addRouter(router, actor: "cli")
+            let runtime = try options.runtime()
+            let router = try await runtime.console(try runtime.openStore()).routers.add(
+                id: id, fields.changes(id: id), actor: "cli")
             print(
                 "added router \(router.id) at \(router.address) (strategy \(router.strategy.rawValue), CoA port \(router.coaPort))"
             )
@@ -119,10 +105,9 @@ struct RoutersCommand: AsyncParsableCommand {
         @OptionGroup var fields: Fields
 
         func run() async throws {
-            let store = try options.runtime().openStore()
-            guard var router = try await store.router(id: id) else { throw RuntimeError("no router '\(id)'") }
-            try fields.apply(to: &router)
-            try await store.updateRouter(router, actor: "cli")
+            let runtime = try options.runtime()
+            _ = try await runtime.console(try runtime.openStore()).routers.update(
+                id: id, fields.changes(id: id), actor: "cli")
             print("updated router \(id)")
         }
     }
@@ -133,7 +118,8 @@ struct RoutersCommand: AsyncParsableCommand {
         @Argument(help: "The router's id.") var id: String
 
         func run() async throws {
-            try await options.runtime().openStore().removeRouter(id: id, actor: "cli")
+            let runtime = try options.runtime()
+            try await runtime.console(try runtime.openStore()).routers.remove(id: id, actor: "cli")
             print("removed router \(id)")
         }
     }

@@ -1,4 +1,7 @@
 import Config
+import Console
+import Logging
+import Payments
 import Foundation
 import HotspotPayCore
 import Store
@@ -43,6 +46,16 @@ struct Runtime {
         return try SQLiteStore(
             path: config.databasePath, cipher: try secretKey().map(SecretCipher.init), durability: durability,
             migrate: migrate)
+    }
+
+    /// The operator console's services on this runtime's store, for CLI commands: the same code
+    /// the web console and the API run.
+    func console(_ store: SQLiteStore) -> OperatorConsole {
+        var logger = Logger(label: "hotspotpay")
+        logger.logLevel = .warning
+        let providers = PaymentProviders(
+            settings: config.providers, publicURL: config.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
+        return OperatorConsole(store: store, providers: providers, logger: logger)
     }
 
     /// Adds the config's plans and routers that the database does not have yet.

@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import Config
+import Console
 import Foundation
 import HotspotPayCore
 import Hummingbird
@@ -98,6 +99,19 @@ struct ServeCommand: AsyncParsableCommand {
         let router = Hummingbird.Router(context: PortalRequestContext.self)
         PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
             on: router)
+        let console = OperatorConsole(
+            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
+        AdminAPIRoutes(console: console).register(on: router)
+        AdminWebRoutes(
+            console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
+            secureCookies: config.publicURL.hasPrefix("https://")
+        ).register(on: router)
+        _ = try await store.removeExpiredLoginSessions(at: Date())
+        if try await store.operators().isEmpty {
+            logger.notice(
+                "no operator account yet: create one with `hotspotpay operators add --username NAME` to use the console at /admin"
+            )
+        }
         let host = config.httpListen.host
         let publicURL = config.publicURL
         let routers = StoreRouters(store: store)

@@ -1,0 +1,140 @@
+import Console
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import Store
+
+extension AdminAPIRoutes {
+    struct RefundBody: Decodable {
+        var amount: String?
+        var reason: String
+        var revokeAccess: Bool?
+        enum CodingKeys: String, CodingKey { case amount, reason, revokeAccess = "revoke_access" }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            amount = try FlexibleAmount.decode(container, .amount)
+            reason = try container.decode(String.self, forKey: .reason)
+            revokeAccess = try container.decodeIfPresent(Bool.self, forKey: .revokeAccess)
+        }
+    }
+
+    struct ExtendBody: Decodable {
+        var duration: String
+        var data: String?
+        var reason: String
+    }
+
+    struct ReasonBody: Decodable { var reason: String }
+
+    func registerSales(on api: RouterGroup<PortalRequestContext>) {
+        let console = self.console
+        api.get("dashboard") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                AdminResponses.json(AdminJSON.DashboardJSON(try await console.dashboard.summary()))
+            }
+        }
+        api.get("transactions") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let query = try SalesQuery(parameters: Self.query(request), venue: console.venue)
+                let found = try await console.sales.search(query)
+                return AdminResponses.json(
+                    AdminJSON.SalePage(
+                        sales: found.sales.map(AdminJSON.SaleJSON.init), total: found.total, page: query.page,
+                        perPage: query.perPage))
+            }
+        }
+        api.get("transactions.csv") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let query = try SalesQuery(parameters: Self.query(request), venue: console.venue)
+                let csv = try await console.sales.csv(query)
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                        .contentDisposition: "attachment; filename=\"hotspotpay-sales.csv\"",
+                    ], body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
+            }
+        }
+        api.get("transactions/{id}") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                AdminResponses.json(AdminJSON.SaleDetailJSON(try await console.sales.sale(id: try Self.parameter(context, "id"))))
+            }
+        }
+        api.post("transactions/{id}/refund") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(RefundBody.self, request)
+                let sale = try await console.sales.sale(id: try Self.parameter(context, "id"))
+                let outcome = try await console.refunds.refund(
+                    transactionID: sale.transaction.id, amount: body.amount, reason: body.reason,
+                    revokeAccess: body.revokeAccess ?? true, actor: Self.actor(context))
+                context.logger.notice(
+                    "refund by operator",
+                    metadata: ["order": "\(sale.transaction.orderCode)", "actor": "\(Self.actor(context))"])
+                return AdminResponses.json(
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)), status: .created)
+            }
+        }
+        api.get("grants") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let query = Self.query(request)
+                let grants = try await console.grants.active(
+                    limit: query["limit"].flatMap { Int($0) } ?? 100, offset: query["offset"].flatMap { Int($0) } ?? 0)
+                return AdminResponses.json(grants.map { AdminJSON.GrantJSON($0) })
+            }
+        }
+        api.post("grants/{id}/extend") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(ExtendBody.self, request)
+                let grant = try await console.grants.extend(
+                    id: try Self.parameter(context, "id"), by: body.duration, data: body.data, reason: body.reason,
+                    actor: Self.actor(context))
+                return AdminResponses.json(AdminJSON.GrantJSON(grant))
+            }
+        }
+        api.post("grants/{id}/revoke") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(ReasonBody.self, request)
+                let grant = try await console.grants.revoke(
+                    id: try Self.parameter(context, "id"), reason: body.reason, actor: Self.actor(context))
+                return AdminResponses.json(AdminJSON.GrantJSON(grant))
+            }
+        }
+        api.get("sessions") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let limit = Self.query(request)["limit"].flatMap { Int($0) } ?? 200
+                return AdminResponses.json(
+                    try await console.dashboard.liveSessions(limit: limit).map(AdminJSON.SessionJSON.init))
+            }
+        }
+        api.get("revenue") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let query = Self.query(request)
+                let today = console.venue.dayText(Date())
+                guard let grouping = RevenueGrouping(rawValue: query["by"] ?? "day") else {
+                    throw .invalid([.init(field: "by", message: "one of day, plan, provider, router")])
+                }
+                let lines = try await console.dashboard.revenue(
+                    from: query["from"] ?? today, to: query["to"] ?? today, by: grouping)
+                return AdminResponses.json(lines.map(AdminJSON.RevenueJSON.init))
+            }
+        }
+        api.get("audit") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let query = Self.query(request)
+                let events = try await console.dashboard.audit(
+                    before: query["before"].flatMap { Int64($0) }, kind: query["kind"],
+                    limit: query["limit"].flatMap { Int($0) } ?? 100)
+                return AdminResponses.json(events.map(AdminJSON.AuditJSON.init))
+            }
+        }
+    }
+}
+
+/// A refund amount as JSON may write it: `20000` or `"20k"`.
+enum FlexibleAmount {
+    static func decode<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String? {
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+        if let text = try? container.decode(String.self, forKey: key) { return text }
+        return "\(try container.decode(Int64.self, forKey: key))"
+    }
+}

@@ -1,0 +1,325 @@
+import Console
+import Foundation
+import HotspotPayCore
+import Store
+
+/// The shapes the operator API answers with (documented in `docs/openapi.yaml`). Money is whole
+/// đồng, times are ISO 8601 UTC, secrets never appear.
+enum AdminJSON {
+    struct PlanJSON: Encodable {
+        var id, nameVI, nameEN: String
+        var price, durationSeconds: Int64
+        var dataCapBytes, downloadBPS, uploadBPS: Int64?
+        var order: Int
+        var active: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case id, nameVI = "name_vi", nameEN = "name_en", price, durationSeconds = "duration_seconds"
+            case dataCapBytes = "data_cap_bytes", downloadBPS = "download_bps", uploadBPS = "upload_bps", order, active
+        }
+
+        init(_ plan: Plan) {
+            id = plan.id
+            nameVI = plan.name.vi
+            nameEN = plan.name.en
+            price = plan.price.dong
+            durationSeconds = plan.durationSeconds
+            dataCapBytes = plan.dataCapBytes
+            downloadBPS = plan.rateLimit?.downloadBitsPerSecond
+            uploadBPS = plan.rateLimit?.uploadBitsPerSecond
+            order = plan.displayOrder
+            active = plan.isActive
+        }
+    }
+
+    struct RouterJSON: Encodable {
+        var id, name, nasIdentifier, address, strategy: String
+        var coaPort: Int
+        var captiveAttributes, paidAttributes: [String]
+        var requireMessageAuthenticator: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, nasIdentifier = "nas_identifier", address, strategy, coaPort = "coa_port"
+            case captiveAttributes = "captive_attributes", paidAttributes = "paid_attributes"
+            case requireMessageAuthenticator = "require_message_authenticator"
+        }
+
+        init(_ router: Router) {
+            id = router.id
+            name = router.name
+            nasIdentifier = router.nasIdentifier
+            address = router.address.description
+            strategy = router.strategy.rawValue
+            coaPort = router.coaPort
+            captiveAttributes = router.captiveAttributes.map(\.description)
+            paidAttributes = router.paidAttributes.map(\.description)
+            requireMessageAuthenticator = router.requireMessageAuthenticator
+        }
+    }
+
+    struct SaleJSON: Encodable {
+        var id, orderCode, status, plan, provider, mac, router: String
+        var amount: Int64
+        var providerReference, clientIP: String?
+        var createdAt, expiresAt: Date
+        var paidAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, orderCode = "order_code", status, plan, provider, mac, router, amount
+            case providerReference = "provider_reference", clientIP = "client_ip", createdAt = "created_at"
+            case expiresAt = "expires_at", paidAt = "paid_at"
+        }
+
+        init(_ sale: Transaction) {
+            id = sale.id
+            orderCode = sale.orderCode.description
+            status = sale.status.rawValue
+            plan = sale.planID
+            provider = sale.provider.rawValue
+            mac = sale.mac.description
+            router = sale.routerID
+            amount = sale.amount.dong
+            providerReference = sale.providerReference
+            clientIP = sale.clientIP?.description
+            createdAt = sale.createdAt
+            expiresAt = sale.expiresAt
+            paidAt = sale.paidAt
+        }
+    }
+
+    struct SalePage: Encodable {
+        var sales: [SaleJSON]
+        var total, page, perPage: Int
+        enum CodingKeys: String, CodingKey { case sales, total, page, perPage = "per_page" }
+    }
+
+    struct GrantJSON: Encodable {
+        var id, mac, status: String
+        var startsAt, validUntil: Date
+        var secondsLeft: Int64
+        var dataRemainingBytes, downloadBPS, uploadBPS: Int64?
+        var transactions: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, mac, status, startsAt = "starts_at", validUntil = "valid_until", secondsLeft = "seconds_left"
+            case dataRemainingBytes = "data_remaining_bytes", downloadBPS = "download_bps", uploadBPS = "upload_bps"
+            case transactions
+        }
+
+        init(_ grant: Grant, now: Date = Date()) {
+            id = grant.id
+            mac = grant.mac.description
+            status = grant.status.rawValue
+            startsAt = grant.startsAt
+            validUntil = grant.validUntil
+            secondsLeft = grant.status == .active ? grant.secondsLeft(at: now) : 0
+            dataRemainingBytes = grant.dataRemainingBytes
+            downloadBPS = grant.rateLimit?.downloadBitsPerSecond
+            uploadBPS = grant.rateLimit?.uploadBitsPerSecond
+            transactions = grant.transactionIDs
+        }
+    }
+
+    struct RefundJSON: Encodable {
+        var id, status, reason, actor: String
+        var amount: Int64
+        var providerReference, failure: String?
+        var createdAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, reason, actor, amount, providerReference = "provider_reference", failure
+            case createdAt = "created_at"
+        }
+
+        init(_ refund: Refund) {
+            id = refund.id
+            status = refund.status.rawValue
+            reason = refund.reason
+            actor = refund.actor
+            amount = refund.amount.dong
+            providerReference = refund.providerReference
+            failure = refund.failure
+            createdAt = refund.createdAt
+        }
+    }
+
+    struct UnlockJobJSON: Encodable {
+        var id, router, mac, action, status: String
+        var attempts: Int
+        var lastError, transaction: String?
+        var createdAt, updatedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, router, mac, action, status, attempts, lastError = "last_error", transaction
+            case createdAt = "created_at", updatedAt = "updated_at"
+        }
+
+        init(_ job: UnlockJob) {
+            id = job.id
+            router = job.routerID
+            mac = job.mac.description
+            action = job.action.rawValue
+            status = job.status.rawValue
+            attempts = job.attempts
+            lastError = job.lastError
+            transaction = job.transactionID
+            createdAt = job.createdAt
+            updatedAt = job.updatedAt
+        }
+    }
+
+    struct TimelineJSON: Encodable {
+        var step, actor, detail: String
+        var at: Date
+        init(_ entry: TimelineEntry) {
+            step = entry.step
+            actor = entry.actor
+            detail = entry.detail
+            at = entry.at
+        }
+    }
+
+    struct SaleDetailJSON: Encodable {
+        var sale: SaleJSON
+        var grant: GrantJSON?
+        var refunds: [RefundJSON]
+        var unlockJobs: [UnlockJobJSON]
+        var timeline: [TimelineJSON]
+        var refundable: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case sale, grant, refunds, unlockJobs = "unlock_jobs", timeline, refundable
+        }
+
+        init(_ detail: SaleDetail) {
+            sale = SaleJSON(detail.transaction)
+            grant = detail.grant.map { GrantJSON($0) }
+            refunds = detail.refunds.map(RefundJSON.init)
+            unlockJobs = detail.unlockJobs.map(UnlockJobJSON.init)
+            timeline = detail.timeline.map(TimelineJSON.init)
+            refundable = detail.refundable.dong
+        }
+    }
+
+    struct SessionJSON: Encodable {
+        var router, acctSessionID, mac, userName: String
+        var framedIP: String?
+        var startedAt, updatedAt: Date
+        var inputBytes, outputBytes, sessionSeconds: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case router, acctSessionID = "acct_session_id", mac, userName = "user_name", framedIP = "framed_ip"
+            case startedAt = "started_at", updatedAt = "updated_at", inputBytes = "input_bytes"
+            case outputBytes = "output_bytes", sessionSeconds = "session_seconds"
+        }
+
+        init(_ session: RadiusSession) {
+            router = session.routerID
+            acctSessionID = session.acctSessionID
+            mac = session.mac.description
+            userName = session.userName
+            framedIP = session.framedIP?.description
+            startedAt = session.startedAt
+            updatedAt = session.updatedAt
+            inputBytes = session.inputBytes
+            outputBytes = session.outputBytes
+            sessionSeconds = session.sessionSeconds
+        }
+    }
+
+    struct RevenueJSON: Encodable {
+        var key: String
+        var sales: Int
+        var gross, refunded, net: Int64
+        init(_ line: RevenueLine) {
+            key = line.key
+            sales = line.sales
+            gross = line.gross.dong
+            refunded = line.refunded.dong
+            net = line.net.dong
+        }
+    }
+
+    struct AuditJSON: Encodable {
+        var sequence: Int64?
+        var at: Date
+        var kind, actor, detail: String
+        var transaction: String?
+        var amount: Int64?
+        init(_ event: AuditEvent) {
+            sequence = event.sequence
+            at = event.at
+            kind = event.kind.rawValue
+            actor = event.actor
+            detail = event.detail
+            transaction = event.transactionID
+            amount = event.amount?.dong
+        }
+    }
+
+    struct DashboardJSON: Encodable {
+        struct Hour: Encodable {
+            var hour: Date
+            var sales: Int
+            var amount: Int64
+        }
+        var today: RevenueJSON
+        var paymentsPerHour: [Hour]
+        var liveDevices, activeGrants: Int
+        var stuckUnlocks, failedUnlocks: [UnlockJobJSON]
+        var closingSoon: [SaleJSON]
+
+        enum CodingKeys: String, CodingKey {
+            case today, paymentsPerHour = "payments_per_hour", liveDevices = "live_devices"
+            case activeGrants = "active_grants", stuckUnlocks = "stuck_unlocks", failedUnlocks = "failed_unlocks"
+            case closingSoon = "closing_soon"
+        }
+
+        init(_ summary: DashboardSummary) {
+            today = RevenueJSON(summary.today)
+            paymentsPerHour = summary.paymentsPerHour.map { Hour(hour: $0.hour, sales: $0.sales, amount: $0.amount.dong) }
+            liveDevices = summary.liveDevices
+            activeGrants = summary.activeGrants
+            stuckUnlocks = summary.stuckUnlocks.map(UnlockJobJSON.init)
+            failedUnlocks = summary.failedUnlocks.map(UnlockJobJSON.init)
+            closingSoon = summary.closingSoon.map(SaleJSON.init)
+        }
+    }
+
+    struct OperatorJSON: Encodable {
+        var id, username, displayName: String
+        var disabled: Bool
+        var createdAt: Date
+        enum CodingKeys: String, CodingKey {
+            case id, username, displayName = "display_name", disabled, createdAt = "created_at"
+        }
+        init(_ person: Operator) {
+            id = person.id
+            username = person.username
+            displayName = person.displayName
+            disabled = person.isDisabled
+            createdAt = person.createdAt
+        }
+    }
+
+    struct TokenJSON: Encodable {
+        var id, name, prefix, operatorID: String
+        var createdAt: Date
+        var revokedAt: Date?
+        /// Only in the answer that created it.
+        var token: String?
+        enum CodingKeys: String, CodingKey {
+            case id, name, prefix, operatorID = "operator_id", createdAt = "created_at", revokedAt = "revoked_at"
+            case token
+        }
+        init(_ token: APIToken, secret: String? = nil) {
+            id = token.id
+            name = token.name
+            prefix = token.prefix
+            operatorID = token.operatorID
+            createdAt = token.createdAt
+            revokedAt = token.revokedAt
+            self.token = secret
+        }
+    }
+}

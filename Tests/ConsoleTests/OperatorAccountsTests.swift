@@ -1,0 +1,161 @@
+import Console
+import Foundation
+import HotspotPayCore
+import Store
+import TestSupport
+import Testing
+
+@Suite struct OperatorAccountsTests {
+    static let password = "correct horse battery"
+
+    @Test func passwordsAreHashedWithSaltedYescryptAndVerifiedOnlyWithTheRightPassword() throws {
+        let hasher = CryptPasswordHasher()
+        let first = try hasher.hash(Self.password)
+        let second = try hasher.hash(Self.password)
+        #expect(first.hasPrefix("$y$"))
+        #expect(first != second)  // salted
+        #expect(!first.contains(Self.password))
+        #expect(hasher.verify(Self.password, against: first))
+        #expect(hasher.verify(Self.password, against: second))
+        #expect(!hasher.verify("correct horse batterY", against: first))
+        #expect(!hasher.verify(Self.password, against: "not a hash"))
+        #expect(!hasher.verify(Self.password, against: ""))
+    }
+
+    @Test func anOperatorSignsInAndTheCookieFindsThemUntilSignOut() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        let added = try await accounts.addOperator(
+            username: " Lan ", displayName: "Lan", password: Self.password, actor: "cli")
+        #expect(added.username == "lan")
+        let signIn = try await accounts.signIn(username: "LAN", password: Self.password, address: "10.0.0.9")
+        let identity = try #require(try await accounts.identity(sessionCookie: signIn.cookieToken))
+        #expect(identity.person.id == added.id)
+        #expect(identity.csrfToken == signIn.session.csrfToken)
+        #expect(identity.actor == "operator:lan")
+        // The database holds the token's digest, never the token.
+        #expect(signIn.session.tokenHash != signIn.cookieToken)
+        #expect(try await harness.store.loginSession(tokenHash: signIn.cookieToken, at: Date()) == nil)
+        try await accounts.signOut(sessionCookie: signIn.cookieToken)
+        #expect(try await accounts.identity(sessionCookie: signIn.cookieToken) == nil)
+        let audit = try await harness.store.recentAuditEvents(limit: 10).map(\.kind)
+        #expect(audit.contains(.operatorLoggedIn))
+        #expect(audit.contains(.operatorChanged))
+    }
+
+    @Test func expiredSessionsDoNotAuthenticate() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let signIn = try await accounts.signIn(
+            username: "lan", password: Self.password, address: "a", now: Date().addingTimeInterval(-13 * 3600))
+        #expect(try await accounts.identity(sessionCookie: signIn.cookieToken) == nil)
+        #expect(try await harness.store.removeExpiredLoginSessions(at: Date()) == 1)
+    }
+
+    @Test func wrongPasswordsAndUnknownNamesGetTheSameAnswer() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        await #expect(throws: ConsoleError.badCredentials) {
+            try await accounts.signIn(username: "lan", password: "wrong password!", address: "a")
+        }
+        await #expect(throws: ConsoleError.badCredentials) {
+            try await accounts.signIn(username: "nobody", password: Self.password, address: "a")
+        }
+    }
+
+    @Test func repeatedFailuresLockTheUsernameEvenForTheRightPassword() async throws {
+        let harness = try await ConsoleHarness(throttle: LoginThrottle(failuresPerUsername: 3, failuresPerAddress: 100))
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        for _ in 0..<3 {
+            await #expect(throws: ConsoleError.badCredentials) {
+                try await accounts.signIn(username: "lan", password: "guess guess guess", address: "1.2.3.4")
+            }
+        }
+        let locked = await ConsoleErrorProbe.error {
+            _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
+        }
+        guard case .throttled(let seconds) = locked else {
+            Issue.record("a throttled username got \(String(describing: locked))")
+            return
+        }
+        #expect(seconds > 0 && seconds <= 900)
+        // After the window, the right password works again.
+        let later = Date().addingTimeInterval(901)
+        _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8", now: later)
+    }
+
+    @Test func oneAddressGuessingManyNamesIsThrottledToo() {
+        let throttle = LoginThrottle(failuresPerUsername: 5, failuresPerAddress: 4)
+        for index in 0..<4 { throttle.recordFailure(username: "user\(index)", address: "9.9.9.9") }
+        #expect(throttle.retryAfter(username: "fresh", address: "9.9.9.9") != nil)
+        #expect(throttle.retryAfter(username: "fresh", address: "8.8.8.8") == nil)
+    }
+
+    @Test func badUsernamesAndWeakPasswordsAreRefusedWithEveryProblem() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        let invalid = await ConsoleErrorProbe.error {
+            _ = try await accounts.addOperator(username: "a b", displayName: "", password: "short", actor: "cli")
+        }
+        #expect(Set(invalid?.problems.map(\.field) ?? []) == ["username", "password"])
+        let containsName = await ConsoleErrorProbe.error {
+            _ = try await accounts.addOperator(username: "lan", displayName: "", password: "lan-password-123", actor: "cli")
+        }
+        #expect(containsName?.problems.first?.field == "password")
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let duplicate = await ConsoleErrorProbe.error {
+            _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        }
+        #expect(duplicate?.isConflict == true)
+        #expect(duplicate?.description.contains("lan") == true)
+    }
+
+    @Test func disablingOrChangingThePasswordEndsSessionsAndTheLastOperatorStays() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let lastOne = await ConsoleErrorProbe.error { try await accounts.setDisabled(username: "lan", true, actor: "cli") }
+        #expect(lastOne?.description.contains("only enabled operator") == true)
+        _ = try await accounts.addOperator(username: "minh", displayName: "", password: Self.password, actor: "cli")
+        let session = try await accounts.signIn(username: "lan", password: Self.password, address: "a")
+        try await accounts.setPassword(username: "lan", password: "another long passphrase", actor: "cli")
+        #expect(try await accounts.identity(sessionCookie: session.cookieToken) == nil)
+        await #expect(throws: ConsoleError.badCredentials) {
+            try await accounts.signIn(username: "lan", password: Self.password, address: "a")
+        }
+        let fresh = try await accounts.signIn(username: "lan", password: "another long passphrase", address: "a")
+        try await accounts.setDisabled(username: "lan", true, actor: "operator:minh")
+        #expect(try await accounts.identity(sessionCookie: fresh.cookieToken) == nil)
+        await #expect(throws: ConsoleError.badCredentials) {
+            try await accounts.signIn(username: "lan", password: "another long passphrase", address: "a")
+        }
+    }
+
+    @Test func apiTokensActAsTheirOperatorUntilRevokedAndAreStoredHashed() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        let lan = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        _ = try await accounts.addOperator(username: "minh", displayName: "", password: Self.password, actor: "cli")
+        let made = try await accounts.createToken(name: "nightly export", for: lan, actor: lan.actor)
+        #expect(made.secret.hasPrefix(OperatorAccounts.tokenPrefix))
+        #expect(made.secret.count > 40)
+        #expect(made.secret.hasPrefix(made.token.prefix))
+        let identity = try #require(try await accounts.identity(bearerToken: made.secret))
+        #expect(identity.person.username == "lan")
+        #expect(identity.csrfToken == nil)
+        #expect(try await accounts.identity(bearerToken: made.secret + "x") == nil)
+        #expect(try await accounts.identity(bearerToken: "hpt_guess") == nil)
+        // A disabled operator's tokens stop working; enabling them brings the tokens back.
+        try await accounts.setDisabled(username: "lan", true, actor: "cli")
+        #expect(try await accounts.identity(bearerToken: made.secret) == nil)
+        try await accounts.setDisabled(username: "lan", false, actor: "cli")
+        #expect(try await accounts.identity(bearerToken: made.secret) != nil)
+        try await accounts.revokeToken(id: made.token.id, actor: "cli")
+        #expect(try await accounts.identity(bearerToken: made.secret) == nil)
+        #expect(try await accounts.tokens().first?.isRevoked == true)
+        await #expect(throws: ConsoleError.self) { try await accounts.revokeToken(id: made.token.id, actor: "cli") }
+    }
+}
