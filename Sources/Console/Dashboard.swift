@@ -42,7 +42,8 @@ public struct Dashboard: Sendable {
             async let live = store.openSessionCount()
             async let grants = store.activeGrantCount()
             async let troubled = store.troubledUnlockJobs(
-                stuckBefore: now.addingTimeInterval(-Self.stuckAfterSeconds), failedSince: now.addingTimeInterval(-86_400),
+                stuckBefore: now.addingTimeInterval(-Self.stuckAfterSeconds),
+                failedSince: now.addingTimeInterval(-86_400),
                 limit: 50)
             async let closing = store.pendingTransactions(
                 closingFrom: now, to: now.addingTimeInterval(Self.closingWithinSeconds), limit: 50)
@@ -53,7 +54,8 @@ public struct Dashboard: Sendable {
             }
             let jobs = try await troubled
             return DashboardSummary(
-                today: try await today.first ?? RevenueLine(key: venue.dayText(now), sales: 0, gross: .zero, refunded: .zero),
+                today: try await today.first
+                    ?? RevenueLine(key: venue.dayText(now), sales: 0, gross: .zero, refunded: .zero),
                 paymentsPerHour: slots, liveDevices: try await live, activeGrants: try await grants,
                 stuckUnlocks: jobs.filter { $0.status == .queued || $0.status == .sent },
                 failedUnlocks: jobs.filter { $0.status == .nak || $0.status == .failed },

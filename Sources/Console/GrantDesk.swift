@@ -15,7 +15,9 @@ public struct GrantDesk: Sendable {
     }
 
     public func active(limit: Int = 100, offset: Int = 0) async throws(ConsoleError) -> [Grant] {
-        try await ConsoleError.wrap { try await store.activeGrants(limit: min(max(limit, 1), 1000), offset: max(0, offset)) }
+        try await ConsoleError.wrap {
+            try await store.activeGrants(limit: min(max(limit, 1), 1000), offset: max(0, offset))
+        }
     }
 
     public func grant(id: String) async throws(ConsoleError) -> Grant {

@@ -27,11 +27,15 @@ public struct PlanCatalog: Sendable {
         }
         if changes.price == nil { missing.append(.init(field: "price", message: "required, e.g. 10000 or 10k")) }
         if changes.duration == nil { missing.append(.init(field: "duration", message: "required, e.g. 1h or 1d")) }
-        guard missing.isEmpty else { throw .invalid(missing) }
         var plan = Plan(
-            id: id.trimmingCharacters(in: .whitespacesAndNewlines), name: LocalizedText(vi: "", en: ""), price: .zero, durationSeconds: 0,
-            isActive: true)
-        try changes.apply(to: &plan)
+            id: id.trimmingCharacters(in: .whitespacesAndNewlines), name: LocalizedText(vi: "", en: ""), price: .zero,
+            durationSeconds: 0, isActive: true)
+        do throws(ConsoleError) { try changes.apply(to: &plan) } catch {
+            // Every problem at once: what is missing and what did not parse.
+            guard case .invalid(let found) = error else { throw error }
+            throw .invalid(missing + found.filter { problem in !missing.contains { $0.field == problem.field } })
+        }
+        guard missing.isEmpty else { throw .invalid(missing) }
         let added = plan
         try await ConsoleError.wrap { try await store.addPlan(added, actor: actor) }
         return plan

@@ -32,7 +32,11 @@ public struct PlanChanges: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case nameVI = "name_vi", nameEN = "name_en", price, duration, dataCap = "data_cap", download, upload, order
+        case nameVI = "name_vi"
+        case nameEN = "name_en"
+        case price, duration
+        case dataCap = "data_cap"
+        case download, upload, order
         case active
     }
 
@@ -52,32 +56,37 @@ public struct PlanChanges: Sendable, Hashable, Decodable {
     /// Applies every given field, collecting all problems (the plan's own rules included).
     public func apply(to plan: inout Plan) throws(ConsoleError) {
         var problems: [ValidationProblem] = []
-        func parse<T>(_ field: String, _ text: String?, _ parser: (String) throws -> T, _ set: (T) -> Void) {
-            guard let text else { return }
-            do { set(try parser(text.trimmingCharacters(in: .whitespacesAndNewlines))) } catch {
+        func parse<T>(_ field: String, _ text: String?, _ parser: (String) throws -> T) -> T? {
+            guard let text else { return nil }
+            do { return try parser(text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch {
                 problems.append(ValidationProblem(field: field, message: "\(error)"))
+                return nil
             }
         }
         if let nameVI { plan.name.vi = nameVI.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let nameEN { plan.name.en = nameEN.trimmingCharacters(in: .whitespacesAndNewlines) }
-        parse("price", price, { try Money(parsing: $0) }) { plan.price = $0 }
-        parse("duration", duration, { try DurationText.seconds($0) }) { plan.durationSeconds = $0 }
-        parse("data_cap", dataCap, { $0 == "none" || $0.isEmpty ? nil : try ByteCount.bytes($0) }) {
-            plan.dataCapBytes = $0
+        if let value = parse("price", price, { try Money(parsing: $0) }) { plan.price = value }
+        if let value = parse("duration", duration, { try DurationText.seconds($0) }) { plan.durationSeconds = value }
+        // `value` is Int64? here: nil means "none" (unlimited), and it is applied.
+        if let value = parse("data_cap", dataCap, { $0 == "none" || $0.isEmpty ? nil : try ByteCount.bytes($0) }) {
+            plan.dataCapBytes = value
         }
-        switch (download.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, upload.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) {
+        switch (
+            download.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
+            upload.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        ) {
         case (nil, nil): break
         case ("none", "none"), ("", ""): plan.rateLimit = nil
         case (let down?, let up?) where !down.isEmpty && !up.isEmpty && down != "none" && up != "none":
-            var speeds: [Int64] = []
-            parse("download", down, { try RateLimit.bitsPerSecond($0) }) { speeds.append($0) }
-            parse("upload", up, { try RateLimit.bitsPerSecond($0) }) { speeds.append($0) }
-            if speeds.count == 2 {
-                plan.rateLimit = RateLimit(downloadBitsPerSecond: speeds[0], uploadBitsPerSecond: speeds[1])
+            let downBPS = parse("download", down) { try RateLimit.bitsPerSecond($0) }
+            let upBPS = parse("upload", up) { try RateLimit.bitsPerSecond($0) }
+            if let downBPS, let upBPS {
+                plan.rateLimit = RateLimit(downloadBitsPerSecond: downBPS, uploadBitsPerSecond: upBPS)
             }
         default:
             problems.append(
-                ValidationProblem(field: "download", message: "give download and upload speeds together (or both none)"))
+                ValidationProblem(field: "download", message: "give download and upload speeds together (or both none)")
+            )
         }
         if let order { plan.displayOrder = order }
         if let active { plan.isActive = active }

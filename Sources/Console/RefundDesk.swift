@@ -38,7 +38,8 @@ public struct RefundDesk: Sendable {
             throw .notFound(entity: "sale", id: transactionID)
         }
         guard transaction.status == .paid else {
-            throw .conflict("sale \(transaction.orderCode) is \(transaction.status.rawValue); only paid sales can be refunded")
+            throw .conflict(
+                "sale \(transaction.orderCode) is \(transaction.status.rawValue); only paid sales can be refunded")
         }
         guard let provider = providers.provider(transaction.provider) else {
             throw .conflict(
@@ -76,7 +77,9 @@ public struct RefundDesk: Sendable {
         } catch {
             logger.warning(
                 "refund refused by the provider",
-                metadata: ["order": "\(transaction.orderCode)", "provider": "\(transaction.provider)", "error": "\(error)"])
+                metadata: [
+                    "order": "\(transaction.orderCode)", "provider": "\(transaction.provider)", "error": "\(error)",
+                ])
             try await ConsoleError.wrap { try await store.failRefund(id: refund.id, reason: "\(error)", at: Date()) }
             throw .provider(error)
         }

@@ -34,8 +34,13 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, nasIdentifier = "nas_identifier", address, secret, coaPort = "coa_port", strategy
-        case captiveAttributes = "captive_attributes", paidAttributes = "paid_attributes"
+        case name
+        case nasIdentifier = "nas_identifier"
+        case address, secret
+        case coaPort = "coa_port"
+        case strategy
+        case captiveAttributes = "captive_attributes"
+        case paidAttributes = "paid_attributes"
         case requireMessageAuthenticator = "require_message_authenticator"
     }
 

@@ -51,7 +51,7 @@ public struct SalesLedger: Sendable {
 
     /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
     /// does not run a provider-supplied reference as a formula.
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         var value = text
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }

@@ -12,8 +12,7 @@ public struct APIToken: Hashable, Sendable, Identifiable {
     public var createdAt: Date
     public var revokedAt: Date?
 
-    public init(id: String, operatorID: String, name: String, prefix: String, createdAt: Date, revokedAt: Date? = nil)
-    {
+    public init(id: String, operatorID: String, name: String, prefix: String, createdAt: Date, revokedAt: Date? = nil) {
         self.id = id
         self.operatorID = operatorID
         self.name = name

@@ -15,7 +15,9 @@ public struct PortalPages: Sendable {
     static let routerLoginPlaceholder = "HOTSPOTPAY_PORTAL_URL"
 
     /// The pages every portal needs.
-    public static let requiredTemplates = ["head", "foot", "style", "status", "plans", "pay", "done", "closed", "message"]
+    public static let requiredTemplates = [
+        "head", "foot", "style", "status", "plans", "pay", "done", "closed", "message",
+    ]
 
     /// Why the portal folder cannot be used.
     public enum LoadError: Error, CustomStringConvertible {

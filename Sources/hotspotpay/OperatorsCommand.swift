@@ -61,7 +61,8 @@ struct OperatorsCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop an operator from signing in (and their tokens).")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop an operator from signing in (and their tokens).")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The operator's username.") var username: String
 

@@ -1,9 +1,9 @@
 import Config
 import Console
-import Logging
-import Payments
 import Foundation
 import HotspotPayCore
+import Logging
+import Payments
 import Store
 
 /// The configuration a command runs with and how to open the store from it.

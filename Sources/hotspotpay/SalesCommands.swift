@@ -111,12 +111,17 @@ struct RevenueCommand: AsyncParsableCommand {
                 var gross, refunded, net: Int64
             }
             return try JSONOutput.print(
-                lines.map { Line(key: $0.key, sales: $0.sales, gross: $0.gross.dong, refunded: $0.refunded.dong, net: $0.net.dong) })
+                lines.map {
+                    Line(
+                        key: $0.key, sales: $0.sales, gross: $0.gross.dong, refunded: $0.refunded.dong, net: $0.net.dong
+                    )
+                })
         }
         var table = TextTable(by.uppercased(), "SALES", "GROSS", "REFUNDED", "NET")
         for line in lines {
             table.add(
-                line.key, "\(line.sales)", line.gross.formatted(.vi), line.refunded.formatted(.vi), line.net.formatted(.vi))
+                line.key, "\(line.sales)", line.gross.formatted(.vi), line.refunded.formatted(.vi),
+                line.net.formatted(.vi))
         }
         print(table.rendered)
     }

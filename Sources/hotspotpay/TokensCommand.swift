@@ -20,7 +20,8 @@ struct TokensCommand: AsyncParsableCommand {
             let person = try await accounts.operatorNamed(username)
             let made = try await accounts.createToken(name: name, for: person, actor: "cli")
             print(made.secret)
-            FileHandle.standardError.write(Data("token \(made.token.id) for \(username): store it now, it is not shown again\n".utf8))
+            FileHandle.standardError.write(
+                Data("token \(made.token.id) for \(username): store it now, it is not shown again\n".utf8))
         }
     }
 
@@ -31,7 +32,8 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try options.runtime()
             let console = runtime.console(try runtime.openStore())
-            let names = Dictionary(uniqueKeysWithValues: try await console.accounts.operators().map { ($0.id, $0.username) })
+            let names = Dictionary(
+                uniqueKeysWithValues: try await console.accounts.operators().map { ($0.id, $0.username) })
             var table = TextTable("ID", "NAME", "STARTS WITH", "OPERATOR", "CREATED", "REVOKED")
             for token in try await console.accounts.tokens() {
                 table.add(

@@ -102,7 +102,8 @@ import Testing
         }
         #expect(Set(invalid?.problems.map(\.field) ?? []) == ["username", "password"])
         let containsName = await ConsoleErrorProbe.error {
-            _ = try await accounts.addOperator(username: "lan", displayName: "", password: "lan-password-123", actor: "cli")
+            _ = try await accounts.addOperator(
+                username: "lan", displayName: "", password: "lan-password-123", actor: "cli")
         }
         #expect(containsName?.problems.first?.field == "password")
         _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
@@ -117,7 +118,9 @@ import Testing
         let harness = try await ConsoleHarness()
         let accounts = harness.console.accounts
         _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
-        let lastOne = await ConsoleErrorProbe.error { try await accounts.setDisabled(username: "lan", true, actor: "cli") }
+        let lastOne = await ConsoleErrorProbe.error {
+            try await accounts.setDisabled(username: "lan", true, actor: "cli")
+        }
         #expect(lastOne?.description.contains("only enabled operator") == true)
         _ = try await accounts.addOperator(username: "minh", displayName: "", password: Self.password, actor: "cli")
         let session = try await accounts.signIn(username: "lan", password: Self.password, address: "a")
@@ -137,7 +140,8 @@ import Testing
     @Test func apiTokensActAsTheirOperatorUntilRevokedAndAreStoredHashed() async throws {
         let harness = try await ConsoleHarness()
         let accounts = harness.console.accounts
-        let lan = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let lan = try await accounts.addOperator(
+            username: "lan", displayName: "", password: Self.password, actor: "cli")
         _ = try await accounts.addOperator(username: "minh", displayName: "", password: Self.password, actor: "cli")
         let made = try await accounts.createToken(name: "nightly export", for: lan, actor: lan.actor)
         #expect(made.secret.hasPrefix(OperatorAccounts.tokenPrefix))

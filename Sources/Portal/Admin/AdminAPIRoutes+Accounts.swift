@@ -8,7 +8,10 @@ extension AdminAPIRoutes {
         var username: String
         var password: String
         var displayName: String?
-        enum CodingKeys: String, CodingKey { case username, password, displayName = "display_name" }
+        enum CodingKeys: String, CodingKey {
+            case username, password
+            case displayName = "display_name"
+        }
     }
 
     struct NewPassword: Decodable { var password: String }
@@ -70,7 +73,8 @@ extension AdminAPIRoutes {
         }
         api.delete("tokens/{id}") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                try await console.accounts.revokeToken(id: try Self.parameter(context, "id"), actor: Self.actor(context))
+                try await console.accounts.revokeToken(
+                    id: try Self.parameter(context, "id"), actor: Self.actor(context))
                 return Response(status: .noContent)
             }
         }

@@ -24,7 +24,8 @@ extension AdminAPIRoutes {
         }
         api.get("plans/{id}") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                AdminResponses.json(AdminJSON.PlanJSON(try await console.plans.plan(id: try Self.parameter(context, "id"))))
+                AdminResponses.json(
+                    AdminJSON.PlanJSON(try await console.plans.plan(id: try Self.parameter(context, "id"))))
             }
         }
         api.patch("plans/{id}") { request, context in

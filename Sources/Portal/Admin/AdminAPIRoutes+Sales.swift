@@ -9,7 +9,10 @@ extension AdminAPIRoutes {
         var amount: String?
         var reason: String
         var revokeAccess: Bool?
-        enum CodingKeys: String, CodingKey { case amount, reason, revokeAccess = "revoke_access" }
+        enum CodingKeys: String, CodingKey {
+            case amount, reason
+            case revokeAccess = "revoke_access"
+        }
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             amount = try FlexibleAmount.decode(container, .amount)
@@ -57,7 +60,8 @@ extension AdminAPIRoutes {
         }
         api.get("transactions/{id}") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                AdminResponses.json(AdminJSON.SaleDetailJSON(try await console.sales.sale(id: try Self.parameter(context, "id"))))
+                AdminResponses.json(
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: try Self.parameter(context, "id"))))
             }
         }
         api.post("transactions/{id}/refund") { request, context in
@@ -71,7 +75,8 @@ extension AdminAPIRoutes {
                     "refund by operator",
                     metadata: ["order": "\(sale.transaction.orderCode)", "actor": "\(Self.actor(context))"])
                 return AdminResponses.json(
-                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)), status: .created)
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)), status: .created
+                )
             }
         }
         api.get("grants") { request, context in

@@ -14,8 +14,16 @@ enum AdminJSON {
         var active: Bool
 
         enum CodingKeys: String, CodingKey {
-            case id, nameVI = "name_vi", nameEN = "name_en", price, durationSeconds = "duration_seconds"
-            case dataCapBytes = "data_cap_bytes", downloadBPS = "download_bps", uploadBPS = "upload_bps", order, active
+            case id
+            case nameVI = "name_vi"
+            case nameEN = "name_en"
+            case price
+            case durationSeconds = "duration_seconds"
+            case dataCapBytes = "data_cap_bytes"
+            case downloadBPS = "download_bps"
+            case uploadBPS = "upload_bps"
+            case order
+            case active
         }
 
         init(_ plan: Plan) {
@@ -39,8 +47,14 @@ enum AdminJSON {
         var requireMessageAuthenticator: Bool
 
         enum CodingKeys: String, CodingKey {
-            case id, name, nasIdentifier = "nas_identifier", address, strategy, coaPort = "coa_port"
-            case captiveAttributes = "captive_attributes", paidAttributes = "paid_attributes"
+            case id
+            case name
+            case nasIdentifier = "nas_identifier"
+            case address
+            case strategy
+            case coaPort = "coa_port"
+            case captiveAttributes = "captive_attributes"
+            case paidAttributes = "paid_attributes"
             case requireMessageAuthenticator = "require_message_authenticator"
         }
 
@@ -65,9 +79,19 @@ enum AdminJSON {
         var paidAt: Date?
 
         enum CodingKeys: String, CodingKey {
-            case id, orderCode = "order_code", status, plan, provider, mac, router, amount
-            case providerReference = "provider_reference", clientIP = "client_ip", createdAt = "created_at"
-            case expiresAt = "expires_at", paidAt = "paid_at"
+            case id
+            case orderCode = "order_code"
+            case status
+            case plan
+            case provider
+            case mac
+            case router
+            case amount
+            case providerReference = "provider_reference"
+            case clientIP = "client_ip"
+            case createdAt = "created_at"
+            case expiresAt = "expires_at"
+            case paidAt = "paid_at"
         }
 
         init(_ sale: Transaction) {
@@ -90,7 +114,17 @@ enum AdminJSON {
     struct SalePage: Encodable {
         var sales: [SaleJSON]
         var total, page, perPage: Int
-        enum CodingKeys: String, CodingKey { case sales, total, page, perPage = "per_page" }
+        enum CodingKeys: String, CodingKey {
+
+            case sales
+
+            case total
+
+            case page
+
+            case perPage = "per_page"
+
+        }
     }
 
     struct GrantJSON: Encodable {
@@ -101,8 +135,15 @@ enum AdminJSON {
         var transactions: [String]
 
         enum CodingKeys: String, CodingKey {
-            case id, mac, status, startsAt = "starts_at", validUntil = "valid_until", secondsLeft = "seconds_left"
-            case dataRemainingBytes = "data_remaining_bytes", downloadBPS = "download_bps", uploadBPS = "upload_bps"
+            case id
+            case mac
+            case status
+            case startsAt = "starts_at"
+            case validUntil = "valid_until"
+            case secondsLeft = "seconds_left"
+            case dataRemainingBytes = "data_remaining_bytes"
+            case downloadBPS = "download_bps"
+            case uploadBPS = "upload_bps"
             case transactions
         }
 
@@ -127,7 +168,13 @@ enum AdminJSON {
         var createdAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, status, reason, actor, amount, providerReference = "provider_reference", failure
+            case id
+            case status
+            case reason
+            case actor
+            case amount
+            case providerReference = "provider_reference"
+            case failure
             case createdAt = "created_at"
         }
 
@@ -150,8 +197,16 @@ enum AdminJSON {
         var createdAt, updatedAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, router, mac, action, status, attempts, lastError = "last_error", transaction
-            case createdAt = "created_at", updatedAt = "updated_at"
+            case id
+            case router
+            case mac
+            case action
+            case status
+            case attempts
+            case lastError = "last_error"
+            case transaction
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
         }
 
         init(_ job: UnlockJob) {
@@ -188,7 +243,12 @@ enum AdminJSON {
         var refundable: Int64
 
         enum CodingKeys: String, CodingKey {
-            case sale, grant, refunds, unlockJobs = "unlock_jobs", timeline, refundable
+            case sale
+            case grant
+            case refunds
+            case unlockJobs = "unlock_jobs"
+            case timeline
+            case refundable
         }
 
         init(_ detail: SaleDetail) {
@@ -208,9 +268,16 @@ enum AdminJSON {
         var inputBytes, outputBytes, sessionSeconds: Int64
 
         enum CodingKeys: String, CodingKey {
-            case router, acctSessionID = "acct_session_id", mac, userName = "user_name", framedIP = "framed_ip"
-            case startedAt = "started_at", updatedAt = "updated_at", inputBytes = "input_bytes"
-            case outputBytes = "output_bytes", sessionSeconds = "session_seconds"
+            case router
+            case acctSessionID = "acct_session_id"
+            case mac
+            case userName = "user_name"
+            case framedIP = "framed_ip"
+            case startedAt = "started_at"
+            case updatedAt = "updated_at"
+            case inputBytes = "input_bytes"
+            case outputBytes = "output_bytes"
+            case sessionSeconds = "session_seconds"
         }
 
         init(_ session: RadiusSession) {
@@ -270,14 +337,20 @@ enum AdminJSON {
         var closingSoon: [SaleJSON]
 
         enum CodingKeys: String, CodingKey {
-            case today, paymentsPerHour = "payments_per_hour", liveDevices = "live_devices"
-            case activeGrants = "active_grants", stuckUnlocks = "stuck_unlocks", failedUnlocks = "failed_unlocks"
+            case today
+            case paymentsPerHour = "payments_per_hour"
+            case liveDevices = "live_devices"
+            case activeGrants = "active_grants"
+            case stuckUnlocks = "stuck_unlocks"
+            case failedUnlocks = "failed_unlocks"
             case closingSoon = "closing_soon"
         }
 
         init(_ summary: DashboardSummary) {
             today = RevenueJSON(summary.today)
-            paymentsPerHour = summary.paymentsPerHour.map { Hour(hour: $0.hour, sales: $0.sales, amount: $0.amount.dong) }
+            paymentsPerHour = summary.paymentsPerHour.map {
+                Hour(hour: $0.hour, sales: $0.sales, amount: $0.amount.dong)
+            }
             liveDevices = summary.liveDevices
             activeGrants = summary.activeGrants
             stuckUnlocks = summary.stuckUnlocks.map(UnlockJobJSON.init)
@@ -291,7 +364,11 @@ enum AdminJSON {
         var disabled: Bool
         var createdAt: Date
         enum CodingKeys: String, CodingKey {
-            case id, username, displayName = "display_name", disabled, createdAt = "created_at"
+            case id
+            case username
+            case displayName = "display_name"
+            case disabled
+            case createdAt = "created_at"
         }
         init(_ person: Operator) {
             id = person.id
@@ -309,7 +386,12 @@ enum AdminJSON {
         /// Only in the answer that created it.
         var token: String?
         enum CodingKeys: String, CodingKey {
-            case id, name, prefix, operatorID = "operator_id", createdAt = "created_at", revokedAt = "revoked_at"
+            case id
+            case name
+            case prefix
+            case operatorID = "operator_id"
+            case createdAt = "created_at"
+            case revokedAt = "revoked_at"
             case token
         }
         init(_ token: APIToken, secret: String? = nil) {

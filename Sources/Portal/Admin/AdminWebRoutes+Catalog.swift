@@ -62,7 +62,8 @@ extension AdminWebRoutes {
             let form = await Self.form(request)
             let id = context.parameters.get("id") ?? ""
             do throws(ConsoleError) {
-                _ = try await console.routers.update(id: id, Self.routerChanges(form), actor: AdminAPIRoutes.actor(context))
+                _ = try await console.routers.update(
+                    id: id, Self.routerChanges(form), actor: AdminAPIRoutes.actor(context))
                 return Self.redirect("/admin/routers?ok=routerSaved")
             } catch {
                 return routerEditPage(request, context, id: id, form: Self.routerFormEcho(form), error: error)

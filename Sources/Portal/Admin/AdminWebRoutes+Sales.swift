@@ -55,7 +55,9 @@ extension AdminWebRoutes {
                     revokeAccess: form["revoke_access"] == "1", actor: AdminAPIRoutes.actor(context))
                 return Self.redirect("/admin/sales/\(id)?ok=refunded")
             } catch {
-                guard let detail = try? await console.sales.sale(id: id) else { return failure(error, request, context) }
+                guard let detail = try? await console.sales.sale(id: id) else {
+                    return failure(error, request, context)
+                }
                 return salePage(request, context, detail, error: error)
             }
         }
@@ -75,7 +77,8 @@ extension AdminWebRoutes {
                     }
                     let flash = action == "extend" ? "extended" : "revoked"
                     let target = back.flatMap { $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
-                    return Self.redirect(target.map { "/admin/sales/\($0)?ok=\(flash)" } ?? "/admin/devices?ok=\(flash)")
+                    return Self.redirect(
+                        target.map { "/admin/sales/\($0)?ok=\(flash)" } ?? "/admin/devices?ok=\(flash)")
                 } catch {
                     if let back, let detail = try? await console.sales.sale(id: back) {
                         return salePage(request, context, detail, error: error)
@@ -101,7 +104,8 @@ extension AdminWebRoutes {
                     },
                     "grants": grants.map { grant in
                         [
-                            "mac": grant.mac.description, "left": DurationText.format(seconds: grant.secondsLeft(at: now)),
+                            "mac": grant.mac.description,
+                            "left": DurationText.format(seconds: grant.secondsLeft(at: now)),
                             "until": time(grant.validUntil),
                             "data": grant.dataRemainingBytes.map(ByteCount.format) ?? text("unlimited", request),
                             "speed": grant.rateLimit?.summary ?? text("routerDefault", request),
@@ -121,11 +125,15 @@ extension AdminWebRoutes {
             let grouping = RevenueGrouping(rawValue: parameters["by"] ?? "day") ?? .day
             var lines: [RevenueLine] = []
             var failure: ConsoleError?
-            do throws(ConsoleError) { lines = try await console.dashboard.revenue(from: from, to: to, by: grouping) } catch {
+            do throws(ConsoleError) {
+                lines = try await console.dashboard.revenue(from: from, to: to, by: grouping)
+            } catch {
                 failure = error
             }
             let total = lines.reduce(RevenueLine(key: "", sales: 0, gross: .zero, refunded: .zero)) {
-                RevenueLine(key: "", sales: $0.sales + $1.sales, gross: $0.gross + $1.gross, refunded: $0.refunded + $1.refunded)
+                RevenueLine(
+                    key: "", sales: $0.sales + $1.sales, gross: $0.gross + $1.gross, refunded: $0.refunded + $1.refunded
+                )
             }
             func row(_ line: RevenueLine) -> [String: Any] {
                 [
@@ -154,7 +162,8 @@ extension AdminWebRoutes {
                     "kind": kind,
                     "events": events.map { event in
                         [
-                            "sequence": event.sequence.map(String.init) ?? "", "at": console.venue.text(event.at, seconds: true),
+                            "sequence": event.sequence.map(String.init) ?? "",
+                            "at": console.venue.text(event.at, seconds: true),
                             "kind": event.kind.rawValue, "actor": event.actor,
                             "amount": event.amount.map { money($0, request) } ?? "", "detail": event.detail,
                             "transaction": event.transactionID ?? "",

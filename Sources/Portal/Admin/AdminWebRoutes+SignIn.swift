@@ -32,7 +32,8 @@ extension AdminWebRoutes {
                 var response = Self.redirect(Self.safeNext(form["next"]))
                 response.setCookie(
                     AdminSession.cookie(
-                        signIn.cookieToken, secure: secureCookies, maxAge: Int(console.accounts.sessionLifetimeSeconds)))
+                        signIn.cookieToken, secure: secureCookies, maxAge: Int(console.accounts.sessionLifetimeSeconds))
+                )
                 response.setCookie(Self.expiredLoginCookie(secure: secureCookies))
                 return response
             } catch .badCredentials {
@@ -86,7 +87,9 @@ extension AdminWebRoutes {
     }
 
     static func expiredLoginCookie(secure: Bool) -> Cookie {
-        Cookie(name: loginCookie, value: "", maxAge: 0, path: "/admin/login", secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: loginCookie, value: "", maxAge: 0, path: "/admin/login", secure: secure, httpOnly: true,
+            sameSite: .strict)
     }
 
     /// Only our own pages: an open redirect after sign-in would hand phishers a trusted link.

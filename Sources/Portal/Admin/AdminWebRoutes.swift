@@ -82,7 +82,9 @@ public struct AdminWebRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
         if let chosen = request.uri.queryParameters.get("lang"), Language(rawValue: chosen) != nil {
             response.setCookie(
-                Cookie(name: AdminSession.languageCookie, value: chosen, maxAge: 365 * 86_400, path: "/admin", secure: secureCookies, httpOnly: true, sameSite: .lax))
+                Cookie(
+                    name: AdminSession.languageCookie, value: chosen, maxAge: 365 * 86_400, path: "/admin",
+                    secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
     }

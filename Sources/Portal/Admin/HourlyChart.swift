@@ -16,7 +16,8 @@ enum HourlyChart {
             let x = Double(index) * slot + 2
             let label = venue(hour.hour)
             bars += String(
-                format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#0b6e4f\"><title>%@ · %d · %@</title></rect>",
+                format:
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#0b6e4f\"><title>%@ · %d · %@</title></rect>",
                 x, bottom - barHeight, slot - 4, barHeight, label, hour.sales, hour.amount.description)
             if hour.sales > 0 {
                 bars += String(

@@ -158,7 +158,8 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT g.* FROM grants g JOIN grant_transactions gt ON gt.grant_id = g.id WHERE gt.transaction_id = ?",
+                sql:
+                    "SELECT g.* FROM grants g JOIN grant_transactions gt ON gt.grant_id = g.id WHERE gt.transaction_id = ?",
                 arguments: [transactionID]
             ).map { try Self.grant($0, db: db) }
         }

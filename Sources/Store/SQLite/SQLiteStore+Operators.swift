@@ -66,8 +66,10 @@ extension SQLiteStore: OperatorStore {
         try await write(entity: "operator") { db in
             let username = try Self.requireOperator(db, id: operatorID)
             if disabled {
-                let others = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM operators WHERE disabled = 0 AND id != ?", arguments: [operatorID])
+                let others =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM operators WHERE disabled = 0 AND id != ?",
+                        arguments: [operatorID])
                     ?? 0
                 guard others > 0 else {
                     throw StoreError.lastOperator(username: username)
@@ -170,7 +172,10 @@ extension SQLiteStore: OperatorStore {
                             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.disabled = 0
                             """), arguments: [tokenHash])
             else { return nil }
-            return (try Self.apiTokenRow(row, idColumn: "token_id", createdColumn: "token_created"), try Self.operatorRow(row))
+            return (
+                try Self.apiTokenRow(row, idColumn: "token_id", createdColumn: "token_created"),
+                try Self.operatorRow(row)
+            )
         }
     }
 
@@ -196,7 +201,8 @@ extension SQLiteStore: OperatorStore {
     }
 
     private static func requireOperator(_ db: Database, id: String) throws -> String {
-        guard let username = try String.fetchOne(db, sql: "SELECT username FROM operators WHERE id = ?", arguments: [id])
+        guard
+            let username = try String.fetchOne(db, sql: "SELECT username FROM operators WHERE id = ?", arguments: [id])
         else { throw StoreError.notFound(entity: "operator", id: id) }
         return username
     }

@@ -14,7 +14,8 @@ extension SQLiteStore: RefundStore {
             let held = try Self.refundedAmount(db, transactionID: transaction.id, counting: "status != 'failed'")
             guard held + refund.amount <= transaction.amount else {
                 throw StoreError.refundExceedsPayment(
-                    transactionID: transaction.id, paid: transaction.amount, alreadyRefunded: held, asked: refund.amount)
+                    transactionID: transaction.id, paid: transaction.amount, alreadyRefunded: held, asked: refund.amount
+                )
             }
             try db.execute(
                 sql: """
@@ -77,13 +78,16 @@ extension SQLiteStore: RefundStore {
     public func refunds(transactionID: String) async throws -> [Refund] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at", arguments: [transactionID]
+                db, sql: "SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at",
+                arguments: [transactionID]
             ).map(Self.refund)
         }
     }
 
     private static func requireRequestedRefund(_ db: Database, id: String) throws -> Refund {
-        guard let refund = try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE id = ?", arguments: [id]).map(Self.refund)
+        guard
+            let refund = try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE id = ?", arguments: [id]).map(
+                Self.refund)
         else { throw StoreError.notFound(entity: "refund", id: id) }
         guard refund.status == .requested else {
             throw StoreError.transition(
@@ -111,7 +115,9 @@ extension SQLiteStore: RefundStore {
             amount: Money(dong: try reader.value("amount_vnd")), reason: try reader.value("reason"),
             status: try reader.parsed("status") { text in
                 guard let status = RefundStatus(rawValue: text) else {
-                    throw ValidationError([ValidationProblem(field: "status", message: "unknown refund status '\(text)'")])
+                    throw ValidationError([
+                        ValidationProblem(field: "status", message: "unknown refund status '\(text)'")
+                    ])
                 }
                 return status
             },

@@ -63,7 +63,9 @@ extension SQLiteStore: ReportStore {
     }
 
     public func activeGrantCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grants WHERE status = 'active'") ?? 0 }
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grants WHERE status = 'active'") ?? 0
+        }
     }
 
     public func openSessions(limit: Int) async throws -> [RadiusSession] {
