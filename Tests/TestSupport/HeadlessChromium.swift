@@ -194,6 +194,21 @@ public final class HeadlessChromium: Sendable {
         guard found as? Bool == true else { throw Failure.protocolError("nothing matches \(selector)") }
     }
 
+    /// Emulates a screen of this size (the launch default is a 360×780 phone).
+    public func resize(width: Int, height: Int, mobile: Bool) async throws {
+        _ = try await page(
+            "Emulation.setDeviceMetricsOverride",
+            ["width": width, "height": height, "deviceScaleFactor": mobile ? 2 : 1, "mobile": mobile])
+    }
+
+    /// Types `value` into the first element matching `selector` (replacing what it held).
+    public func fill(_ selector: String, _ value: String) async throws {
+        let found = try await evaluate(
+            "(function(){var e=document.querySelector(\(Self.quoted(selector)));if(!e)return false;e.value=\(Self.quoted(value));e.dispatchEvent(new Event('input',{bubbles:true}));return true})()"
+        )
+        guard found as? Bool == true else { throw Failure.protocolError("nothing matches \(selector)") }
+    }
+
     /// Saves a PNG of the page as it is shown.
     public func screenshot(to url: URL) async throws {
         let result = try await page("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])

@@ -11,7 +11,9 @@ extension AdminWebRoutes {
 
     func registerSignIn(on router: Hummingbird.Router<PortalRequestContext>) {
         router.get("/admin/login") { request, context in
-            signInPage(request, context, username: "", error: nil)
+            signInPage(
+                request, context, username: "", next: request.uri.queryParameters.get("next").map { String($0) },
+                error: nil)
         }
         router.post("/admin/login") { request, context in
             let form = await Self.form(request)
@@ -20,7 +22,8 @@ extension AdminWebRoutes {
                 AdminAuthMiddleware.constantTimeEqual(Array(sent.utf8), Array(expected.utf8))
             else {
                 return signInPage(
-                    request, context, username: username, error: text("error_loginExpired", request),
+                    request, context, username: username, next: form["next"],
+                    error: text("error_loginExpired", request),
                     status: .forbidden)
             }
             let address = context.peerAddress
@@ -40,14 +43,14 @@ extension AdminWebRoutes {
                 context.logger.notice(
                     "operator sign-in failed", metadata: ["username": "\(username)", "address": "\(address)"])
                 return signInPage(
-                    request, context, username: username, error: text("error_badCredentials", request),
-                    status: .unauthorized)
+                    request, context, username: username, next: form["next"],
+                    error: text("error_badCredentials", request), status: .unauthorized)
             } catch .throttled(let seconds) {
                 context.logger.warning(
                     "operator sign-in throttled", metadata: ["username": "\(username)", "address": "\(address)"])
                 var response = signInPage(
-                    request, context, username: username, error: "\(text("error_throttled", request)) \(seconds)",
-                    status: .tooManyRequests)
+                    request, context, username: username, next: form["next"],
+                    error: "\(text("error_throttled", request)) \(seconds)", status: .tooManyRequests)
                 response.headers[.retryAfter] = "\(seconds)"
                 return response
             } catch {
@@ -66,13 +69,13 @@ extension AdminWebRoutes {
     }
 
     func signInPage(
-        _ request: Request, _ context: PortalRequestContext, username: String, error: String?,
+        _ request: Request, _ context: PortalRequestContext, username: String, next: String?, error: String?,
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let token = AdminLoginToken.make()
         var values: [String: Any] = [
             "loginToken": token, "username": username,
-            "next": Self.safeNext(request.uri.queryParameters.get("next").map { String($0) }),
+            "next": Self.safeNext(next),
         ]
         if let error { values["error"] = error }
         var context = context

@@ -68,6 +68,12 @@ public struct AdminWebRoutes: Sendable {
             default: values["error"] = error.description
             }
         }
+        // `{{#has.list}}` guards a list's heading and table: Mustache has no "is not empty" test.
+        var has: [String: Bool] = [:]
+        for (key, value) in values {
+            if let list = value as? [Any] { has[key] = !list.isEmpty }
+        }
+        values["has"] = has
         let html = pages.render(
             template, language: language, switchURL: GuestPages.switchURL(request, to: language.other), values: values)
         var response = Response(
