@@ -52,3 +52,26 @@ public struct CallbackReply: Sendable, Hashable {
         }
     }
 }
+
+extension CallbackResult {
+    /// A short, stable name for metrics: `applied`, `duplicate`, `rejected_bad_signature`, `error`…
+    public var metricLabel: String {
+        switch self {
+        case .recorded: "applied"
+        case .alreadyRecorded: "duplicate"
+        case .failed: "error"
+        case .rejected(let rejection):
+            switch rejection {
+            case .badSignature: "rejected_bad_signature"
+            case .malformed: "rejected_malformed"
+            case .tooLarge: "rejected_too_large"
+            case .unknownOrder: "rejected_unknown_order"
+            case .amountMismatch: "rejected_amount_mismatch"
+            case .orderMismatch: "rejected_order_mismatch"
+            case .ignored: "ignored"
+            case .notConfigured: "rejected_not_configured"
+            case .unavailable: "error"
+            }
+        }
+    }
+}

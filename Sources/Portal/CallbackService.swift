@@ -1,6 +1,7 @@
 import Foundation
 import HotspotPayCore
 import Logging
+import Metrics
 import Payments
 import Store
 
@@ -36,6 +37,10 @@ public struct CallbackService: Sendable {
     public func handle(_ callback: ProviderCallback) async -> CallbackReply? {
         guard let provider = providers.provider(for: callback.endpoint) else { return nil }
         let result = await process(callback, provider: provider)
+        Counter(
+            label: "hotspotpay_callbacks_total",
+            dimensions: [("provider", callback.endpoint.rawValue), ("outcome", result.metricLabel)]
+        ).increment()
         return provider.reply(to: result, endpoint: callback.endpoint)
     }
 

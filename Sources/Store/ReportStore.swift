@@ -37,6 +37,8 @@ public protocol ReportStore: Sendable {
     /// Active grants, the newest first.
     func activeGrants(limit: Int, offset: Int) async throws -> [Grant]
     func activeGrantCount() async throws -> Int
+    /// How many transactions each (status, provider) pair has, for `/metrics`.
+    func transactionCounts() async throws -> [(status: String, provider: String, count: Int)]
     /// Sessions the routers report open, the newest first.
     func openSessions(limit: Int) async throws -> [RadiusSession]
     func openSessionCount() async throws -> Int

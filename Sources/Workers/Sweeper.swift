@@ -1,6 +1,7 @@
 import Foundation
 import HotspotPayCore
 import Logging
+import Metrics
 import Payments
 import ServiceLifecycle
 import Store
@@ -60,7 +61,15 @@ public final class Sweeper: Service, Sendable {
             do {
                 let report = try await sweep()
                 if report != Report() { logger.info("swept", metadata: ["report": "\(report)"]) }
+                Counter(label: "hotspotpay_sweeper_runs_total", dimensions: [("result", "ok")]).increment()
+                for (name, count) in [
+                    ("expired", report.expired), ("paid_on_query", report.paidOnQuery), ("grants_ended", report.grantsEnded),
+                    ("disconnects_queued", report.disconnectsQueued),
+                ] where count > 0 {
+                    Counter(label: "hotspotpay_sweeper_changes_total", dimensions: [("change", name)]).increment(by: count)
+                }
             } catch {
+                Counter(label: "hotspotpay_sweeper_runs_total", dimensions: [("result", "failed")]).increment()
                 logger.error("sweep failed; trying again next interval", metadata: ["error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.settings.intervalSeconds)) }

@@ -1,6 +1,7 @@
 import Foundation
 import HotspotPayCore
 import Logging
+import Metrics
 import Radius
 import ServiceLifecycle
 import Store
@@ -219,7 +220,13 @@ public final class UnlockWorker: Service, Sendable {
             event, toUnlockJob: job.id, at: now, nextAttemptAt: nil, error: note,
             audit: AuditEvent(
                 at: now, kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
+        Counter(
+            label: "hotspotpay_unlocks_total", dimensions: [("action", job.action.rawValue), ("outcome", event.rawValue)]
+        ).increment()
         if event == .acknowledge {
+            // From the moment the payment queued the job to the router's ACK: what a guest waits.
+            Metrics.Timer(label: "hotspotpay_unlock_latency_seconds", dimensions: [("action", job.action.rawValue)])
+                .recordNanoseconds(Int64(max(0, now.timeIntervalSince(job.createdAt)) * 1_000_000_000))
             logger.info("unlocked", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
         } else {
             logger.warning("unlock not done", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])

@@ -6,8 +6,10 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import Logging
+import Metrics
 import Payments
 import Portal
+import Prometheus
 import Radius
 import ServiceLifecycle
 import Store
@@ -26,8 +28,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("radius-acct"), help: "Override radius.acct_listen, e.g. 127.0.0.1:0.")
     var radiusAcct: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(
+        name: .customLong("log-format"),
+        help: "text (default) or json: one JSON object per line, for log shippers. Also $HOTSPOTPAY_LOG_FORMAT.")
+    var logFormat: String?
+
+    /// One registry per process: swift-metrics can be bootstrapped only once.
+    static let metricsRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 
     func run() async throws {
+        let format = logFormat ?? ProcessInfo.processInfo.environment["HOTSPOTPAY_LOG_FORMAT"] ?? "text"
+        switch format {
+        case "json": LoggingSystem.bootstrap(JSONLogHandler.init)
+        case "text": break
+        default: throw ValidationError("--log-format is text or json")
+        }
         var logger = Logger(label: "hotspotpay")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let runtime = try options.runtime()
@@ -115,10 +134,14 @@ struct ServeCommand: AsyncParsableCommand {
         let host = config.httpListen.host
         let publicURL = config.publicURL
         let routers = StoreRouters(store: store)
+        let processor = RadiusRequestProcessor(
+            directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
+            accounting: StoreAccountingSink(sessions: store), logger: logger)
+        let metrics = DaemonMetrics(store: store, radius: processor.counters)
+        MetricsRoute(registry: Self.metricsRegistry, accounts: console.accounts, collect: { await metrics.collect() })
+            .register(on: router)
         let radius = RadiusServer(
-            processor: RadiusRequestProcessor(
-                directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
-                accounting: StoreAccountingSink(sessions: store), logger: logger),
+            processor: processor,
             authentication: .init(host: config.radiusAuthListen.host, port: config.radiusAuthListen.port),
             accounting: .init(host: config.radiusAcctListen.host, port: config.radiusAcctListen.port), logger: logger,
             onBound: { auth, acct in

@@ -132,6 +132,27 @@ import Testing
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let page = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(page?["total"] as? Int == 1)
+
+        // /metrics: open to this host, closed to anything relayed by a proxy unless it has a token.
+        let metricsURL = URL(string: venue.baseURL + "/metrics")!
+        let (metricsData, metricsResponse) = try await URLSession.shared.data(from: metricsURL)
+        #expect((metricsResponse as? HTTPURLResponse)?.statusCode == 200)
+        let metrics = String(decoding: metricsData, as: UTF8.self)
+        let samples = metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        func sample(_ name: String, _ labels: [String]) -> Bool {
+            samples.contains { line in line.hasPrefix(name + "{") && labels.allSatisfy { line.contains($0) } }
+        }
+        #expect(sample("hotspotpay_transactions", [#"status="refunded""#, #"provider="sandbox""#]), "\(metrics)")
+        #expect(sample("hotspotpay_callbacks_total", [#"outcome="applied""#, #"provider="sandbox""#]))
+        #expect(sample("hotspotpay_unlocks_total", [#"outcome="acknowledge""#, #"action="coa""#]))
+        #expect(sample("hotspotpay_unlock_latency_seconds_bucket", [#"action="coa""#]))
+        var relayed = URLRequest(url: metricsURL)
+        relayed.setValue("203.0.113.9", forHTTPHeaderField: "X-Forwarded-For")
+        let (_, relayedResponse) = try await URLSession.shared.data(for: relayed)
+        #expect((relayedResponse as? HTTPURLResponse)?.statusCode == 401)
+        relayed.setValue(request.value(forHTTPHeaderField: "Authorization"), forHTTPHeaderField: "Authorization")
+        let (_, tokenResponse) = try await URLSession.shared.data(for: relayed)
+        #expect((tokenResponse as? HTTPURLResponse)?.statusCode == 200)
         try await venue.stop()
     }
 }

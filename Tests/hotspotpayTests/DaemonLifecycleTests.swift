@@ -35,6 +35,25 @@ import Testing
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    @Test func jsonLogsAreOneObjectPerLine() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(
+            arguments: DaemonProcess.serveOnFreePorts + ["--log-format", "json"], directory: directory)
+        _ = try await daemon.waitForPortal()
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        let lines = daemon.stderr.split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] is String && object?["message"] is String && object?["ts"] is String, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""message":"RADIUS listening""#) })
+        let refused = try await DaemonProcess.run(
+            DaemonProcess.serveOnFreePorts + ["--log-format", "yaml"], directory: directory)
+        #expect(refused.status != 0 && refused.stderr.contains("text or json"))
+    }
+
     /// The offline demo sells for real: a sandbox purchase, paid on the sandbox wallet page,
     /// is confirmed through the callback path and shows up as paid with its audit trail.
     @Test func theDemoSellsThroughTheSandboxWallet() async throws {

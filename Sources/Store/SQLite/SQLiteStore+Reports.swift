@@ -68,6 +68,14 @@ extension SQLiteStore: ReportStore {
         }
     }
 
+    public func transactionCounts() async throws -> [(status: String, provider: String, count: Int)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT status, provider, COUNT(*) AS n FROM transactions GROUP BY status, provider"
+            ).map { ($0["status"], $0["provider"], $0["n"]) }
+        }
+    }
+
     public func openSessions(limit: Int) async throws -> [RadiusSession] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -1,0 +1,47 @@
+import Foundation
+import Metrics
+import Radius
+import Store
+import Synchronization
+
+/// What `/metrics` reads at scrape time: transactions by status and provider from the
+/// database, and the RADIUS server's request counters (turned into Prometheus counters by
+/// adding what changed since the previous scrape).
+final class DaemonMetrics: Sendable {
+    let store: any ReportStore
+    let radius: RadiusCounters
+    private let lastRadius = Mutex<[String: Int]>([:])
+    /// (status, provider) pairs seen before, so a pair that drops to zero reads 0, not stale.
+    private let seenPairs = Mutex<Set<[String]>>([])
+
+    init(store: any ReportStore, radius: RadiusCounters) {
+        self.store = store
+        self.radius = radius
+    }
+
+    func collect() async {
+        if let counts = try? await store.transactionCounts() {
+            let current = Set(counts.map { [$0.status, $0.provider] })
+            let all = seenPairs.withLock { seen in
+                seen.formUnion(current)
+                return seen
+            }
+            for pair in all {
+                let count = counts.first { $0.status == pair[0] && $0.provider == pair[1] }?.count ?? 0
+                Gauge(label: "hotspotpay_transactions", dimensions: [("status", pair[0]), ("provider", pair[1])])
+                    .record(count)
+            }
+        }
+        let snapshot = radius.snapshot
+        let deltas = lastRadius.withLock { last in
+            defer { last = snapshot }
+            return snapshot.map { ($0.key, $0.value - (last[$0.key] ?? 0)) }
+        }
+        for (key, delta) in deltas where delta > 0 {
+            let (name, label) =
+                key.hasPrefix("drop_")
+                ? ("hotspotpay_radius_dropped_total", String(key.dropFirst(5))) : ("hotspotpay_radius_requests_total", key)
+            Counter(label: name, dimensions: [(key.hasPrefix("drop_") ? "reason" : "result", label)]).increment(by: delta)
+        }
+    }
+}
