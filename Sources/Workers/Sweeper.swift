@@ -63,10 +63,12 @@ public final class Sweeper: Service, Sendable {
                 if report != Report() { logger.info("swept", metadata: ["report": "\(report)"]) }
                 Counter(label: "hotspotpay_sweeper_runs_total", dimensions: [("result", "ok")]).increment()
                 for (name, count) in [
-                    ("expired", report.expired), ("paid_on_query", report.paidOnQuery), ("grants_ended", report.grantsEnded),
+                    ("expired", report.expired), ("paid_on_query", report.paidOnQuery),
+                    ("grants_ended", report.grantsEnded),
                     ("disconnects_queued", report.disconnectsQueued),
                 ] where count > 0 {
-                    Counter(label: "hotspotpay_sweeper_changes_total", dimensions: [("change", name)]).increment(by: count)
+                    Counter(label: "hotspotpay_sweeper_changes_total", dimensions: [("change", name)]).increment(
+                        by: count)
                 }
             } catch {
                 Counter(label: "hotspotpay_sweeper_runs_total", dimensions: [("result", "failed")]).increment()

@@ -221,7 +221,8 @@ public final class UnlockWorker: Service, Sendable {
             audit: AuditEvent(
                 at: now, kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
         Counter(
-            label: "hotspotpay_unlocks_total", dimensions: [("action", job.action.rawValue), ("outcome", event.rawValue)]
+            label: "hotspotpay_unlocks_total",
+            dimensions: [("action", job.action.rawValue), ("outcome", event.rawValue)]
         ).increment()
         if event == .acknowledge {
             // From the moment the payment queued the job to the router's ACK: what a guest waits.

@@ -40,8 +40,10 @@ final class DaemonMetrics: Sendable {
         for (key, delta) in deltas where delta > 0 {
             let (name, label) =
                 key.hasPrefix("drop_")
-                ? ("hotspotpay_radius_dropped_total", String(key.dropFirst(5))) : ("hotspotpay_radius_requests_total", key)
-            Counter(label: name, dimensions: [(key.hasPrefix("drop_") ? "reason" : "result", label)]).increment(by: delta)
+                ? ("hotspotpay_radius_dropped_total", String(key.dropFirst(5)))
+                : ("hotspotpay_radius_requests_total", key)
+            Counter(label: name, dimensions: [(key.hasPrefix("drop_") ? "reason" : "result", label)]).increment(
+                by: delta)
         }
     }
 }

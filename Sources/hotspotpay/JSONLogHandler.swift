@@ -29,7 +29,9 @@ struct JSONLogHandler: LogHandler {
         fields["message"] = event.message.description
         fields["source"] = event.source
         fields["logger"] = label
-        guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+        guard
+            var line = try? JSONSerialization.data(
+                withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
         line.append(0x0A)
         Self.output.withLock { $0.write(line) }
