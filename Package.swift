@@ -147,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "hotspotpay-bench",
             dependencies: [
-                "HotspotPayCore", "Store", "Radius", "Payments", "TestSupport",
+                "HotspotPayCore", "Store", "Radius", "Payments", "TestSupport", "Console",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -30,15 +30,26 @@ public struct VenueTime: Sendable, Hashable {
         return Date(timeIntervalSince1970: Double(days * 86_400 - utcOffsetSeconds))
     }
 
-    /// `YYYY-MM-DD HH:MM` in venue time, for tables and CSV.
+    /// `YYYY-MM-DD HH:MM` in venue time, for tables and CSV. Integer arithmetic (civil date from
+    /// days, Howard Hinnant's algorithm) rather than `Calendar`: a CSV export formats two dates
+    /// per row, and Foundation's calendar made that the export's main cost.
     public func text(_ date: Date, seconds: Bool = false) -> String {
-        let local = Date(timeIntervalSince1970: date.timeIntervalSince1970 + Double(utcOffsetSeconds))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: local)
-        let base = String(
-            format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-        return seconds ? base + String(format: ":%02d", c.second ?? 0) : base
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(utcOffsetSeconds)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var text = "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60))"
+        if seconds { text += ":" + two(secondOfDay % 60) }
+        return text
     }
 
     /// `YYYY-MM-DD` of the venue day holding `date`.

@@ -13,6 +13,7 @@ enum Bench {
         case "store": try await StoreBenchmark.run(arguments: arguments)
         case "radius": try await RadiusBenchmark.run(arguments: arguments)
         case "checkout": try await CheckoutBenchmark.run(arguments: arguments)
+        case "console": try await ConsoleBenchmark.run(arguments: arguments)
         case "load":
             // Load only, against a server already running (for profiling it):
             // hotspotpay-bench load <port> [seconds] [secret]
@@ -25,7 +26,7 @@ enum Bench {
         default:
             FileHandle.standardError.write(
                 Data(
-                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | checkout [pending] [old rows] | load <port> [seconds] [secret]\n"
+                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | checkout [pending] [old rows] | console [rows] | load <port> [seconds] [secret]\n"
                         .utf8))
             exit(64)
         }

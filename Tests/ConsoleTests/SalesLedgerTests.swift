@@ -96,6 +96,18 @@ import Testing
         #expect(venue.dayText(day) == "2026-11-28")
         #expect(venue.startOfDay(day.addingTimeInterval(86_399)) == day)
         #expect(venue.text(day) == "2026-11-28 00:00")
+        // The hand-written calendar agrees with Foundation's over leap years and month ends.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        var generator = SeededGenerator(seed: 28)
+        for _ in 0..<2000 {
+            let date = Date(
+                timeIntervalSince1970: Double.random(in: 0...4_102_444_800, using: &generator).rounded(.down))
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let expected = String(
+                format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            #expect(venue.text(date, seconds: true) == expected)
+        }
     }
 }
 
