@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import Foundation
 import HotspotPayCore
 import Portal
@@ -23,21 +24,16 @@ struct TransactionsCommand: AsyncParsableCommand {
         @Option(help: "Rows to skip, for paging.") var offset = 0
 
         func run() async throws {
-            var filter = TransactionFilter(limit: limit, offset: offset)
-            if let status {
-                guard let value = TransactionStatus(rawValue: status) else {
-                    throw ValidationError(
-                        "--status is one of \(TransactionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                filter.status = value
-            }
-            filter.provider = provider.map(ProviderID.init(rawValue:))
-            filter.mac = try mac.map { try MACAddress($0) }
-            filter.routerID = router
-            filter.orderCode = try orderCode.map { try OrderCode($0) }
-            filter.createdFrom = try since.map(Self.date)
-            filter.createdBefore = try until.map(Self.date)
-            let transactions = try await options.runtime().openStore().transactions(matching: filter)
+            // The console's search (the same parsing as the web page and the API), plus times.
+            var query = try SalesQuery(
+                parameters: ["status": status, "provider": provider, "mac": mac, "router": router, "order": orderCode]
+                    .compactMapValues { $0 })
+            query.filter.createdFrom = try since.map(Self.date)
+            query.filter.createdBefore = try until.map(Self.date)
+            query.filter.limit = limit
+            query.filter.offset = offset
+            let runtime = try options.runtime()
+            let transactions = try await runtime.console(try runtime.openStore()).sales.search(query).sales
             if options.json { return try JSONOutput.print(transactions.map { TransactionView($0) }) }
             var table = TextTable("CREATED", "ORDER", "STATUS", "AMOUNT", "PLAN", "PROVIDER", "MAC", "ROUTER")
             for transaction in transactions {
@@ -85,22 +81,17 @@ struct TransactionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try options.runtime().openStore()
-            var found = try await store.transaction(id: reference)
-            if found == nil, let code = try? OrderCode(reference) {
-                found = try await store.transaction(orderCode: code)
-            }
-            guard let transaction = found else {
-                throw RuntimeError("no transaction with id or order code '\(reference)'")
-            }
-            let events = try await store.auditEvents(transactionID: transaction.id)
+            let runtime = try options.runtime()
+            let detail = try await runtime.console(try runtime.openStore()).sales.sale(id: reference)
+            let transaction = detail.transaction
             if options.json {
                 return try JSONOutput.print(
                     Detail(
                         transaction: TransactionView(transaction),
-                        history: events.map {
-                            .init(at: $0.at, kind: $0.kind.rawValue, actor: $0.actor, detail: $0.detail)
-                        }))
+                        history: detail.timeline.map {
+                            .init(at: $0.at, kind: $0.step, actor: $0.actor, detail: $0.detail)
+                        }
+                    ))
             }
             let time = List.vietnamTime
             print(
@@ -111,11 +102,12 @@ struct TransactionsCommand: AsyncParsableCommand {
                 Device     \(transaction.mac)\(transaction.clientIP.map { " at \($0)" } ?? "")   router \(transaction.routerID)
                 Created    \(time(transaction.createdAt))   expires \(time(transaction.expiresAt))
                 Paid       \(transaction.paidAt.map(time) ?? "-")   reference \(transaction.providerReference ?? "-")
+                Refundable \(detail.refundable.formatted(.vi))
 
-                History
+                Timeline
                 """)
-            var table = TextTable("TIME", "EVENT", "BY", "DETAIL")
-            for event in events { table.add(time(event.at), event.kind.rawValue, event.actor, event.detail) }
+            var table = TextTable("TIME", "STEP", "BY", "DETAIL")
+            for entry in detail.timeline { table.add(time(entry.at), entry.step, entry.actor, entry.detail) }
             print(table.rendered)
         }
     }

@@ -76,7 +76,8 @@ import Testing
 
         let shown = try await DaemonProcess.run(["transactions", "show", id], directory: directory)
         #expect(shown.stdout.contains("paid"))
-        #expect(shown.stdout.contains("payment.confirmed"))
+        #expect(shown.stdout.contains("Timeline"))
+        for step in ["created", "provider_request", "paid", "grant"] { #expect(shown.stdout.contains(step), "\(step)") }
 
         // The demo router (127.0.0.1) now gets the paid attributes for that device from RADIUS.
         let radius = try await daemon.waitForRadius()
