@@ -8,6 +8,22 @@ import Payments
 /// firewall accept for CoA, the router's identity, and the portal's `login.html`.
 /// Pure text from configuration: `hotspotpay routeros-script` prints it.
 public struct RouterOSScript: Sendable {
+    /// The script for `router` as this daemon's config has it: RADIUS ports, public URL and
+    /// providers from `config`; the daemon's address given, else `radius.auth_listen`'s host,
+    /// else the public URL's host.
+    public static func forConfig(
+        _ config: HotspotPayConfig, router: Router, daemonAddress: String? = nil, profile: String = "hsprof1"
+    ) throws(Problem) -> RouterOSScript {
+        let address =
+            daemonAddress
+            ?? (config.radiusAuthListen.host != "0.0.0.0" ? config.radiusAuthListen.host : nil)
+            ?? URL(string: config.publicURL)?.host ?? ""
+        return try RouterOSScript(
+            router: router, daemonAddress: address, authPort: config.radiusAuthListen.port,
+            acctPort: config.radiusAcctListen.port, publicURL: config.publicURL, providers: config.providers,
+            profile: profile)
+    }
+
     public var router: Router
     /// The daemon's address as the router reaches it (RADIUS server and CoA source).
     public var daemonAddress: String

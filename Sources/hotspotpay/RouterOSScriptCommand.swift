@@ -35,15 +35,9 @@ struct RouterOSScriptCommand: AsyncParsableCommand {
             throw ValidationError(
                 "no router '\(self.router)'; known routers: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
-        let address =
-            daemonAddress
-            ?? (config.radiusAuthListen.host != "0.0.0.0" ? config.radiusAuthListen.host : nil)
-            ?? URL(string: config.publicURL)?.host ?? ""
         do {
-            let script = try RouterOSScript(
-                router: router, daemonAddress: address, authPort: config.radiusAuthListen.port,
-                acctPort: config.radiusAcctListen.port, publicURL: config.publicURL, providers: config.providers,
-                profile: profile)
+            let script = try RouterOSScript.forConfig(
+                config, router: router, daemonAddress: daemonAddress, profile: profile)
             print(script.text, terminator: "")
         } catch {
             throw ValidationError(error.description)

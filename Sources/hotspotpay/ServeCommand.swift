@@ -123,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
         AdminAPIRoutes(console: console).register(on: router)
         AdminWebRoutes(
             console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
-            secureCookies: config.publicURL.hasPrefix("https://")
+            secureCookies: config.publicURL.hasPrefix("https://"),
+            routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text }
         ).register(on: router)
         _ = try await store.removeExpiredLoginSessions(at: Date())
         if try await store.operators().isEmpty {

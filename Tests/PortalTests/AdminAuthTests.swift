@@ -22,7 +22,8 @@ import Testing
 
     static let pages = [
         "/admin", "/admin/sales", "/admin/sales/x", "/admin/devices", "/admin/plans", "/admin/plans/1h",
-        "/admin/routers", "/admin/routers/cafe", "/admin/revenue", "/admin/audit", "/admin/operators",
+        "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc", "/admin/revenue", "/admin/audit",
+        "/admin/operators",
     ]
 
     static let formPosts = [

@@ -71,6 +71,13 @@ import Testing
             "location.search.indexOf('ok=routerAdded') >= 0 && document.readyState === 'complete'")
         #expect(try await browser.text.contains("127.0.0.2"))
         try await browser.screenshot(to: shots.appendingPathComponent("3-routers.png"))
+        // Its RouterOS setup script, from its page.
+        try await browser.navigate(admin + "/routers/lobby")
+        // Shown as text (inline), so an operator can copy it into the router's terminal.
+        try await browser.click("#routeros-script")
+        try await browser.waitUntil("location.pathname.endsWith('/routeros.rsc') && document.readyState === 'complete'")
+        let script = try await browser.text
+        #expect(script.contains("/radius") && script.contains("lobby-router-secret-0123"), "\(script)")
 
         // A guest buys the new plan on the portal and pays in the sandbox wallet.
         try await browser.navigate("\(venue.baseURL)/?mac=F2-11-22-33-44-66&ip=10.5.50.24&router=venue-hap")

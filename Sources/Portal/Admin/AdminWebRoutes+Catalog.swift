@@ -69,6 +69,20 @@ extension AdminWebRoutes {
                 return routerEditPage(request, context, id: id, form: Self.routerFormEcho(form), error: error)
             }
         }
+        admin.get("routers/{id}/routeros.rsc") { request, context in
+            do throws(ConsoleError) {
+                let router = try await console.routers.router(id: try AdminAPIRoutes.parameter(context, "id"))
+                guard let routerScript else { throw .unavailable("this daemon cannot make RouterOS scripts") }
+                let script: String
+                do { script = try routerScript(router) } catch { throw .conflict("\(error)") }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/plain; charset=utf-8", .cacheControl: "no-store",
+                        .contentDisposition: "inline; filename=\"hotspotpay-\(router.id).rsc\"",
+                    ], body: ResponseBody(byteBuffer: ByteBuffer(string: script)))
+            } catch { return failure(error, request, context) }
+        }
         admin.post("routers/{id}/remove") { request, context in
             do throws(ConsoleError) {
                 try await console.routers.remove(
@@ -199,7 +213,10 @@ extension AdminWebRoutes {
     ) -> Response {
         page(
             "router_edit", request, context, nav: "routers", title: text("editRouter", request),
-            values: ["form": form, "isNew": false, "formAction": "/admin/routers/\(id)", "routerID": id],
+            values: [
+                "form": form, "isNew": false, "formAction": "/admin/routers/\(id)", "routerID": id,
+                "hasScript": routerScript != nil,
+            ],
             status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
     }
 }

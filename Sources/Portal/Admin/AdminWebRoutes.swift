@@ -12,6 +12,8 @@ public struct AdminWebRoutes: Sendable {
     let pages: PortalPages
     /// Cookies get the Secure flag when the public URL is HTTPS.
     let secureCookies: Bool
+    /// The RouterOS setup script for a router (`hotspotpay routeros-script`), when the daemon can make one.
+    let routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)?
 
     /// The console's templates.
     public static let requiredTemplates = [
@@ -19,10 +21,14 @@ public struct AdminWebRoutes: Sendable {
         "plan_form", "plan_edit", "routers", "router_form", "router_edit", "revenue", "audit", "operators",
     ]
 
-    public init(console: OperatorConsole, pages: PortalPages, secureCookies: Bool) {
+    public init(
+        console: OperatorConsole, pages: PortalPages, secureCookies: Bool,
+        routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)? = nil
+    ) {
         self.console = console
         self.pages = pages
         self.secureCookies = secureCookies
+        self.routerScript = routerScript
     }
 
     /// Loads `portal/admin` beside the guest portal's folder.
