@@ -3,31 +3,12 @@ import Config
 import Console
 import Foundation
 import HotspotPayCore
+import Portal
 
 struct RoutersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routers", abstract: "List and change the MikroTik routers allowed to use this daemon.",
         subcommands: [List.self, Add.self, Update.self, Remove.self], defaultSubcommand: List.self)
-
-    /// A router as scripts see it: everything but the secret.
-    struct RouterJSON: Encodable {
-        var id, name, nasIdentifier, address, strategy: String
-        var coaPort: Int
-        var captiveAttributes, paidAttributes: [String]
-        var requireMessageAuthenticator: Bool
-
-        init(_ router: Router) {
-            id = router.id
-            name = router.name
-            nasIdentifier = router.nasIdentifier
-            address = router.address.description
-            strategy = router.strategy.rawValue
-            coaPort = router.coaPort
-            captiveAttributes = router.captiveAttributes.map(\.description)
-            paidAttributes = router.paidAttributes.map(\.description)
-            requireMessageAuthenticator = router.requireMessageAuthenticator
-        }
-    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List routers (secrets are never printed).")
@@ -35,7 +16,7 @@ struct RoutersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let routers = try await options.runtime().openStore().routers()
-            if options.json { return try JSONOutput.print(routers.map(RouterJSON.init)) }
+            if options.json { return try JSONOutput.print(routers.map(RouterView.init)) }
             var table = TextTable("ID", "NAME", "ADDRESS", "NAS-IDENTIFIER", "COA PORT", "STRATEGY", "MSG-AUTH")
             for router in routers {
                 table.add(

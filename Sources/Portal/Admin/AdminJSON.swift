@@ -40,36 +40,7 @@ enum AdminJSON {
         }
     }
 
-    struct RouterJSON: Encodable {
-        var id, name, nasIdentifier, address, strategy: String
-        var coaPort: Int
-        var captiveAttributes, paidAttributes: [String]
-        var requireMessageAuthenticator: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case name
-            case nasIdentifier = "nas_identifier"
-            case address
-            case strategy
-            case coaPort = "coa_port"
-            case captiveAttributes = "captive_attributes"
-            case paidAttributes = "paid_attributes"
-            case requireMessageAuthenticator = "require_message_authenticator"
-        }
-
-        init(_ router: Router) {
-            id = router.id
-            name = router.name
-            nasIdentifier = router.nasIdentifier
-            address = router.address.description
-            strategy = router.strategy.rawValue
-            coaPort = router.coaPort
-            captiveAttributes = router.captiveAttributes.map(\.description)
-            paidAttributes = router.paidAttributes.map(\.description)
-            requireMessageAuthenticator = router.requireMessageAuthenticator
-        }
-    }
+    typealias RouterJSON = RouterView
 
     struct SaleJSON: Encodable {
         var id, orderCode, status, plan, provider, mac, router: String

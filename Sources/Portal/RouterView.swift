@@ -1,0 +1,34 @@
+import HotspotPayCore
+
+/// A router as the operator API and `hotspotpay routers list --json` show it: everything but the
+/// secret, in the API's snake_case keys.
+public struct RouterView: Encodable, Sendable {
+    public var id, name, nasIdentifier, address, strategy: String
+    public var coaPort: Int
+    public var captiveAttributes, paidAttributes: [String]
+    public var requireMessageAuthenticator: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case nasIdentifier = "nas_identifier"
+        case address
+        case strategy
+        case coaPort = "coa_port"
+        case captiveAttributes = "captive_attributes"
+        case paidAttributes = "paid_attributes"
+        case requireMessageAuthenticator = "require_message_authenticator"
+    }
+
+    public init(_ router: HotspotPayCore.Router) {
+        id = router.id
+        name = router.name
+        nasIdentifier = router.nasIdentifier
+        address = router.address.description
+        strategy = router.strategy.rawValue
+        coaPort = router.coaPort
+        captiveAttributes = router.captiveAttributes.map(\.description)
+        paidAttributes = router.paidAttributes.map(\.description)
+        requireMessageAuthenticator = router.requireMessageAuthenticator
+    }
+}
