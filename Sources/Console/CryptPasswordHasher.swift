@@ -1,5 +1,6 @@
 import CCrypt
 import Glibc
+import HotspotPayCore
 
 /// Passwords hashed with yescrypt through the system's libxcrypt, the same method and library
 /// Debian uses for `/etc/shadow`: memory-hard, salted, and the hash string carries its own

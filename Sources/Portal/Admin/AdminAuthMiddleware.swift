@@ -1,5 +1,6 @@
 import Console
 import Foundation
+import HotspotPayCore
 import Hummingbird
 import Payments
 
@@ -45,7 +46,7 @@ public struct AdminAuthMiddleware: RouterMiddleware {
                 sent = (try? FormURLEncoding.decodeQuery(String(buffer: body)))?["_csrf"]
             }
             guard let sent, let expected = identity.csrfToken,
-                Self.constantTimeEqual(Array(sent.utf8), Array(expected.utf8))
+                ConstantTime.equal(sent, expected)
             else {
                 context.logger.warning(
                     "admin request without a valid CSRF token refused",
@@ -61,10 +62,5 @@ public struct AdminAuthMiddleware: RouterMiddleware {
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool {
         method == .get || method == .head || method == .options
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

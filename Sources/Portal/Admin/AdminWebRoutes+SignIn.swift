@@ -19,7 +19,7 @@ extension AdminWebRoutes {
             let form = await Self.form(request)
             let username = form["username"] ?? ""
             guard let sent = form["_csrf"], let expected = request.cookies[Self.loginCookie]?.value,
-                AdminAuthMiddleware.constantTimeEqual(Array(sent.utf8), Array(expected.utf8))
+                ConstantTime.equal(sent, expected)
             else {
                 return signInPage(
                     request, context, username: username, next: form["next"],
