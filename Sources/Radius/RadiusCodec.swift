@@ -36,8 +36,16 @@ public enum RadiusCodec {
         defer { hp_packet_free(packet) }
         var reason = DECODE_FAIL_NONE
         guard rad_packet_ok(packet, 0, &reason) else { throw .malformed(lastError("attributes do not fit")) }
-        let hasMA = containsMessageAuthenticator(bytes, length: header.length)
-        guard rad_verify(packet, original, secret) == 0 else { throw .badAuthenticator(lastError("mismatch")) }
+        let hasMA = bytes.withUnsafeBufferPointer {
+            RadiusAuthenticators.messageAuthenticatorOffset($0, length: header.length) != nil
+        }
+        if header.code == .accessRequest && original == nil {
+            guard RadiusAuthenticators.accessRequestIsGenuine(bytes, length: header.length, secret: secret) else {
+                throw .badAuthenticator("Message-Authenticator does not match the shared secret")
+            }
+        } else {
+            guard rad_verify(packet, original, secret) == 0 else { throw .badAuthenticator(lastError("mismatch")) }
+        }
         guard rad_decode(packet, original, secret) == 0 else { throw .malformed(lastError("cannot decode")) }
         return RadiusPacket(
             code: header.code, identifier: header.identifier, authenticator: header.authenticator,
@@ -61,7 +69,11 @@ public enum RadiusCodec {
         defer { hp_packet_free(reply) }
         reply.pointee.id = Int32(request.identifier)
         reply.pointee.code = UInt32(code.rawValue)
-        return try encode(reply, original: original, attributes: attributes, secret: secret, ma: messageAuthenticator)
+        // Replies to Access-Requests are signed in Swift (``RadiusAuthenticators``); the rest by libfreeradius.
+        let signedHere = request.code == .accessRequest ? request.authenticator : nil
+        return try encode(
+            reply, original: original, attributes: attributes, secret: secret, ma: messageAuthenticator,
+            signWith: signedHere)
     }
 
     /// Encodes and signs a request we send (CoA, Disconnect); the authenticator is computed
@@ -79,7 +91,7 @@ public enum RadiusCodec {
 
     private static func encode(
         _ packet: UnsafeMutablePointer<RADIUS_PACKET>, original: UnsafeMutablePointer<RADIUS_PACKET>?,
-        attributes: [RadiusPacket.Attribute], secret: String, ma: Bool
+        attributes: [RadiusPacket.Attribute], secret: String, ma: Bool, signWith requestAuthenticator: [UInt8]? = nil
     ) throws(RadiusCodecError) -> [UInt8] {
         if ma {
             let zeros = [UInt8](repeating: 0, count: 16)
@@ -97,15 +109,22 @@ public enum RadiusCodec {
                 throw .badAttribute(name: attribute.name, value: attribute.value, reason: lastError("not accepted"))
             }
         }
-        guard rad_encode(packet, original, secret) == 0, rad_sign(packet, original, secret) == 0 else {
-            throw .encodingFailed(lastError("rad_encode"))
+        guard rad_encode(packet, original, secret) == 0 else { throw .encodingFailed(lastError("rad_encode")) }
+        if requestAuthenticator == nil {
+            guard rad_sign(packet, original, secret) == 0 else { throw .encodingFailed(lastError("rad_sign")) }
         }
         guard let data = packet.pointee.data else { throw .encodingFailed("no data") }
         let length = packet.pointee.data_len
         guard length <= RadiusPacketHeader.maximumLength else {
             throw .encodingFailed("\(length) bytes is more than RADIUS allows")
         }
-        return Array(UnsafeBufferPointer(start: data, count: length))
+        var bytes = Array(UnsafeBufferPointer(start: data, count: length))
+        if let requestAuthenticator {
+            bytes.withUnsafeMutableBufferPointer {
+                RadiusAuthenticators.signResponse($0, requestAuthenticator: requestAuthenticator, secret: secret)
+            }
+        }
+        return bytes
     }
 
     /// Checks that every attribute name and value is one the dictionary accepts.
@@ -134,18 +153,6 @@ public enum RadiusCodec {
             pair = hp_next_pair(current)
         }
         return result
-    }
-
-    /// Walks the (already checked) attribute list for type 80.
-    static func containsMessageAuthenticator(_ bytes: [UInt8], length: Int) -> Bool {
-        var offset = RadiusPacketHeader.minimumLength
-        while offset + 2 <= length {
-            if bytes[offset] == 80 { return true }
-            let attributeLength = Int(bytes[offset + 1])
-            guard attributeLength >= 2 else { return false }
-            offset += attributeLength
-        }
-        return false
     }
 
     private static func lastError(_ fallback: String) -> String {

@@ -228,6 +228,26 @@ import Testing
         }
     }
 
+    @Test func anAccessRequestNearTheFourKilobyteLimitIsAnswered() async throws {
+        try await Self.withServer { auth, _, _, counters in
+            // 14 × 242 bytes of Connect-Info: about 3.4 KB, more than a 2 KB read buffer holds.
+            let filler = (0..<14).map {
+                RadiusPacket.Attribute(name: "Connect-Info", value: String(repeating: "\($0 % 10)", count: 240))
+            }
+            let request = try RadiusCodec.encodeRequest(
+                .accessRequest, identifier: 9,
+                attributes: [
+                    .init(name: "User-Name", value: Self.paidMAC),
+                    .init(name: "Calling-Station-Id", value: Self.paidMAC),
+                ] + filler, secret: Self.secret, messageAuthenticator: true)
+            #expect(request.count > 3_000 && request.count <= 4_096)
+            let probe = try UDPProbe()
+            let reply = try #require(probe.exchange(request, port: auth))
+            #expect(try RadiusCodec.decodeResponse(reply, to: request, secret: Self.secret).code == .accessAccept)
+            #expect(counters["accept"] == 1)
+        }
+    }
+
     @Test func requestsFromAnUnknownAddressOrWithJunkAreDroppedAndCounted() async throws {
         try await Self.withServer { auth, acct, _, counters in
             let request = try RadiusCodec.encodeRequest(

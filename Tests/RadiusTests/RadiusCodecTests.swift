@@ -75,6 +75,39 @@ import Testing
         }
     }
 
+    @Test func anAccessRequestsMessageAuthenticatorIsCheckedAgainstTheSecret() throws {
+        let attributes = [Self.attribute("User-Name", "AA:BB:CC:DD:EE:01")]
+        let signed = try RadiusCodec.encodeRequest(
+            .accessRequest, identifier: 3, attributes: attributes, secret: Self.secret, messageAuthenticator: true)
+        #expect(try RadiusCodec.decodeRequest(signed, secret: Self.secret).hasMessageAuthenticator)
+        #expect(throws: RadiusCodecError.self) { try RadiusCodec.decodeRequest(signed, secret: "other-secret") }
+        // One bit changed anywhere (here the User-Name) no longer matches the HMAC.
+        var tampered = signed
+        tampered[tampered.count - 1] ^= 0x01
+        #expect(throws: RadiusCodecError.self) { try RadiusCodec.decodeRequest(tampered, secret: Self.secret) }
+        // Without the attribute there is nothing to check (the server decides whether it is required).
+        let unsigned = try RadiusCodec.encodeRequest(
+            .accessRequest, identifier: 4, attributes: attributes, secret: Self.secret, messageAuthenticator: false)
+        #expect(try !RadiusCodec.decodeRequest(unsigned, secret: "any-secret").hasMessageAuthenticator)
+    }
+
+    @Test func repliesSignedHereMatchLibfreeradiusForEveryAccessAnswer() throws {
+        let request = try RadiusCodec.encodeRequest(
+            .accessRequest, identifier: 200, attributes: [Self.attribute("User-Name", "u")], secret: Self.secret,
+            messageAuthenticator: true)
+        let decoded = try RadiusCodec.decodeRequest(request, secret: Self.secret)
+        for code in [RadiusCode.accessAccept, .accessReject] {
+            for withMA in [true, false] {
+                let reply = try RadiusCodec.encodeResponse(
+                    code, attributes: code == .accessAccept ? [Self.attribute("Session-Timeout", "60")] : [],
+                    to: decoded, secret: Self.secret, messageAuthenticator: withMA)
+                // libfreeradius's rad_verify checks both authenticators.
+                let answer = try RadiusCodec.decodeResponse(reply, to: request, secret: Self.secret)
+                #expect(answer.code == code && answer.hasMessageAuthenticator == withMA)
+            }
+        }
+    }
+
     @Test func unknownAttributesOrBadValuesAreTypedErrors() {
         for (name, value) in [
             ("Hotspot-Nonexistent", "1"), ("Session-Timeout", "soon"), ("Acct-Status-Type", "Sideways"),

@@ -7,6 +7,7 @@ import HotspotPayCore
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     let writer: GroupCommit
+    let accessReader: SQLiteAccessReader
     let cipher: SecretCipher?
     public let path: String
 
@@ -38,6 +39,7 @@ public final class SQLiteStore: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             self.pool = pool
             writer = GroupCommit(pool: pool)
+            accessReader = SQLiteAccessReader(path: path)
             if migrate { try Schema.migrator.migrate(pool) }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
