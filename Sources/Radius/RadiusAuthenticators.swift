@@ -1,5 +1,7 @@
 import Crypto
+import Foundation
 import HotspotPayCore
+import Synchronization
 
 /// Message-Authenticator (RFC 3579, HMAC-MD5) and Response Authenticator (RFC 2865, MD5) for
 /// the Access-Request path, computed with swift-crypto.
@@ -37,7 +39,9 @@ enum RadiusAuthenticators {
         var copy = Array(bytes[0..<length])
         let received = Array(copy[offset..<offset + 16])
         for index in offset..<offset + 16 { copy[index] = 0 }
-        let expected = Array(HMAC<Insecure.MD5>.authenticationCode(for: copy, using: key(secret)))
+        var hmac = hmac(secret)
+        hmac.update(data: copy)
+        let expected = Array(hmac.finalize())
         return ConstantTime.equal(received, expected)
     }
 
@@ -49,8 +53,9 @@ enum RadiusAuthenticators {
         let length = data.count
         if let offset = messageAuthenticatorOffset(UnsafeBufferPointer(data), length: length) {
             for index in offset..<offset + 16 { data[index] = 0 }
-            let code = HMAC<Insecure.MD5>.authenticationCode(for: UnsafeRawBufferPointer(data), using: key(secret))
-            code.withUnsafeBytes { mac in
+            var hmac = hmac(secret)
+            hmac.update(data: UnsafeRawBufferPointer(data))
+            hmac.finalize().withUnsafeBytes { mac in
                 for index in 0..<16 { data[offset + index] = mac[index] }
             }
         }
@@ -62,5 +67,18 @@ enum RadiusAuthenticators {
         }
     }
 
-    private static func key(_ secret: String) -> SymmetricKey { SymmetricKey(data: Array(secret.utf8)) }
+    /// HMAC-MD5 keyed with `secret`, ready for data: keying hashes two padded blocks, so each
+    /// router's keyed state is made once and copied per packet (a copy is independent).
+    private static func hmac(_ secret: String) -> HMAC<Insecure.MD5> {
+        if let keyed = keyedBySecret.withLock({ $0[secret] }) { return keyed }
+        let keyed = HMAC<Insecure.MD5>(key: SymmetricKey(data: Array(secret.utf8)))
+        keyedBySecret.withLock { cache in
+            // Secrets change rarely; a bound keeps a stream of bogus ones from growing it.
+            if cache.count >= 1_024 { cache.removeAll() }
+            cache[secret] = keyed
+        }
+        return keyed
+    }
+
+    private static let keyedBySecret = Mutex<[String: HMAC<Insecure.MD5>]>([:])
 }
