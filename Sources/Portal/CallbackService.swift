@@ -17,13 +17,14 @@ public struct CallbackService: Sendable {
     /// than at its next poll.
     let onUnlockQueued: @Sendable () -> Void
     /// When set, unlock jobs are stored already claimed and handed here to be sent at once
-    /// (the daemon's worker), instead of queued for the worker to find.
-    let sendUnlock: (@Sendable (UnlockJob) -> Void)?
+    /// (the daemon's worker) with the grant and transaction just written, instead of queued
+    /// for the worker to find.
+    let sendUnlock: (@Sendable (UnlockJob, Grant, Transaction) -> Void)?
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
         clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {},
-        sendUnlock: (@Sendable (UnlockJob) -> Void)? = nil
+        sendUnlock: (@Sendable (UnlockJob, Grant, Transaction) -> Void)? = nil
     ) {
         self.store = store
         self.providers = providers
@@ -66,9 +67,13 @@ public struct CallbackService: Sendable {
                 confirmation.claimUnlock = sendUnlock != nil
                 let application = try await store.confirmPayment(confirmation)
                 switch application {
-                case .applied(_, let grant, let job, let late):
+                case .applied(let paid, let grant, let job, let late):
                     if let job {
-                        if let sendUnlock, job.status == .sent { sendUnlock(job) } else { onUnlockQueued() }
+                        if let sendUnlock, job.status == .sent {
+                            sendUnlock(job, grant, paid)
+                        } else {
+                            onUnlockQueued()
+                        }
                     }
                     metadata["late"] = "\(late)"
                     metadata["grant"] = "\(grant.id)"

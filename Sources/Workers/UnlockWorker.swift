@@ -116,12 +116,23 @@ public final class UnlockWorker: Service, Sendable {
     /// Sends a job the payment path stored already claimed (`sent`), at once and without
     /// touching the queue. Runs beside the worker's own jobs; if the daemon stops first, the job
     /// is sent again after `stuckAfterSeconds` like any send cut off mid-way.
-    public func sendNow(_ job: UnlockJob) {
+    ///
+    /// `grant` and `transaction` are what the payment's own database transaction just wrote:
+    /// passing them saves reading them back (the paid attributes and, until the router reports
+    /// a session, the device's IP).
+    public func sendNow(_ job: UnlockJob, grant: Grant? = nil, transaction: Transaction? = nil) {
         guard job.status == .sent, inFlight.insert(job.id) else { return }
+        let known = Known(grant: grant, clientIP: transaction?.clientIP)
         Task {
-            await self.deliver(job, claimed: true)
+            await self.deliver(job, claimed: true, known: known)
             self.inFlight.remove(job.id)
         }
+    }
+
+    /// What the caller already read or wrote about a job, so the worker need not read it again.
+    private struct Known: Sendable {
+        var grant: Grant?
+        var clientIP: IPAddress?
     }
 
     /// One job, start to finish. Errors are recorded on the job, never thrown.
@@ -129,9 +140,9 @@ public final class UnlockWorker: Service, Sendable {
         await deliver(job, claimed: false)
     }
 
-    private func deliver(_ job: UnlockJob, claimed alreadyClaimed: Bool) async {
+    private func deliver(_ job: UnlockJob, claimed alreadyClaimed: Bool, known: Known = Known()) async {
         do {
-            try await attempt(job, claimed: alreadyClaimed)
+            try await attempt(job, claimed: alreadyClaimed, known: known)
         } catch {
             logger.error("unlock job failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
             _ = try? await stores.jobs.apply(
@@ -139,15 +150,15 @@ public final class UnlockWorker: Service, Sendable {
         }
     }
 
-    private func attempt(_ job: UnlockJob, claimed alreadyClaimed: Bool) async throws {
+    private func attempt(_ job: UnlockJob, claimed alreadyClaimed: Bool, known: Known) async throws {
         guard let router = try await routers.router(id: job.routerID) else {
             return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
         }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
             .max { $0.updatedAt < $1.updatedAt }
         // The portal's IP is only needed when the router has not reported the session yet.
-        var clientIP: IPAddress?
-        if session == nil, let id = job.transactionID {
+        var clientIP = known.clientIP
+        if session == nil, clientIP == nil, let id = job.transactionID {
             clientIP = try await stores.transactions.transaction(id: id)?.clientIP
         }
         let identification = UnlockMessage.identification(
@@ -156,7 +167,13 @@ public final class UnlockWorker: Service, Sendable {
         switch job.action {
         case .coa:
             let now = clock()
-            guard let grant = try await stores.grants.activeGrant(mac: job.mac), !grant.isExhausted(at: now) else {
+            let current: Grant?
+            if let grant = known.grant, grant.mac == job.mac, grant.status == .active {
+                current = grant
+            } else {
+                current = try await stores.grants.activeGrant(mac: job.mac)
+            }
+            guard let grant = current, !grant.isExhausted(at: now) else {
                 return try await finish(job, .giveUp, "the device's grant is no longer active", kind: .unlockFailed)
             }
             message = .coa(

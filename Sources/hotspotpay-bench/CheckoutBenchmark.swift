@@ -123,36 +123,62 @@ enum CheckoutBenchmark {
 
         // Burst: every callback as fast as the connections carry them.
         FileHandle.standardError.write(Data("burst: \(burstCallbacks.count) callbacks\n".utf8))
-        let sent = SendTimes()
-        let start = Date()
-        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
-            var next = 0
-            var failures = 0
-            for _ in 0..<connections {
-                guard next < burstCallbacks.count else { break }
-                let callback = burstCallbacks[next]
-                next += 1
-                group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
+        let sent: [String: Int64]
+        let elapsed: Double
+        let failures: Int
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_CLIENT"] == "async-http-client" {
+            (sent, elapsed, failures) = try await burstWithClient(burstCallbacks, client: client, baseURL: baseURL)
+        } else {
+            let requests = burstCallbacks.map { callback in
+                HTTPBurst.Request(
+                    key: callback.token ?? "",
+                    bytes: HTTPBurst.post(
+                        path: "/callbacks/sandbox/\(callback.token ?? "")", host: "127.0.0.1:\(venue.port)",
+                        json: callback.body))
             }
-            while let failed = try await group.next() {
-                failures += failed
-                if next < burstCallbacks.count {
-                    let callback = burstCallbacks[next]
-                    next += 1
-                    group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
-                }
+            let result = try HTTPBurst(port: venue.port, connections: connections).run(requests)
+            for failure in result.failures.prefix(5) {
+                FileHandle.standardError.write(Data("callback \(failure)\n".utf8))
             }
-            return failures
+            (sent, elapsed, failures) = (result.sent, result.seconds, result.failures.count)
         }
-        let elapsed = Date().timeIntervalSince(start)
         if failures > 0 { FileHandle.standardError.write(Data("burst: \(failures) callbacks not accepted\n".utf8)) }
         try await waitForAcks(warmOrders.count + pacedOrders.count + burstOrders.count, store: venue.database)
 
         let acks = try ackTimes(venue.database)
         return Outcome(
             callbacksPerSecond: Double(burstCallbacks.count) / elapsed,
-            burst: Percentiles(latencies(sent.all, acks)), paced: Percentiles(latencies(pacedSent.all, acks)),
+            burst: Percentiles(latencies(sent, acks)), paced: Percentiles(latencies(pacedSent.all, acks)),
             pacedRate: rate, failures: failures + pacedFailures)
+    }
+
+    /// The burst through AsyncHTTPClient (`HOTSPOTPAY_BENCH_CLIENT=async-http-client`), the
+    /// generator of the first measurements; heavier than ``HTTPBurst`` on a shared machine.
+    static func burstWithClient(_ callbacks: [ProviderCallback], client: HTTPClient, baseURL: String) async throws
+        -> (sent: [String: Int64], seconds: Double, failures: Int)
+    {
+        let sent = SendTimes()
+        let start = Date()
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 0
+            var failures = 0
+            for _ in 0..<connections {
+                guard next < callbacks.count else { break }
+                let callback = callbacks[next]
+                next += 1
+                group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
+            }
+            while let failed = try await group.next() {
+                failures += failed
+                if next < callbacks.count {
+                    let callback = callbacks[next]
+                    next += 1
+                    group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: sent) }
+                }
+            }
+            return failures
+        }
+        return (sent.all, Date().timeIntervalSince(start), failures)
     }
 
     static func latencies(_ sent: [String: Int64], _ acks: [String: Int64]) -> [Double] {

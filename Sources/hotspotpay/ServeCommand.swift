@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let callbacks = CallbackService(
             store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() },
-            sendUnlock: { unlocker.sendNow($0) })
+            sendUnlock: { unlocker.sendNow($0, grant: $1, transaction: $2) })
         let router = Hummingbird.Router(context: PortalRequestContext.self)
         PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
             on: router)

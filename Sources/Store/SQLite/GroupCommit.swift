@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -10,6 +11,11 @@ import Synchronization
 /// queue hop, BEGIN/COMMIT, and the WAL frames of pages that the next write dirties again);
 /// sharing it is what lets one SQLite writer keep up with thousands of callbacks a second.
 /// With one write at a time nothing changes: the batch is that one write.
+///
+/// The batches are written one after another on a thread of their own, synchronously: the next
+/// batch starts the moment the last COMMIT returns. (Draining from a Swift task instead meant
+/// two thread switches between batches and a wait for a free cooperative thread, during which
+/// the writer sat idle; see BENCHMARKS.md, checkout.)
 final class GroupCommit: Sendable {
     typealias Body = @Sendable (Database) throws -> any Sendable
 
@@ -21,6 +27,7 @@ final class GroupCommit: Sendable {
     private let pool: DatabasePool
     private let maximumBatch: Int
     private let state = Mutex<(waiting: [Waiting], draining: Bool)>(([], false))
+    private let drainer = DispatchQueue(label: "hotspotpay.store.group-commit")
 
     init(pool: DatabasePool, maximumBatch: Int = 64) {
         self.pool = pool
@@ -35,13 +42,13 @@ final class GroupCommit: Sendable {
                 state.draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { drainer.async { self.drain() } }
         }
         // The body produced exactly a T; the cast only undoes the type erasure above.
         return value as! T
     }
 
-    private func drain() async {
+    private func drain() {
         while true {
             let batch = state.withLock { state -> [Waiting] in
                 let batch = Array(state.waiting.prefix(maximumBatch))
@@ -51,7 +58,7 @@ final class GroupCommit: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let results = try await pool.write { db in
+                let results = try pool.write { db in
                     batch.map { waiting -> Result<any Sendable, any Error> in
                         var result: Result<any Sendable, any Error> = .failure(CancellationError())
                         do {

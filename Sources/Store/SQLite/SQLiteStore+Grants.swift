@@ -4,7 +4,7 @@ import HotspotPayCore
 
 extension SQLiteStore: GrantStore {
     public func activeGrant(mac: MACAddress) async throws -> Grant? {
-        try await pool.read { db in try Self.activeGrant(db, mac: mac) }
+        try readNow(consistent: true) { db in try Self.activeGrant(db, mac: mac) }
     }
 
     public func grant(id: String) async throws -> Grant? {

@@ -73,7 +73,7 @@ extension SQLiteStore: SessionStore {
     }
 
     public func openSessions(mac: MACAddress) async throws -> [RadiusSession] {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT * FROM radius_sessions WHERE mac = ? AND stopped_at IS NULL ORDER BY started_at"),

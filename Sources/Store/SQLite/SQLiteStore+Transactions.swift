@@ -18,11 +18,11 @@ extension SQLiteStore: TransactionStore {
     }
 
     public func transaction(id: String) async throws -> Transaction? {
-        try await pool.read { db in try Self.fetchTransaction(db, id: id) }
+        try readNow { db in try Self.fetchTransaction(db, id: id) }
     }
 
     public func transaction(orderCode: OrderCode) async throws -> Transaction? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM transactions WHERE order_code = ?"),
                 arguments: [orderCode.description]
@@ -32,7 +32,7 @@ extension SQLiteStore: TransactionStore {
     }
 
     public func latestTransaction(mac: MACAddress) async throws -> Transaction? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1"),
                 arguments: [mac.description]

@@ -30,6 +30,9 @@ public final class SQLiteStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            // Group commit gives every write its own savepoint; past 64 KiB SQLite spills the
+            // savepoints' undo pages to a temporary file, a disk write per statement under load.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             let directory = (path as NSString).deletingLastPathComponent
@@ -110,6 +113,15 @@ public final class SQLiteStore: Sendable {
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// A read of a few rows by key, done at once on the calling thread. GRDB's async `read`
+    /// hands the work to a semaphore queue and a reader queue and back, several thread
+    /// switches that cost more than such a read; on the callback path they added up (see
+    /// BENCHMARKS.md, checkout). `consistent`: wrap in a read transaction (more than one
+    /// statement); a single statement is a consistent snapshot on its own.
+    func readNow<T>(consistent: Bool = false, _ body: (Database) throws -> T) throws -> T {
+        consistent ? try pool.read(body) : try pool.unsafeRead(body)
     }
 
     func requireCipher(entity: String, id: String) throws -> SecretCipher {
