@@ -35,6 +35,38 @@ import Testing
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    /// 64 guests' phones opening the portal at once, 640 pages in all: each page mixes reads
+    /// done on the calling thread with GRDB's async reads, and all must keep answering (an
+    /// earlier version deadlocked here: synchronous reads waiting for pool readers held by
+    /// async reads that were waiting for a free thread).
+    @Test func thePortalKeepsAnsweringSixtyFourGuestsAtOnce() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(arguments: DaemonProcess.serveOnFreePorts, directory: directory)
+        let base = try await daemon.waitForPortal()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 64
+        configuration.timeoutIntervalForRequest = 20
+        let session = URLSession(configuration: configuration)
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for guest in 0..<64 {
+                group.addTask {
+                    var statuses: [Int] = []
+                    for page in 0..<10 {
+                        let mac = String(format: "02:00:00:00:%02X:%02X", guest, page)
+                        let url = URL(string: "\(base.absoluteString)?mac=\(mac)&ip=10.5.50.9&router=demo")!
+                        let (_, response) = try await session.data(from: url)
+                        statuses.append((response as? HTTPURLResponse)?.statusCode ?? 0)
+                    }
+                    return statuses
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0 += $1 }
+        }
+        #expect(statuses.count == 640 && statuses.allSatisfy { $0 == 200 })
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     @Test func jsonLogsAreOneObjectPerLine() async throws {
         let directory = try Fixtures.temporaryDirectory()
         let daemon = try DaemonProcess(

@@ -4,7 +4,7 @@ import HotspotPayCore
 
 extension SQLiteStore: AccessLookup {
     public func routersForAccess() throws -> [Router] {
-        try pool.read { db in try allRouters(db) }
+        try readNow(consistent: true) { db in try allRouters(db) }
     }
 
     /// On the access reader's own connections (``SQLiteAccessReader``): this read runs for
@@ -14,6 +14,6 @@ extension SQLiteStore: AccessLookup {
     }
 
     public func loginSecretsForAccess(grantID: String) throws -> [LoginSecret] {
-        try pool.read { db in try Self.loginSecrets(db, grantID: grantID) }
+        try readNow(consistent: true) { db in try Self.loginSecrets(db, grantID: grantID) }
     }
 }

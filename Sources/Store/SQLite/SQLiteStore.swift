@@ -8,6 +8,7 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     let writer: GroupCommit
     let accessReader: SQLiteAccessReader
+    let quickReaders: SQLiteQuickReaders
     let cipher: SecretCipher?
     public let path: String
 
@@ -43,6 +44,7 @@ public final class SQLiteStore: Sendable {
             self.pool = pool
             writer = GroupCommit(pool: pool)
             accessReader = SQLiteAccessReader(path: path)
+            quickReaders = SQLiteQuickReaders(path: path)
             if migrate { try Schema.migrator.migrate(pool) }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
@@ -115,13 +117,13 @@ public final class SQLiteStore: Sendable {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
     }
 
-    /// A read of a few rows by key, done at once on the calling thread. GRDB's async `read`
-    /// hands the work to a semaphore queue and a reader queue and back, several thread
-    /// switches that cost more than such a read; on the callback path they added up (see
-    /// BENCHMARKS.md, checkout). `consistent`: wrap in a read transaction (more than one
-    /// statement); a single statement is a consistent snapshot on its own.
+    /// A read of a few rows by key, done at once on the calling thread (on a connection of its
+    /// own, ``SQLiteQuickReaders``). GRDB's async `read` hands the work to a semaphore queue and
+    /// a reader queue and back, several thread switches that cost more than such a read; on the
+    /// callback path they added up (see BENCHMARKS.md, checkout). `consistent`: wrap in a read
+    /// transaction (more than one statement); a single statement is a consistent snapshot.
     func readNow<T>(consistent: Bool = false, _ body: (Database) throws -> T) throws -> T {
-        consistent ? try pool.read(body) : try pool.unsafeRead(body)
+        try quickReaders.read(consistent: consistent, body)
     }
 
     func requireCipher(entity: String, id: String) throws -> SecretCipher {
