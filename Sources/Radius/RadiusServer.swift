@@ -38,7 +38,11 @@ public final class RadiusServer: Service, Sendable {
 
     public func run() async throws {
         let auth = try await bind(authentication, service: .authentication)
-        let acct = try await bind(accounting, service: .accounting)
+        let acct: [any Channel]
+        do { acct = try await bind(accounting, service: .accounting) } catch {
+            for channel in auth { try? await channel.close() }
+            throw error
+        }
         let authPort = auth.first?.localAddress?.port ?? 0
         let acctPort = acct.first?.localAddress?.port ?? 0
         logger.info(
