@@ -30,11 +30,14 @@ enum RadiusAuthenticators {
         return nil
     }
 
-    /// True when the Access-Request has no Message-Authenticator, or one that matches `secret`
-    /// (HMAC-MD5 over the packet with the attribute's value zeroed; the request authenticator
-    /// stays as sent).
-    static func accessRequestIsGenuine(_ bytes: [UInt8], length: Int, secret: String) -> Bool {
-        let offset = bytes.withUnsafeBufferPointer { messageAuthenticatorOffset($0, length: length) }
+    /// True when the Access-Request has no Message-Authenticator (`offset` nil, as found by
+    /// ``messageAuthenticatorOffset(_:length:)``), or one that matches `secret` (HMAC-MD5 over
+    /// the packet with the attribute's value zeroed; the request authenticator stays as sent).
+    static func accessRequestIsGenuine(
+        _ bytes: [UInt8], length: Int, messageAuthenticatorAt offset: Int?, secret: String
+    )
+        -> Bool
+    {
         guard let offset else { return true }
         var copy = Array(bytes[0..<length])
         let received = Array(copy[offset..<offset + 16])

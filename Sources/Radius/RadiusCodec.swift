@@ -36,11 +36,14 @@ public enum RadiusCodec {
         defer { hp_packet_free(packet) }
         var reason = DECODE_FAIL_NONE
         guard rad_packet_ok(packet, 0, &reason) else { throw .malformed(lastError("attributes do not fit")) }
-        let hasMA = bytes.withUnsafeBufferPointer {
-            RadiusAuthenticators.messageAuthenticatorOffset($0, length: header.length) != nil
+        let maOffset = bytes.withUnsafeBufferPointer {
+            RadiusAuthenticators.messageAuthenticatorOffset($0, length: header.length)
         }
         if header.code == .accessRequest && original == nil {
-            guard RadiusAuthenticators.accessRequestIsGenuine(bytes, length: header.length, secret: secret) else {
+            guard
+                RadiusAuthenticators.accessRequestIsGenuine(
+                    bytes, length: header.length, messageAuthenticatorAt: maOffset, secret: secret)
+            else {
                 throw .badAuthenticator("Message-Authenticator does not match the shared secret")
             }
         } else {
@@ -49,7 +52,7 @@ public enum RadiusCodec {
         guard rad_decode(packet, original, secret) == 0 else { throw .malformed(lastError("cannot decode")) }
         return RadiusPacket(
             code: header.code, identifier: header.identifier, authenticator: header.authenticator,
-            attributes: attributes(of: packet), hasMessageAuthenticator: hasMA)
+            attributes: attributes(of: packet), hasMessageAuthenticator: maOffset != nil)
     }
 
     /// Encodes and signs a response to `request` (as decoded), with Message-Authenticator
