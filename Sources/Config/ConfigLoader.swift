@@ -161,9 +161,16 @@ public enum ConfigLoader {
             let name = reader.string("name") ?? routerID
             let nas = reader.string("nas_identifier") ?? routerID
             let address = reader.parsed("address", required: true) { try IPAddress($0) }
-            let secret = overrides.routerSecret(id: routerID) ?? reader.string("secret").map(Secret.init)
+            let written = reader.string("secret")  // read even when the environment wins, so it is no unknown key
+            let secret = overrides.routerSecret(id: routerID) ?? written.map(Secret.init)
             if secret == nil {
                 reader.problem("secret", "is required (or set \(SecretOverrides.routerSecretVariable(id: routerID)))")
+            } else if let text = secret?.reveal.lowercased(), text.hasPrefix("change-me") || text.hasPrefix("changeme")
+            {
+                reader.problem(
+                    "secret",
+                    "is the example file's placeholder: choose a long random secret, the same on the router's /radius "
+                        + "entry (or set \(SecretOverrides.routerSecretVariable(id: routerID)))")
             }
             let port = reader.int("coa_port", in: 1...65535) ?? Router.defaultCoAPort
             let strategy =
@@ -176,6 +183,7 @@ public enum ConfigLoader {
             let captive = attributes(reader, "captive_attributes", sink: sink)
             let paid = attributes(reader, "paid_attributes", sink: sink)
             let requireMA = reader.bool("require_message_authenticator") ?? true
+            let hotspotAddress = reader.string("hotspot_address").map { $0.lowercased() }
             reader.finish()
             if !seen.insert(routerID).inserted, !routerID.isEmpty {
                 reader.problem("id", "'\(routerID)' is used by another router")
@@ -184,7 +192,7 @@ public enum ConfigLoader {
             let router = Router(
                 id: routerID, name: name, nasIdentifier: nas, address: address, secret: secret, coaPort: port,
                 strategy: strategy, captiveAttributes: captive, paidAttributes: paid,
-                requireMessageAuthenticator: requireMA)
+                requireMessageAuthenticator: requireMA, hotspotAddress: hotspotAddress)
             report(
                 router.problems.filter { $0.field != "id" || !routerID.isEmpty }, under: reader.path, line: reader.line,
                 sink: sink)

@@ -1,3 +1,4 @@
+import Foundation
 import HotspotPayCore
 import Payments
 import Yams
@@ -10,11 +11,11 @@ enum ProviderReader {
         let reader = NodeReader(node: node, path: "providers", sink: sink)
         var settings = ProviderSettings()
         settings.sandbox = section(reader, "sandbox", sink: sink) { section in
-            SandboxSettings(secret: overrides.value("SANDBOX_SECRET") ?? section.string("secret").map(Secret.init))
+            SandboxSettings(secret: secret(section, "secret", "SANDBOX_SECRET", overrides, required: false))
         }
         settings.momo = section(reader, "momo", sink: sink) { section in
             let partner = section.string("partner_code", required: true)
-            let access = secret(section, "access_key", "MOMO_ACCESS_KEY", overrides)
+            let access = secret(section, "access_key", "MOMO_ACCESS_KEY", overrides, minimum: 8)
             let key = secret(section, "secret_key", "MOMO_SECRET_KEY", overrides)
             let endpoint = url(section, "endpoint") ?? "https://test-payment.momo.vn"
             let type =
@@ -77,13 +78,14 @@ enum ProviderReader {
             let vietqr = VietQRSettings(
                 bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? .sepay,
                 payOSClientID: section.string("payos_client_id"),
-                payOSAPIKey: overrides.value("PAYOS_API_KEY") ?? section.string("payos_api_key").map(Secret.init),
-                payOSChecksumKey: overrides.value("PAYOS_CHECKSUM_KEY")
-                    ?? section.string("payos_checksum_key").map(Secret.init),
+                payOSAPIKey: secret(section, "payos_api_key", "PAYOS_API_KEY", overrides, required: false),
+                payOSChecksumKey: secret(
+                    section, "payos_checksum_key", "PAYOS_CHECKSUM_KEY", overrides, required: false),
                 payOSEndpoint: payOSEndpoint,
-                sepayAPIKey: overrides.value("SEPAY_API_KEY") ?? section.string("sepay_api_key").map(Secret.init),
-                cassoChecksumKey: overrides.value("CASSO_CHECKSUM_KEY")
-                    ?? section.string("casso_checksum_key").map(Secret.init), timeoutSeconds: timeout)
+                sepayAPIKey: secret(section, "sepay_api_key", "SEPAY_API_KEY", overrides, required: false),
+                cassoChecksumKey: secret(
+                    section, "casso_checksum_key", "CASSO_CHECKSUM_KEY", overrides, required: false),
+                timeoutSeconds: timeout)
             switch via {
             case .payos
             where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
@@ -113,18 +115,49 @@ enum ProviderReader {
         return enabled ? value : nil
     }
 
-    private static func secret(_ section: NodeReader, _ key: String, _ variable: String, _ overrides: SecretOverrides)
-        -> Secret?
-    {
+    /// Shortest signing key or webhook key accepted. Every provider issues longer ones (MoMo and
+    /// VNPay 32 characters, payOS 64); anything shorter is a typo or a value typed in to get going.
+    static let minimumSecretLength = 16
+
+    /// A credential from the environment (which wins) or the file. Blank, short and placeholder
+    /// values are refused: a webhook checked against an empty key accepts anyone's signature.
+    private static func secret(
+        _ section: NodeReader, _ key: String, _ variable: String, _ overrides: SecretOverrides,
+        required: Bool = true, minimum: Int = minimumSecretLength
+    ) -> Secret? {
+        let source: String
+        let text: String
         if let value = overrides.value(variable) {
             _ = section.node(key)
-            return value
+            (source, text) = ("HOTSPOTPAY_\(variable)", value.reveal)
+        } else if let value = section.string(key) {
+            (source, text) = ("the value", value)
+        } else {
+            if required { section.problem(key, "is required (or set HOTSPOTPAY_\(variable))") }
+            return nil
         }
-        guard let text = section.string(key), !text.isEmpty else {
-            section.problem(key, "is required (or set HOTSPOTPAY_\(variable))")
+        if let problem = secretProblem(text, minimum: minimum) {
+            section.problem(key, "\(source) \(problem) (or set HOTSPOTPAY_\(variable))")
             return nil
         }
         return Secret(text)
+    }
+
+    /// Why `text` cannot be a provider credential, nil when it can.
+    static func secretProblem(_ text: String, minimum: Int) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return "is blank: anyone could sign a callback with an empty key" }
+        if trimmed != text { return "has spaces or line breaks around it" }
+        let lower = trimmed.lowercased()
+        if lower.hasPrefix("change-me") || lower.hasPrefix("changeme")
+            || ["...", "xxx", "secret", "todo"].contains(lower)
+        {
+            return "is the example file's placeholder '\(trimmed)': paste the key from the provider's merchant portal"
+        }
+        if trimmed.count < minimum {
+            return "has \(trimmed.count) characters; a provider key has at least \(minimum)"
+        }
+        return nil
     }
 
     /// `timeout_seconds`, at least `minimum` (MoMo asks for 30), at most 120.

@@ -5,9 +5,16 @@ import TestSupport
 import Testing
 
 @Suite struct ConfigLoaderTests {
-    @Test func theDocumentedExampleIsValid() throws {
+    /// The example's own placeholders replaced from the environment, as an operator does.
+    static let exampleSecrets = [
+        "HOTSPOTPAY_VNPAY_HASH_SECRET": "R3alVNPayHashSecretFromThePortal",
+        "HOTSPOTPAY_SEPAY_API_KEY": "R3ALSEPAYAPIKEY0123456789",
+        "HOTSPOTPAY_ROUTER_CAFE_1_SECRET": "a-real-long-radius-secret",
+    ]
+
+    @Test func theDocumentedExampleIsValidOnceItsPlaceholdersAreReplaced() throws {
         let path = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
-        let config = try ConfigLoader.load(path: path, environment: [:])
+        let config = try ConfigLoader.load(path: path, environment: Self.exampleSecrets)
         #expect(config.plans.map(\.id) == ["1h", "1d"])
         #expect(config.plans[0].price == Money(dong: 10_000))
         #expect(config.plans[1].dataCapBytes == 5_000_000_000)
@@ -45,8 +52,10 @@ import Testing
         #expect(config.routers.first?.secret.reveal == "secret-from-the-environment")
 
         let example = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
-        let overridden = try ConfigLoader.load(path: example, environment: ["HOTSPOTPAY_MOMO_SECRET_KEY": "from-env"])
-        #expect(overridden.providers.momo?.secretKey.reveal == "from-env")
+        let overridden = try ConfigLoader.load(
+            path: example,
+            environment: Self.exampleSecrets.merging(["HOTSPOTPAY_MOMO_SECRET_KEY": "momo-secret-from-the-env"]) { $1 })
+        #expect(overridden.providers.momo?.secretKey.reveal == "momo-secret-from-the-env")
     }
 
     @Test func pollingIsAutomaticWhenNoProviderCouldReachThePortal() {
@@ -117,6 +126,54 @@ import Testing
             Issue.record("expected a problem at \(path)")
         } catch {
             #expect(error.problems.map(\.path).contains(path), "got \(error.problems)")
+        }
+    }
+
+    @Test(arguments: [
+        (
+            "  vietqr:\n    bank_bin: '970436'\n    account_number: '1'\n    confirm_via: casso\n    casso_checksum_key: ''\n",
+            "providers.vietqr.casso_checksum_key", "blank"
+        ),
+        (
+            "  vietqr:\n    bank_bin: '970436'\n    account_number: '1'\n    confirm_via: payos\n    payos_client_id: c\n"
+                + "    payos_api_key: payos-api-key-0123456789\n    payos_checksum_key: \"\"\n",
+            "providers.vietqr.payos_checksum_key", "blank"
+        ),
+        (
+            "  vietqr:\n    bank_bin: '970436'\n    account_number: '1'\n    confirm_via: sepay\n    sepay_api_key: '  '\n",
+            "providers.vietqr.sepay_api_key", "blank"
+        ),
+        (
+            "  vnpay:\n    tmn_code: ABCD1234\n    hash_secret: change-me-vnpay-hash-secret\n",
+            "providers.vnpay.hash_secret", "placeholder"
+        ),
+        (
+            "  momo:\n    partner_code: MOMO\n    access_key: F8BBA842ECF85\n    secret_key: short\n",
+            "providers.momo.secret_key", "at least 16"
+        ),
+    ])
+    func blankShortAndPlaceholderProviderSecretsAreRefused(yaml: String, path: String, reason: String) {
+        let source = "providers:\n  sandbox: {}\n" + yaml
+        do {
+            _ = try ConfigLoader.parse(yaml: source, environment: [:])
+            Issue.record("expected a problem at \(path)")
+        } catch {
+            let problem = error.problems.first { $0.path == path }
+            #expect(problem != nil, "got \(error.problems)")
+            #expect(problem?.message.contains(reason) == true, "got \(error.problems)")
+        }
+    }
+
+    @Test func aBlankSecretFromTheEnvironmentIsNotABlankKey() throws {
+        let source = "providers:\n  vietqr:\n    bank_bin: '970436'\n    account_number: '1'\n    confirm_via: casso\n"
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.parse(yaml: source, environment: ["HOTSPOTPAY_CASSO_CHECKSUM_KEY": ""])
+        }
+        let config = try ConfigLoader.parse(
+            yaml: source, environment: ["HOTSPOTPAY_CASSO_CHECKSUM_KEY": "casso-checksum-key-0123"])
+        #expect(config.providers.vietqr?.cassoChecksumKey?.reveal == "casso-checksum-key-0123")
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.parse(yaml: source, environment: ["HOTSPOTPAY_CASSO_CHECKSUM_KEY": "short"])
         }
     }
 

@@ -14,10 +14,22 @@ import Testing
         #expect(result.stderr.contains("3 problems"))
     }
 
-    @Test func checkConfigAcceptsTheExample() async throws {
+    @Test func checkConfigRefusesTheExamplesPlaceholdersUntilRealKeysAreGiven() async throws {
         let example = Fixtures.repositoryRoot.appendingPathComponent("deploy/hotspotpay.example.yaml").path
+        let directory = try Fixtures.temporaryDirectory()
+        let placeholders = try await DaemonProcess.run(["check-config", example], directory: directory)
+        #expect(placeholders.status == 2)
+        for path in ["providers.vnpay.hash_secret", "providers.vietqr.sepay_api_key", "routers[cafe-1].secret"] {
+            #expect(placeholders.stderr.contains(path), "missing \(path) in: \(placeholders.stderr)")
+        }
+        #expect(placeholders.stderr.contains("placeholder"), "\(placeholders.stderr)")
         let result = try await DaemonProcess.run(
-            ["check-config", example], directory: try Fixtures.temporaryDirectory())
+            ["check-config", example], directory: directory,
+            environment: [
+                "HOTSPOTPAY_VNPAY_HASH_SECRET": "R3alVNPayHashSecretFromThePortal",
+                "HOTSPOTPAY_SEPAY_API_KEY": "R3ALSEPAYAPIKEY0123456789",
+                "HOTSPOTPAY_ROUTER_CAFE_1_SECRET": "a-real-long-radius-secret",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("OK — 2 plan(s), 1 router(s), providers: momo, vnpay, vietqr"))
     }
