@@ -156,7 +156,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["HotspotPayCore"],
+            dependencies: ["HotspotPayCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

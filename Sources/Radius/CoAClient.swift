@@ -23,6 +23,7 @@ public final class CoAClient: Sendable {
     }
 
     private struct Pending {
+        /// Empty while the identifier is reserved and the request is still being encoded.
         var request: [UInt8]
         var secret: String
         var continuation: CheckedContinuation<RadiusPacket?, Never>?
@@ -72,6 +73,9 @@ public final class CoAClient: Sendable {
 
     public func close() async { try? await channel.close() }
 
+    /// The UDP port replies come back to.
+    public var localPort: Int? { channel.localAddress?.port }
+
     /// Sends `code` (CoA-Request or Disconnect-Request) with `attributes` and waits for the
     /// verified answer or the end of the retransmissions.
     public func send(_ code: RadiusCode, attributes: [RadiusPacket.Attribute], to destination: Destination)
@@ -84,9 +88,15 @@ public final class CoAClient: Sendable {
         }
         let identifier = await allocate(key)
         let request: [UInt8]
+        // Event-Timestamp lets the router refuse this request replayed later (RFC 5176 §3.3); it
+        // is encoded once, so every retransmission stays the identical datagram.
+        var stamped = attributes
+        if !stamped.contains(where: { $0.name == "Event-Timestamp" }) {
+            stamped.append(EventTimestamp.attribute(at: Date()))
+        }
         do {
             request = try RadiusCodec.encodeRequest(
-                code, identifier: identifier, attributes: attributes, secret: destination.secret,
+                code, identifier: identifier, attributes: stamped, secret: destination.secret,
                 messageAuthenticator: true)
         } catch {
             release(key, identifier)
@@ -172,13 +182,19 @@ public final class CoAClient: Sendable {
             guard let pending = state.pending[key]?[identifier] else { return (nil, "") }
             return (pending.request, pending.secret)
         }
-        guard let request else {
+        // An identifier reserved but not yet sent cannot have a genuine answer: whoever sent this
+        // guessed it (or it is a late reply to the identifier's previous request).
+        guard let request, !request.isEmpty else {
             logger.debug("unexpected CoA reply", metadata: ["from": "\(key)", "id": "\(identifier)"])
             return
         }
         let reply: RadiusPacket
         do { reply = try RadiusCodec.decodeResponse(bytes, to: request, secret: secret) } catch {
             logger.warning("CoA reply not verified", metadata: ["from": "\(key)", "error": "\(error)"])
+            return
+        }
+        if let stale = EventTimestamp.staleness(of: bytes, now: Date()) {
+            logger.warning("CoA reply refused", metadata: ["from": "\(key)", "reason": "\(stale)"])
             return
         }
         let allowed: Set<RadiusCode> =
@@ -198,25 +214,34 @@ public final class CoAClient: Sendable {
 
     private func allocate(_ key: String) async -> UInt8 {
         while true {
-            let found: UInt8? = state.withLock { state in
-                let used = state.pending[key] ?? [:]
-                guard used.count < 256 else { return nil }
-                // Start after a random point so identifiers are not predictable.
-                let start = UInt8.random(in: 0...255)
-                for offset in 0...255 {
-                    let candidate = start &+ UInt8(offset)
-                    if used[candidate] == nil {
-                        state.pending[key, default: [:]][candidate] = Pending(request: [], secret: "")
-                        return candidate
-                    }
-                }
-                return nil
-            }
-            if let found { return found }
+            if let found = state.withLock({ Self.reserve(key, in: &$0) }) { return found }
             await withCheckedContinuation { continuation in
-                state.withLock { $0.waiters[key, default: []].append(continuation) }
+                // Checked again under the lock that queues the waiter, so a release between the
+                // failed reservation and the queueing cannot be missed.
+                let free = state.withLock { state -> Bool in
+                    if (state.pending[key]?.count ?? 0) < 256 { return true }
+                    state.waiters[key, default: []].append(continuation)
+                    return false
+                }
+                if free { continuation.resume() }
             }
         }
+    }
+
+    /// Reserves a free identifier for `key` with an empty placeholder request.
+    private static func reserve(_ key: String, in state: inout State) -> UInt8? {
+        let used = state.pending[key] ?? [:]
+        guard used.count < 256 else { return nil }
+        // Start after a random point so identifiers are not predictable.
+        let start = UInt8.random(in: 0...255)
+        for offset in 0...255 {
+            let candidate = start &+ UInt8(offset)
+            if used[candidate] == nil {
+                state.pending[key, default: [:]][candidate] = Pending(request: [], secret: "")
+                return candidate
+            }
+        }
+        return nil
     }
 
     private func release(_ key: String, _ identifier: UInt8) {

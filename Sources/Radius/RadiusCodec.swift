@@ -15,6 +15,10 @@ public enum RadiusCodec {
     public static func decodeResponse(_ bytes: [UInt8], to request: [UInt8], secret: String) throws(RadiusCodecError)
         -> RadiusPacket
     {
+        // The request is ours, but a caller holding only a placeholder must get an error, not a trap.
+        guard request.count >= RadiusPacketHeader.minimumLength else {
+            throw .malformed("the request this reply answers is \(request.count) bytes, not a RADIUS packet")
+        }
         guard let original = hp_packet_from_bytes(request, request.count) else {
             throw .encodingFailed("out of memory")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Turns one datagram into at most one reply: who sent it, is it genuine, is it a duplicate,
@@ -15,10 +16,12 @@ public struct RadiusRequestProcessor: Sendable {
     public let counters: RadiusCounters
     let duplicates: DuplicateCache
     let logger: Logger
+    let clock: @Sendable () -> Date
 
     public init(
         directory: any RadiusClientDirectory, policy: any AccessPolicy, accounting: any AccountingSink,
-        counters: RadiusCounters = RadiusCounters(), duplicateWindowSeconds: Double = 30, logger: Logger
+        counters: RadiusCounters = RadiusCounters(), duplicateWindowSeconds: Double = 30, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.directory = directory
         self.policy = policy
@@ -26,6 +29,7 @@ public struct RadiusRequestProcessor: Sendable {
         self.counters = counters
         self.duplicates = DuplicateCache(window: duplicateWindowSeconds)
         self.logger = logger
+        self.clock = clock
     }
 
     /// What to do with one datagram: answered (or dropped) already, or accounting work to
@@ -81,6 +85,18 @@ public struct RadiusRequestProcessor: Sendable {
         do { packet = try RadiusCodec.decodeRequest(bytes, secret: client.secret) } catch {
             duplicates.finish(key, authenticator: header.authenticator, reply: nil)
             return .done(drop(error.reason, address))
+        }
+        // Only genuine packets get here, so a stale timestamp is a recorded packet played again
+        // (or a router without NTP, which the log says so the operator can fix it).
+        if let stale = EventTimestamp.staleness(of: bytes, now: clock()) {
+            duplicates.finish(key, authenticator: header.authenticator, reply: nil)
+            logger.warning(
+                "request with a stale Event-Timestamp dropped",
+                metadata: [
+                    "router": "\(client.routerID)", "reason": "\(stale)",
+                    "fix": "/system ntp client set enabled=yes (and servers) on the router",
+                ])
+            return .done(drop("stale_event_timestamp", address))
         }
         if packet.code == .accountingRequest {
             return .accounting(

@@ -92,6 +92,35 @@ import Testing
         }
     }
 
+    @Test func aRequestCarryingAStaleEventTimestampIsDroppedAndAFreshOneAnswered() async throws {
+        try await Self.withServer { auth, acct, _, counters in
+            let now = Int(Date().timeIntervalSince1970)
+            // A genuine request recorded an hour ago and played again.
+            let replayed = try await Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC) + ", Event-Timestamp = \(now - 3600)")
+            #expect(!replayed.received, "\(replayed.output)")
+            let stop = try await Radclient.send(
+                "acct", port: acct, secret: Self.secret,
+                attributes:
+                    "Acct-Status-Type = Stop, Acct-Session-Id = \"old\", User-Name = \"\(Self.paidMAC)\", "
+                    + "Calling-Station-Id = \"\(Self.paidMAC)\", Event-Timestamp = \(now - 3600)")
+            #expect(!stop.received, "\(stop.output)")
+            #expect(counters["drop_stale_event_timestamp"] == 2)
+            // Accounting that waited in the router's queue says so with Acct-Delay-Time.
+            let delayed = try await Radclient.send(
+                "acct", port: acct, secret: Self.secret,
+                attributes:
+                    "Acct-Status-Type = Start, Acct-Session-Id = \"late\", User-Name = \"\(Self.paidMAC)\", "
+                    + "Calling-Station-Id = \"\(Self.paidMAC)\", Event-Timestamp = \(now - 900), Acct-Delay-Time = 900")
+            #expect(delayed.output.contains("Received Accounting-Response"), "\(delayed.output)")
+            let fresh = try await Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes: Self.macAuth(Self.paidMAC) + ", Event-Timestamp = \(now)")
+            #expect(fresh.output.contains("Received Access-Accept"), "\(fresh.output)")
+        }
+    }
+
     @Test func anUnpaidMACGetsTheCaptiveAttributesOnACoARouter() async throws {
         try await Self.withServer { auth, _, _, _ in
             let result = try await Radclient.send(

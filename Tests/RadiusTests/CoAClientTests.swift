@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Radius
+import Synchronization
 import TestSupport
 import Testing
 
@@ -40,6 +41,8 @@ import Testing
         ] {
             #expect(line.contains(expected), "\(expected) in \(line)")
         }
+        // RFC 5176 §3.3: the router can refuse this request if it is replayed later.
+        #expect(line.contains("Event-Timestamp = "), "\(line)")
         await client.close()
     }
 
@@ -88,5 +91,72 @@ import Testing
         #expect(results.count == 300 && results.allSatisfy { $0 == .acknowledged })
         #expect(Set(peer.requests.compactMap { $0.split(separator: ",").first }).count == 300)
         await client.close()
+    }
+
+    @Test func aReplyMatchedToAnEmptyPlaceholderRequestIsAnErrorNotATrap() {
+        let reply: [UInt8] = [44, 7, 0, 20] + Array(repeating: 0, count: 16)
+        #expect(throws: RadiusCodecError.self) {
+            try RadiusCodec.decodeResponse(reply, to: [], secret: Self.secret)
+        }
+        #expect(throws: RadiusCodecError.self) {
+            try RadiusCodec.decodeResponse(reply, to: [43, 7, 0], secret: Self.secret)
+        }
+    }
+
+    @Test func repliesForAllTwoHundredFiftySixIdentifiersWhileCoAsAreAllocatedCrashNothing() async throws {
+        // The router stays silent; a host on the venue network floods the client's port with a
+        // CoA-ACK for every identifier, so some land while an identifier is reserved but its
+        // request is still being encoded.
+        let router = try ScriptedRouter(secret: Self.secret) { _ in .silence }
+        let client = try await Self.client(
+            RetransmissionPolicy(initialSeconds: 0.01, maximumSeconds: 0.01, attempts: 1, totalSeconds: 0.01))
+        let clientPort = try #require(client.localPort)
+        let flooding = Mutex(true)
+        let flooder = Thread {
+            var identifier: UInt8 = 0
+            while flooding.withLock({ $0 }) {
+                router.throwDatagram(
+                    [44, identifier, 0, 20] + Array(repeating: identifier, count: 16), toPort: clientPort)
+                identifier &+= 1
+            }
+        }
+        flooder.start()
+        let destination = CoAClient.Destination(host: "127.0.0.1", port: router.port, secret: Self.secret)
+        let attributes = Self.session + (0..<40).map { .init(name: "Filter-Id", value: "filter-\($0)") }
+        let results = try await withThrowingTaskGroup(of: CoAResult.self) { group in
+            for _ in 0..<1_500 {
+                group.addTask { try await client.send(.coaRequest, attributes: attributes, to: destination) }
+            }
+            return try await group.reduce(into: [CoAResult]()) { $0.append($1) }
+        }
+        flooding.withLock { $0 = false }
+        // None of the forged ACKs verified against a request, so every CoA timed out.
+        #expect(results.count == 1_500 && results.allSatisfy { $0 == .timedOut(attempts: 1) })
+
+        // And the client still works with a genuine router afterwards.
+        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let genuine = try await client.send(
+            .coaRequest, attributes: Self.session, to: .init(host: "127.0.0.1", port: peer.port, secret: Self.secret))
+        #expect(genuine == .acknowledged)
+        router.stop()
+        await client.close()
+    }
+
+    @Test func anAcknowledgementWithAStaleEventTimestampIsNotBelieved() async throws {
+        let now = UInt32(Date().timeIntervalSince1970)
+        for (stamp, expected) in [(now - 3600, false), (now + 3600, false), (now - 5, true)] {
+            let router = try ScriptedRouter(secret: Self.secret) { _ in .ackStamped(stamp) }
+            let client = try await Self.client()
+            let result = try await client.send(
+                .coaRequest, attributes: Self.session,
+                to: .init(host: "127.0.0.1", port: router.port, secret: Self.secret))
+            #expect((result == .acknowledged) == expected, "stamp \(Int64(stamp) - Int64(now)) s: \(result)")
+            // The request itself carried our clock.
+            let sent = try #require(router.received.first?.attributes.first { $0.type == 55 }?.value)
+            let seconds = sent.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            #expect(abs(Int64(seconds) - Int64(now)) <= 5)
+            router.stop()
+            await client.close()
+        }
     }
 }
