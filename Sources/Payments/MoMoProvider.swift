@@ -84,18 +84,13 @@ public struct MoMoProvider: PaymentProvider {
     public func verifyCallback(_ callback: ProviderCallback, orders: any OrderBook) async throws(CallbackRejection)
         -> CallbackOutcome
     {
-        // The IPN is a JSON POST; the browser's return to redirectUrl carries the same signed
-        // fields in its query.
-        let body: JSONValue
-        if callback.method == "GET" {
-            let query: [String: String]
-            do { query = try FormURLEncoding.decodeQuery(callback.query) } catch {
-                throw .malformed(error.description)
-            }
-            body = .object(query.mapValues(JSONValue.string))
-        } else {
-            body = try callback.jsonBody()
+        // The IPN is a JSON POST to the URL that carries the order's token. The browser's return
+        // to redirectUrl carries the same signed fields in a GET query, but it goes to the pay
+        // page, never here: a GET here is someone replaying a redirect they saw, without the token.
+        guard callback.method == "POST" else {
+            throw .malformed("MoMo's IPN is a JSON POST to its order's callback URL; \(callback.method) is refused")
         }
+        let body = try callback.jsonBody()
         let fields: [String: String]
         do { fields = try signer.verifyIPN(body) } catch {
             switch error {
@@ -109,10 +104,8 @@ public struct MoMoProvider: PaymentProvider {
         let orderID = fields["orderId"] ?? ""
         let transaction = try await orders.order(providerOrderID: orderID)
         guard transaction.provider == id else { throw .orderMismatch("order \(orderID) is not a MoMo order") }
-        if callback.method != "GET" {
-            guard let token = callback.token, Signature.matches(token, expected: transaction.callbackToken.hex) else {
-                throw .badSignature("the callback URL's token does not belong to order \(orderID)")
-            }
+        guard let token = callback.token, Signature.matches(token, expected: transaction.callbackToken.hex) else {
+            throw .badSignature("the callback URL's token does not belong to order \(orderID)")
         }
         if let extra = fields["extraData"], !extra.isEmpty, let data = Data(base64Encoded: extra),
             let mac = JSONValue.parse(Array(data))?["mac"]?.stringValue, mac != transaction.mac.description

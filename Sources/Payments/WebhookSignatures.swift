@@ -1,4 +1,5 @@
 import Foundation
+import HotspotPayCore
 
 /// Signature rules of the bank-transfer confirmation services (payments.md §4, §5).
 public enum WebhookSignatures {
@@ -31,9 +32,10 @@ public enum WebhookSignatures {
         return (timestamp, signature)
     }
 
-    /// SePay: `Authorization: Apikey <key>`, compared in constant time.
+    /// SePay: `Authorization: Apikey <key>`, compared exactly (the key is not hex, so case
+    /// matters) and in constant time.
     public static func sepayAuthorized(header: String?, apiKey: String) -> Bool {
         guard let header, header.hasPrefix("Apikey ") else { return false }
-        return Signature.matches(String(header.dropFirst("Apikey ".count)), expected: apiKey)
+        return ConstantTime.equal(String(header.dropFirst("Apikey ".count)), apiKey)
     }
 }

@@ -68,6 +68,9 @@ import Testing
     @Test func sepayNeedsTheExactKey() {
         #expect(WebhookSignatures.sepayAuthorized(header: "Apikey s3cret", apiKey: "s3cret"))
         #expect(!WebhookSignatures.sepayAuthorized(header: "Apikey s3cre", apiKey: "s3cret"))
+        // The key is not hex: a key that differs only in case is another key.
+        #expect(!WebhookSignatures.sepayAuthorized(header: "Apikey S3CRET", apiKey: "s3cret"))
+        #expect(!WebhookSignatures.sepayAuthorized(header: "Apikey s3cret", apiKey: "S3cret"))
         #expect(!WebhookSignatures.sepayAuthorized(header: "Bearer s3cret", apiKey: "s3cret"))
         #expect(!WebhookSignatures.sepayAuthorized(header: nil, apiKey: "s3cret"))
     }

@@ -117,6 +117,28 @@ import Testing
         }
     }
 
+    @Test func aGenuinelySignedMoMoIPNSentByGETWithoutTheTokenConfirmsNothing() async throws {
+        let fake = FakeProviderServer()
+        try await fake.run { base in
+            let harness = try await Harness(fakeBase: base)
+            try await harness.app.test(.live) { client in
+                let bought = try await harness.buy(client, provider: "momo")
+                let payment = try #require(bought["payment"] as? [String: Any])
+                let (_, body) = try await fake.momoIPN(orderID: payment["providerOrderID"] as! String)
+                // The signed fields as a redirect's query: what anyone who saw the guest's return URL holds.
+                let fields = body.mapValues { "\($0)" }
+                let local = "http://127.0.0.1:\(client.port!)/callbacks/momo?"
+                let answer = try await FakeProviderServer.deliver("GET", local + FakeProviderServer.query(fields))
+                #expect(answer.status == 400, "\(answer.status)")
+                let id = bought["id"] as! String
+                #expect(try await harness.store.transaction(id: id)?.status == .pending)
+                #expect(try await harness.store.activeGrant(mac: MACAddress("aa:bb:cc:dd:ee:01")) == nil)
+                let audit = try await harness.store.recentAuditEvents(limit: 10)
+                #expect(audit.contains { $0.kind == .callbackRejected && $0.detail.contains("GET is refused") })
+            }
+        }
+    }
+
     @Test func vnpayIPNsGetRspCodesOverHTTP() async throws {
         let port = Mutex(0)
         let fake = FakeProviderServer(callbackBase: { "http://127.0.0.1:\(port.withLock { $0 })/callbacks" })
