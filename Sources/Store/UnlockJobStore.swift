@@ -12,6 +12,9 @@ public protocol UnlockJobStore: Sendable {
     /// Jobs left `sent` by a worker that stopped mid-request (crash, restart) before
     /// `sentBefore`: queued again so the next worker sends them. Returns how many.
     func requeueUnlockJobs(sentBefore: Date, at: Date) async throws -> Int
+    /// Renews the lease of jobs this node is still sending (`sent`, `updated_at` set to `at`),
+    /// so no node takes them for interrupted while their retransmissions run. Returns how many.
+    func renewUnlockJobLeases(ids: [String], at: Date) async throws -> Int
     /// Moves a job by `event` if it is still in an allowed state; `retry` counts an attempt and
     /// sets the next attempt time, `error` is kept for the operator.
     func apply(

@@ -6,6 +6,8 @@ final class InFlightSet: Sendable {
 
     var count: Int { ids.withLock { $0.count } }
 
+    var all: [String] { ids.withLock { Array($0) } }
+
     /// False when the id was already there.
     func insert(_ id: String) -> Bool { ids.withLock { $0.insert(id).inserted } }
 

@@ -22,9 +22,10 @@ public final class UnlockWorker: Service, Sendable {
         public var maxBackoffSeconds: Double = 300
         /// Jobs worked on at once (each waits for one router's answer).
         public var concurrency = 64
-        /// A job `sent` longer than this was interrupted (its node stopped or died mid-send) and is
-        /// sent again. Keep it above the CoA retransmission window (30 s) so a job still being
-        /// retransmitted by another node is not doubled.
+        /// A job `sent` whose lease is older than this was interrupted (its node stopped or died
+        /// mid-send) and is sent again. The sending node renews the lease every third of this
+        /// while it retransmits, and before a Disconnect follows a refused CoA, so a send longer
+        /// than this (a slow NAK, then an unanswered Disconnect) is never doubled.
         public var stuckAfterSeconds: Double = 60
 
         public init() {}
@@ -78,9 +79,15 @@ public final class UnlockWorker: Service, Sendable {
         // Checked again while running: a job cut off by a stop just before this start is not
         // stuck yet at start-up, and another node may die mid-send at any time.
         var nextRequeue = clock().addingTimeInterval(min(5, settings.stuckAfterSeconds / 4))
+        var nextRenewal = clock().addingTimeInterval(settings.stuckAfterSeconds / 3)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
+                    // Renewed before anything is requeued, so this node's own sends never look stuck.
+                    if clock() >= nextRenewal {
+                        try await renewLeases()
+                        nextRenewal = clock().addingTimeInterval(settings.stuckAfterSeconds / 3)
+                    }
                     if clock() >= nextRequeue {
                         try await requeueInterrupted()
                         nextRequeue = clock().addingTimeInterval(min(5, settings.stuckAfterSeconds / 4))
@@ -99,9 +106,17 @@ public final class UnlockWorker: Service, Sendable {
                 } catch {
                     logger.error("cannot read the unlock queue", metadata: ["error": "\(error)"])
                 }
-                await cancelWhenGracefulShutdown { await self.doorbell.wait(seconds: self.settings.pollSeconds) }
+                let wait = min(settings.pollSeconds, max(0.01, nextRenewal.timeIntervalSince(clock())))
+                await cancelWhenGracefulShutdown { await self.doorbell.wait(seconds: wait) }
             }
         }
+    }
+
+    /// Keeps the lease of every job this node is sending fresh.
+    private func renewLeases() async throws {
+        let ids = inFlight.all
+        guard !ids.isEmpty else { return }
+        _ = try await stores.jobs.renewUnlockJobLeases(ids: ids, at: clock())
     }
 
     private func requeueInterrupted() async throws {
@@ -143,10 +158,18 @@ public final class UnlockWorker: Service, Sendable {
     private func deliver(_ job: UnlockJob, claimed alreadyClaimed: Bool, known: Known = Known()) async {
         do {
             try await attempt(job, claimed: alreadyClaimed, known: known)
+        } catch StoreError.transition(let conflict) {
+            // The job moved while we sent it: an Accounting-Start acknowledged it, or another node
+            // took it over. Its new owner decides what happens next; giving up here would undo that.
+            logger.notice(
+                "unlock job settled elsewhere while being sent", metadata: ["job": "\(job.id)", "state": "\(conflict)"])
         } catch {
             logger.error("unlock job failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
-            _ = try? await stores.jobs.apply(
-                .giveUp, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: "\(error)")
+            do {
+                try await finish(job, .giveUp, "given up: \(error)", kind: .unlockFailed)
+            } catch {
+                logger.error("unlock job could not be given up", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            }
         }
     }
 
@@ -202,6 +225,8 @@ public final class UnlockWorker: Service, Sendable {
         if case .refused(let cause) = result, message.code == .coaRequest {
             // The router would not change the session: end it, and the re-login gets the paid attributes.
             note += " refused (Error-Cause \(cause.map(String.init) ?? "none")); Disconnect sent"
+            // A second full retransmission window starts: renew the lease for it.
+            _ = try await stores.jobs.renewUnlockJobLeases(ids: [claimed.id], at: clock())
             result = try await messenger.send(
                 .disconnectRequest, attributes: UnlockMessage.disconnect(identifying: identification).attributes,
                 to: destination)

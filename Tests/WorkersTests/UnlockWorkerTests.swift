@@ -135,6 +135,102 @@ import Workers
         #expect(harness.peer.requests.count == 2)
     }
 
+    /// RFC 5080's defaults and `unlock.resend_after`'s minimum (31 s), all divided by ten.
+    static let tenthOfRFC5080 = RetransmissionPolicy(
+        initialSeconds: 0.2, maximumSeconds: 1.6, attempts: 5, totalSeconds: 3)
+
+    @Test func aSlowNAKThenAnUnansweredDisconnectIsNeverTakenForInterruptedByItsOwnNode() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        // NAKs the CoA only when its third retransmission arrives; never answers the Disconnect.
+        let router = try ScriptedRouter(secret: WorkerHarness.secret) { request in
+            request.code == 43 && request.copy >= 4 ? .nak(errorCause: 401) : .silence
+        }
+        var configured = try #require(try await harness.store.router(id: "cafe"))
+        configured.coaPort = router.port
+        try await harness.store.updateRouter(configured, actor: "test")
+        let client = try await CoAClient.start(host: "127.0.0.1", policy: Self.tenthOfRFC5080, logger: harness.logger)
+        var settings = UnlockWorker.Settings()
+        settings.stuckAfterSeconds = 3.1
+        settings.backoffSeconds = 600  // one attempt is what is looked at here
+        let worker = harness.worker(messenger: client, settings: settings)
+        let job = try await harness.pay()
+        let group = ServiceGroup(services: [worker], logger: harness.logger)
+        let outcome = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            worker.doorbell.ring()
+            let deadline = Date().addingTimeInterval(15)
+            var current = try await harness.job(job.id, of: job.transactionID)
+            while Date() < deadline, current?.lastError == nil || current?.status == .sent {
+                try await Task.sleep(for: .milliseconds(50))
+                current = try await harness.job(job.id, of: job.transactionID)
+            }
+            // Long enough for a wrongly requeued job to be picked up and sent a second time.
+            try await Task.sleep(for: .seconds(1.5))
+            current = try await harness.job(job.id, of: job.transactionID)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return current
+        }
+        router.stop()
+        await client.close()
+        let done = try #require(outcome)
+        // One attempt that ended in a scheduled retry: neither requeued mid-send nor given up.
+        #expect(done.status == .queued && done.attempts == 1, "\(done)")
+        #expect(done.lastError?.contains("no answer") == true, "\(done)")
+        #expect(done.lastError?.contains("interrupted") != true, "\(done)")
+        let received = router.received
+        let coaIdentifiers = Set(received.filter { $0.code == 43 }.map(\.identifier))
+        let disconnectIdentifiers = Set(received.filter { $0.code == 40 }.map(\.identifier))
+        #expect(coaIdentifiers.count == 1, "one CoA, retransmitted: \(received.map(\.code))")
+        #expect(disconnectIdentifiers.count == 1, "one Disconnect, retransmitted: \(received.map(\.code))")
+    }
+
+    @Test func aJobTakenOverByAnotherNodeWhileItIsSentIsLeftToThatNode() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        let store = harness.store
+        // The router stays silent; meanwhile another node decides the send was interrupted and
+        // queues the job again for itself.
+        let router = try ScriptedRouter(secret: WorkerHarness.secret) { request in
+            if request.copy == 1 {
+                Task { _ = try? await store.requeueUnlockJobs(sentBefore: Date().addingTimeInterval(60), at: Date()) }
+            }
+            return .silence
+        }
+        var configured = try #require(try await harness.store.router(id: "cafe"))
+        configured.coaPort = router.port
+        try await harness.store.updateRouter(configured, actor: "test")
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        router.stop()
+        await client.close()
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .queued, "the other node's to send: \(done)")
+        let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
+        #expect(!audit.contains { $0.kind == .unlockFailed }, "\(audit)")
+    }
+
+    @Test func aJobGivenUpForAnErrorIsAudited() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        let worker = harness.worker(messenger: BrokenMessenger())
+        await worker.deliver(job)
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .failed, "\(done)")
+        let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
+        #expect(audit.last?.kind == .unlockFailed && audit.last?.detail.contains("socket closed") == true, "\(audit)")
+    }
+
+    struct BrokenMessenger: RouterMessenger {
+        struct Closed: Error, CustomStringConvertible { var description: String { "socket closed" } }
+        func send(_ code: RadiusCode, attributes: [RadiusPacket.Attribute], to destination: CoAClient.Destination)
+            async throws -> CoAResult
+        { throw Closed() }
+    }
+
     static func waitForStatus(_ status: UnlockJobStatus, job: UnlockJob, harness: WorkerHarness) async throws
         -> UnlockJob
     {

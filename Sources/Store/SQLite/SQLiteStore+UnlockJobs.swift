@@ -41,6 +41,21 @@ extension SQLiteStore: UnlockJobStore {
         }
     }
 
+    public func renewUnlockJobLeases(ids: [String], at: Date) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await write(entity: "unlock job") { db in
+            var renewed = 0
+            // One statement per id keeps the SQL text fixed (cached) whatever the count.
+            let statement = try db.cachedStatement(
+                sql: "UPDATE unlock_jobs SET updated_at = ? WHERE id = ? AND status = 'sent'")
+            for id in ids {
+                try statement.execute(arguments: [at.epochMilliseconds, id])
+                renewed += db.changesCount
+            }
+            return renewed
+        }
+    }
+
     public func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
     ) async throws -> UnlockJob {
