@@ -91,16 +91,14 @@ public struct OperatorAccounts: Sendable {
         async throws(ConsoleError) -> SignIn
     {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        if let wait = throttle.retryAfter(username: username, address: address, now: now) {
+        // The attempt counts as a failure from here until the password proves right.
+        if let wait = throttle.reserve(username: username, address: address, now: now) {
             throw .throttled(retryAfterSeconds: wait)
         }
         let account = try await ConsoleError.wrap { try await store.operatorAccount(username: username) }
         let matches = hasher.verify(password, against: account?.passwordHash ?? decoyHash)
-        guard let account, matches, !account.person.isDisabled else {
-            throttle.recordFailure(username: username, address: address, now: now)
-            throw .badCredentials
-        }
-        throttle.recordSuccess(username: username)
+        guard let account, matches, !account.person.isDisabled else { throw .badCredentials }
+        throttle.recordSuccess(username: username, address: address, now: now)
         let cookieToken = SecretToken.make()
         let session = LoginSession(
             tokenHash: SecretToken.digest(cookieToken), operatorID: account.person.id, csrfToken: SecretToken.make(),

@@ -124,7 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
         AdminWebRoutes(
             console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
             secureCookies: config.publicURL.hasPrefix("https://"),
-            routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text }
+            routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
+            proxies: TrustedProxies(config.trustedProxies)
         ).register(on: router)
         _ = try await store.removeExpiredLoginSessions(at: Date())
         if try await store.operators().isEmpty {

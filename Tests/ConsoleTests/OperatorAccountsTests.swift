@@ -87,6 +87,38 @@ import Testing
         _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8", now: later)
     }
 
+    @Test func twentyParallelGuessesGetNoMoreTriesThanFiveInARow() async throws {
+        let harness = try await ConsoleHarness()
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let outcomes = await withTaskGroup(of: ConsoleError?.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    await ConsoleErrorProbe.error {
+                        _ = try await accounts.signIn(
+                            username: "lan", password: "guess number \(index) guess", address: "1.2.3.\(index)")
+                    }
+                }
+            }
+            return await group.reduce(into: [ConsoleError?]()) { $0.append($1) }
+        }
+        // Each password checked is a guess; only the per-username limit's worth were checked.
+        let checked = outcomes.filter { $0 == .badCredentials }.count
+        #expect(checked == 5, "\(outcomes)")
+        #expect(outcomes.count - checked == 15)
+    }
+
+    @Test func aRightPasswordGivesBackTheAttemptItReserved() {
+        let throttle = LoginThrottle(failuresPerUsername: 5, failuresPerAddress: 2)
+        for _ in 0..<10 {
+            #expect(throttle.reserve(username: "lan", address: "9.9.9.9") == nil)
+            throttle.recordSuccess(username: "lan", address: "9.9.9.9")
+        }
+        #expect(throttle.reserve(username: "lan", address: "9.9.9.9") == nil)
+        #expect(throttle.reserve(username: "lan", address: "9.9.9.9") == nil)
+        #expect(throttle.reserve(username: "lan", address: "9.9.9.9") != nil)
+    }
+
     @Test func oneAddressGuessingManyNamesIsThrottledToo() {
         let throttle = LoginThrottle(failuresPerUsername: 5, failuresPerAddress: 4)
         for index in 0..<4 { throttle.recordFailure(username: "user\(index)", address: "9.9.9.9") }

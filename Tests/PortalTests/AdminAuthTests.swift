@@ -2,6 +2,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import HummingbirdTesting
+import Payments
 import Testing
 
 @Suite struct AdminAuthTests {
@@ -103,6 +104,36 @@ import Testing
             let after = try await AdminHarness.call(
                 client, .get, "/admin", headers: [.cookie: session.cookie], token: nil)
             #expect(after.status == .seeOther)
+        }
+    }
+
+    @Test func behindTheProxyOneAddressGuessingLocksOutThatAddressNotEveryOperator() async throws {
+        let harness = try await AdminHarness()
+        try await harness.app.test(.live) { client in
+            func signIn(username: String, password: String, from address: String) async throws -> HTTPResponse.Status {
+                let login = try await AdminHarness.call(client, .get, "/admin/login", token: nil)
+                let cookie = try #require(login.cookie("hp_login"))
+                let token = try #require(AdminHarness.hidden("_csrf", in: login.body))
+                let body = [("_csrf", token), ("username", username), ("password", password)]
+                    .map { "\($0.0)=\(FormURLEncoding.encode($0.1))" }.joined(separator: "&")
+                return try await client.execute(
+                    uri: "/admin/login", method: .post,
+                    headers: [
+                        .contentType: "application/x-www-form-urlencoded", .cookie: cookie,
+                        .init("X-Forwarded-For")!: address,
+                    ], body: ByteBuffer(string: body)
+                ) { $0.status }
+            }
+            for index in 0..<20 {
+                let status = try await signIn(
+                    username: "guess\(index)", password: "wrong password", from: "203.0.113.9")
+                #expect(status == .unauthorized)
+            }
+            #expect(
+                try await signIn(username: "lan", password: AdminHarness.password, from: "203.0.113.9")
+                    == .tooManyRequests)
+            #expect(
+                try await signIn(username: "lan", password: AdminHarness.password, from: "198.51.100.7") == .seeOther)
         }
     }
 

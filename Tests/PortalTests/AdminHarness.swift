@@ -39,7 +39,7 @@ struct AdminHarness {
         AdminWebRoutes(
             console: console,
             pages: try await AdminWebRoutes.loadPages(portalDirectory: GuestPageHarness.portalDirectory),
-            secureCookies: false
+            secureCookies: false, proxies: TrustedProxies(["127.0.0.1"])
         ).register(on: router)
         app = Application(router: router)
     }

@@ -26,7 +26,7 @@ extension AdminWebRoutes {
                     error: text("error_loginExpired", request),
                     status: .forbidden)
             }
-            let address = context.peerAddress
+            let address = proxies.clientAddress(request, context)
             do throws(ConsoleError) {
                 let signIn = try await console.accounts.signIn(
                     username: username, password: form["password"] ?? "", address: address)

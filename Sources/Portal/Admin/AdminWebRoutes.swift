@@ -21,10 +21,16 @@ public struct AdminWebRoutes: Sendable {
         "plan_form", "plan_edit", "routers", "router_form", "router_edit", "revenue", "audit", "operators",
     ]
 
+    /// Whose `X-Forwarded-For` names the client: behind Caddy or nginx every sign-in comes from
+    /// the proxy, and throttling the proxy's address would lock every operator out.
+    let proxies: TrustedProxies
+
     public init(
         console: OperatorConsole, pages: PortalPages, secureCookies: Bool,
-        routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)? = nil
+        routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)? = nil,
+        proxies: TrustedProxies = TrustedProxies()
     ) {
+        self.proxies = proxies
         self.console = console
         self.pages = pages
         self.secureCookies = secureCookies
