@@ -35,6 +35,7 @@ struct OperatorsCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try options.runtime()
             let people = try await runtime.console(try runtime.openStore()).accounts.operators()
+            if options.json { return try JSONOutput.print(people.map(OperatorJSON.init)) }
             var table = TextTable("USERNAME", "NAME", "CREATED", "STATUS")
             for person in people {
                 table.add(

@@ -32,7 +32,8 @@ struct Runtime {
         if FileManager.default.fileExists(atPath: path) { return try SecretKey.fromFile(path) }
         guard usesEmbeddedDefaults else { throw RuntimeError("secret_key_file \(path) does not exist") }
         try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         guard
             FileManager.default.createFile(
                 atPath: path, contents: Data((SecretKey.generateText() + "\n").utf8),

@@ -44,8 +44,9 @@ struct GrantsCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try options.runtime()
             let grants = try await runtime.console(try runtime.openStore()).grants.active(limit: 1000)
-            var table = TextTable("ID", "MAC", "TIME LEFT", "UNTIL", "DATA LEFT", "SPEED")
             let now = Date()
+            if options.json { return try JSONOutput.print(grants.map { GrantJSON($0, now: now) }) }
+            var table = TextTable("ID", "MAC", "TIME LEFT", "UNTIL", "DATA LEFT", "SPEED")
             for grant in grants {
                 table.add(
                     grant.id, grant.mac.description, DurationText.format(seconds: grant.secondsLeft(at: now)),

@@ -32,6 +32,7 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try options.runtime()
             let console = runtime.console(try runtime.openStore())
+            if options.json { return try JSONOutput.print(try await console.accounts.tokens().map { TokenJSON($0) }) }
             let names = Dictionary(
                 uniqueKeysWithValues: try await console.accounts.operators().map { ($0.id, $0.username) })
             var table = TextTable("ID", "NAME", "STARTS WITH", "OPERATOR", "CREATED", "REVOKED")

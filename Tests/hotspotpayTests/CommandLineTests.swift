@@ -126,4 +126,34 @@ import Testing
         let empty = try await DaemonProcess.run(["transactions", "list", "--json"], directory: directory)
         #expect(empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || empty.stdout.contains("[]"))
     }
+
+    @Test func listCommandsPrintJSONWithJSONAndTheDataDirectoryIsPrivate() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let add = try await DaemonProcess.run(
+            ["operators", "add", "--username", "owner"], directory: directory,
+            environment: ["HOTSPOTPAY_OPERATOR_PASSWORD": "a-long-enough-password-1"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let token = try await DaemonProcess.run(
+            ["tokens", "create", "--username", "owner", "--name", "script"], directory: directory)
+        #expect(token.status == 0, "\(token.stderr)")
+        for (command, key) in [("grants", nil), ("operators", "username"), ("tokens", "prefix")] as [(String, String?)]
+        {
+            let list = try await DaemonProcess.run([command, "list", "--json"], directory: directory)
+            #expect(list.status == 0, "\(list.stderr)")
+            let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+            #expect(rows != nil, "\(command) list --json printed: \(list.stdout)")
+            if let key { #expect(rows?.first?[key] != nil, "\(command): \(list.stdout)") }
+        }
+        // The database holds login secrets and callback tokens: only the daemon's user reads it.
+        let data = directory.appendingPathComponent("data")
+        let database = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: data.path).first { $0.hasSuffix(".sqlite") })
+        let mode = { (path: String) in
+            ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int ?? 0) & 0o777
+        }
+        #expect(mode(data.path) == 0o700)
+        #expect(mode(data.appendingPathComponent(database).path) == 0o600)
+        let wal = data.appendingPathComponent(database + "-wal").path
+        if FileManager.default.fileExists(atPath: wal) { #expect(mode(wal) & 0o077 == 0) }
+    }
 }

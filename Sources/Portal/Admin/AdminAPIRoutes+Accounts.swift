@@ -22,12 +22,12 @@ extension AdminAPIRoutes {
         api.get("me") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
                 guard let identity = context.identity else { throw .badCredentials }
-                return AdminResponses.json(AdminJSON.OperatorJSON(identity.person))
+                return AdminResponses.json(OperatorJSON(identity.person))
             }
         }
         api.get("operators") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                AdminResponses.json(try await console.accounts.operators().map(AdminJSON.OperatorJSON.init))
+                AdminResponses.json(try await console.accounts.operators().map(OperatorJSON.init))
             }
         }
         api.post("operators") { request, context in
@@ -36,7 +36,7 @@ extension AdminAPIRoutes {
                 let person = try await console.accounts.addOperator(
                     username: body.username, displayName: body.displayName ?? "", password: body.password,
                     actor: Self.actor(context))
-                return AdminResponses.json(AdminJSON.OperatorJSON(person), status: .created)
+                return AdminResponses.json(OperatorJSON(person), status: .created)
             }
         }
         api.post("operators/{username}/password") { request, context in
@@ -59,7 +59,7 @@ extension AdminAPIRoutes {
         }
         api.get("tokens") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                AdminResponses.json(try await console.accounts.tokens().map { AdminJSON.TokenJSON($0) })
+                AdminResponses.json(try await console.accounts.tokens().map { TokenJSON($0) })
             }
         }
         api.post("tokens") { request, context in
@@ -68,7 +68,7 @@ extension AdminAPIRoutes {
                 let body = try await Self.decode(NewToken.self, request)
                 let made = try await console.accounts.createToken(
                     name: body.name, for: identity.person, actor: identity.actor)
-                return AdminResponses.json(AdminJSON.TokenJSON(made.token, secret: made.secret), status: .created)
+                return AdminResponses.json(TokenJSON(made.token, secret: made.secret), status: .created)
             }
         }
         api.delete("tokens/{id}") { _, context in

@@ -84,7 +84,7 @@ extension AdminAPIRoutes {
                 let query = Self.query(request)
                 let grants = try await console.grants.active(
                     limit: query["limit"].flatMap { Int($0) } ?? 100, offset: query["offset"].flatMap { Int($0) } ?? 0)
-                return AdminResponses.json(grants.map { AdminJSON.GrantJSON($0) })
+                return AdminResponses.json(grants.map { GrantJSON($0) })
             }
         }
         api.post("grants/{id}/extend") { request, context in
@@ -93,7 +93,7 @@ extension AdminAPIRoutes {
                 let grant = try await console.grants.extend(
                     id: try Self.parameter(context, "id"), by: body.duration, data: body.data, reason: body.reason,
                     actor: Self.actor(context))
-                return AdminResponses.json(AdminJSON.GrantJSON(grant))
+                return AdminResponses.json(GrantJSON(grant))
             }
         }
         api.post("grants/{id}/revoke") { request, context in
@@ -101,7 +101,7 @@ extension AdminAPIRoutes {
                 let body = try await Self.decode(ReasonBody.self, request)
                 let grant = try await console.grants.revoke(
                     id: try Self.parameter(context, "id"), reason: body.reason, actor: Self.actor(context))
-                return AdminResponses.json(AdminJSON.GrantJSON(grant))
+                return AdminResponses.json(GrantJSON(grant))
             }
         }
         api.get("sessions") { request, context in

@@ -98,40 +98,6 @@ enum AdminJSON {
         }
     }
 
-    struct GrantJSON: Encodable {
-        var id, mac, status: String
-        var startsAt, validUntil: Date
-        var secondsLeft: Int64
-        var dataRemainingBytes, downloadBPS, uploadBPS: Int64?
-        var transactions: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case mac
-            case status
-            case startsAt = "starts_at"
-            case validUntil = "valid_until"
-            case secondsLeft = "seconds_left"
-            case dataRemainingBytes = "data_remaining_bytes"
-            case downloadBPS = "download_bps"
-            case uploadBPS = "upload_bps"
-            case transactions
-        }
-
-        init(_ grant: Grant, now: Date = Date()) {
-            id = grant.id
-            mac = grant.mac.description
-            status = grant.status.rawValue
-            startsAt = grant.startsAt
-            validUntil = grant.validUntil
-            secondsLeft = grant.status == .active ? grant.secondsLeft(at: now) : 0
-            dataRemainingBytes = grant.dataRemainingBytes
-            downloadBPS = grant.rateLimit?.downloadBitsPerSecond
-            uploadBPS = grant.rateLimit?.uploadBitsPerSecond
-            transactions = grant.transactionIDs
-        }
-    }
-
     struct RefundJSON: Encodable {
         var id, status, reason, actor: String
         var amount: Int64
@@ -330,49 +296,4 @@ enum AdminJSON {
         }
     }
 
-    struct OperatorJSON: Encodable {
-        var id, username, displayName: String
-        var disabled: Bool
-        var createdAt: Date
-        enum CodingKeys: String, CodingKey {
-            case id
-            case username
-            case displayName = "display_name"
-            case disabled
-            case createdAt = "created_at"
-        }
-        init(_ person: Operator) {
-            id = person.id
-            username = person.username
-            displayName = person.displayName
-            disabled = person.isDisabled
-            createdAt = person.createdAt
-        }
-    }
-
-    struct TokenJSON: Encodable {
-        var id, name, prefix, operatorID: String
-        var createdAt: Date
-        var revokedAt: Date?
-        /// Only in the answer that created it.
-        var token: String?
-        enum CodingKeys: String, CodingKey {
-            case id
-            case name
-            case prefix
-            case operatorID = "operator_id"
-            case createdAt = "created_at"
-            case revokedAt = "revoked_at"
-            case token
-        }
-        init(_ token: APIToken, secret: String? = nil) {
-            id = token.id
-            name = token.name
-            prefix = token.prefix
-            operatorID = token.operatorID
-            createdAt = token.createdAt
-            revokedAt = token.revokedAt
-            self.token = secret
-        }
-    }
 }

@@ -22,6 +22,28 @@ public final class SQLiteStore: Sendable {
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// The database holds login secrets, callback tokens and sealed router secrets: a folder made
+    /// for it is 0700 and the file 0600 (SQLite gives its -wal and -shm files the database's mode).
+    /// A database left readable by others by an older version is tightened.
+    static func preparePrivateFile(_ path: String) throws {
+        let files = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !files.fileExists(atPath: directory) {
+            try files.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !files.fileExists(atPath: path) {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.unavailable(path: path, reason: "cannot create the database file")
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            guard let mode = (try? files.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o077 != 0
+            else { continue }
+            try? files.setAttributes([.posixPermissions: mode & 0o700], ofItemAtPath: file)
+        }
+    }
+
     /// Pass `cipher` to read and write sealed secrets.
     public init(path: String, cipher: SecretCipher?, durability: Durability = .normal, migrate: Bool = true) throws {
         self.path = path
@@ -36,10 +58,7 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+            try Self.preparePrivateFile(path)
             let pool = try DatabasePool(path: path, configuration: configuration)
             self.pool = pool
             writer = GroupCommit(pool: pool)
