@@ -16,11 +16,13 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
     public var captiveAttributes: [String]?
     public var paidAttributes: [String]?
     public var requireMessageAuthenticator: Bool?
+    /// The hotspot's dns-name or address; empty text clears it.
+    public var hotspotAddress: String?
 
     public init(
         name: String? = nil, nasIdentifier: String? = nil, address: String? = nil, secret: String? = nil,
         coaPort: Int? = nil, strategy: String? = nil, captiveAttributes: [String]? = nil,
-        paidAttributes: [String]? = nil, requireMessageAuthenticator: Bool? = nil
+        paidAttributes: [String]? = nil, requireMessageAuthenticator: Bool? = nil, hotspotAddress: String? = nil
     ) {
         self.name = name
         self.nasIdentifier = nasIdentifier
@@ -31,6 +33,7 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
         self.captiveAttributes = captiveAttributes
         self.paidAttributes = paidAttributes
         self.requireMessageAuthenticator = requireMessageAuthenticator
+        self.hotspotAddress = hotspotAddress
     }
 
     enum CodingKeys: String, CodingKey {
@@ -42,6 +45,7 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
         case captiveAttributes = "captive_attributes"
         case paidAttributes = "paid_attributes"
         case requireMessageAuthenticator = "require_message_authenticator"
+        case hotspotAddress = "hotspot_address"
     }
 
     public func apply(to router: inout Router) throws(ConsoleError) {
@@ -69,6 +73,10 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
             router.paidAttributes = Self.attributes(paidAttributes, field: "paid_attributes", &problems)
         }
         if let requireMessageAuthenticator { router.requireMessageAuthenticator = requireMessageAuthenticator }
+        if let hotspotAddress {
+            let trimmed = hotspotAddress.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            router.hotspotAddress = trimmed.isEmpty ? nil : trimmed
+        }
         guard problems.isEmpty else { throw .invalid(problems) }
         let rules = router.problems
         guard rules.isEmpty else { throw .invalid(rules) }

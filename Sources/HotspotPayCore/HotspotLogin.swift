@@ -65,6 +65,22 @@ public struct HotspotLogin: Sendable, Hashable {
         }
     }
 
+    /// The login URL's host, lower-cased, without port or credentials.
+    public var host: String? {
+        guard let scheme = loginURL.range(of: "://") else { return nil }
+        var rest = loginURL[scheme.upperBound...]
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        guard !rest.contains("@"), !rest.hasPrefix("[") else { return nil }
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
+        return rest.isEmpty ? nil : rest.lowercased()
+    }
+
+    /// Whether this is the login page of the hotspot at `hotspotAddress` (nil: not configured, so no).
+    public func isServed(by hotspotAddress: String?) -> Bool {
+        guard let hotspotAddress, let host else { return false }
+        return host == hotspotAddress.lowercased()
+    }
+
     /// Whether the router hashes the password (HTTP-CHAP) rather than taking it in clear (HTTP-PAP).
     public var usesCHAP: Bool { chapID != nil && chapChallenge != nil }
 

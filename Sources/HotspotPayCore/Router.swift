@@ -16,6 +16,10 @@ public struct Router: Hashable, Sendable, Identifiable {
     public var paidAttributes: [RadiusAttribute]
     /// Drop Access-Requests without Message-Authenticator (BlastRADIUS); off only for old RouterOS.
     public var requireMessageAuthenticator: Bool
+    /// The hotspot's own address or DNS name as guests' browsers see it (its `dns-name`, or the
+    /// hotspot interface's IP). A login URL the portal is handed is believed only when it points
+    /// there: anyone can type a MAC and a URL into the portal's query string.
+    public var hotspotAddress: String?
 
     public static let defaultCoAPort = 3799
 
@@ -23,7 +27,7 @@ public struct Router: Hashable, Sendable, Identifiable {
         id: String, name: String, nasIdentifier: String, address: IPAddress, secret: Secret,
         coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .coa,
         captiveAttributes: [RadiusAttribute] = [],
-        paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true
+        paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true, hotspotAddress: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -35,7 +39,11 @@ public struct Router: Hashable, Sendable, Identifiable {
         self.captiveAttributes = captiveAttributes
         self.paidAttributes = paidAttributes
         self.requireMessageAuthenticator = requireMessageAuthenticator
+        self.hotspotAddress = hotspotAddress
     }
+
+    /// Whether `login` is this router's own login page (the host of its `link-login-only`).
+    public func serves(_ login: HotspotLogin) -> Bool { login.isServed(by: hotspotAddress) }
 
     /// Everything wrong with this router, empty when it can be used.
     public var problems: [ValidationProblem] {
@@ -51,6 +59,18 @@ public struct Router: Hashable, Sendable, Identifiable {
         // from a single captured Access-Request.
         if secret.reveal.utf8.count < 16 || secret.reveal.utf8.count > 128 {
             problems.append(ValidationProblem(field: "secret", message: "expected 16 to 128 characters"))
+        }
+        if let hotspotAddress,
+            hotspotAddress.isEmpty || hotspotAddress.utf8.count > 253
+                || !hotspotAddress.utf8.allSatisfy({ byte in
+                    (48...57).contains(byte) || (97...122).contains(byte | 0x20) || byte == 45 || byte == 46
+                })
+        {
+            problems.append(
+                ValidationProblem(
+                    field: "hotspot_address",
+                    message:
+                        "'\(hotspotAddress.prefix(80))' is not a host name or IPv4 address (the hotspot's dns-name)"))
         }
         if !(1...65535).contains(coaPort) {
             problems.append(ValidationProblem(field: "coa_port", message: "\(coaPort) is not a UDP port (1 to 65535)"))

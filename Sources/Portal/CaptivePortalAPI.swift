@@ -32,15 +32,18 @@ struct CaptivePortalAPI: Sendable {
 
     func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.get("/api/captive") { request, context in
-            let device = try await device(request, context: context)
+            let (device, isCaller) = try await device(request, context: context)
             var document = Document(captive: true, userPortalURL: urls.publicURL + "/")
             if let device {
                 document.userPortalURL = urls.publicURL + "/?mac=" + device.description
                 if let grant = try await store.activeGrant(mac: device), !grant.isExhausted(at: clock()) {
                     document.captive = false
-                    document.secondsRemaining = grant.secondsLeft(at: clock())
-                    document.bytesRemaining = grant.dataRemainingBytes
-                    document.canExtendSession = true
+                    // What is left is the device's own business: told only to the device itself.
+                    if isCaller {
+                        document.secondsRemaining = grant.secondsLeft(at: clock())
+                        document.bytesRemaining = grant.dataRemainingBytes
+                        document.canExtendSession = true
+                    }
                 }
             }
             let encoder = JSONEncoder()
@@ -52,16 +55,25 @@ struct CaptivePortalAPI: Sendable {
         }
     }
 
-    /// The asking device: `?mac=` when the router's page passes it, else the device that the
-    /// routers' accounting says holds the caller's address.
-    private func device(_ request: Request, context: PortalRequestContext) async throws -> MACAddress? {
+    /// The device asked about: `?mac=` when the router's page passes it, else the device that the
+    /// routers' accounting says holds the caller's address. `isCaller` is true only when the
+    /// routers' accounting puts that device at the caller's address.
+    private func device(_ request: Request, context: PortalRequestContext) async throws -> (MACAddress?, Bool) {
+        let caller = try? IPAddress(proxies.clientAddress(request, context))
+        let callerDevice = try await caller.asyncMap { try await store.openSession(framedIP: $0)?.mac } ?? nil
         if let text = request.uri.queryParameters.get("mac") {
             guard let mac = try? MACAddress(text) else {
                 throw HTTPError(.badRequest, message: "mac '\(text.prefix(40))' is not a MAC address")
             }
-            return mac
+            return (mac, callerDevice == mac)
         }
-        guard let ip = try? IPAddress(proxies.clientAddress(request, context)) else { return nil }
-        return try await store.openSession(framedIP: ip)?.mac
+        return (callerDevice, callerDevice != nil)
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

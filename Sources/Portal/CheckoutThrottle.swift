@@ -1,7 +1,14 @@
 import Foundation
+import HotspotPayCore
 
-/// The checkout's rate limits: per device (MAC) and per client address, checked before a
-/// transaction is created by the portal form or the API. Both limits count every attempt.
+/// The checkout's rate limits: per device and per client address. Only purchases that were
+/// created count: an attempt is reserved before the provider is asked (so parallel requests
+/// cannot all slip under the limit) and given back when nothing was created. Bad input (an
+/// invalid MAC) is refused before anything is counted.
+///
+/// The per-device count is keyed on the MAC *and* the browser that asked (its `hp_browser`
+/// cookie, or its address when it has none), so requests that merely name a guest's MAC, which
+/// anyone on the WiFi can read, use up the stranger's allowance, not the guest's.
 public struct CheckoutThrottle: Sendable {
     let perDevice: RequestThrottle
     let perAddress: RequestThrottle
@@ -16,11 +23,34 @@ public struct CheckoutThrottle: Sendable {
         self.perAddress = RequestThrottle(perAddress)
     }
 
-    /// nil when allowed, else the seconds to wait. The MAC is normalised loosely (case, separators)
-    /// so spelling it differently does not buy more attempts.
-    public func attempt(mac: String, address: String, now: Date = Date()) -> Int? {
-        let device = String(mac.lowercased().filter(\.isHexDigit))
-        if let wait = perAddress.attempt(address, now: now) { return wait }
-        return perDevice.attempt(device, now: now)
+    /// An attempt counted against both limits until it is released.
+    public struct Reservation: Sendable, Hashable {
+        let device: String
+        let address: String
+    }
+
+    /// Counts an attempt for `mac` asked by `browser` (nil: a browser without our cookie) from
+    /// `address`; returns the reservation, or the seconds to wait.
+    public func reserve(mac: MACAddress, browser: String?, address: String, now: Date = Date())
+        -> Result<Reservation, Wait>
+    {
+        let device = mac.description + "|" + (browser.map { "browser:" + $0 } ?? "address:" + address)
+        if let wait = perAddress.attempt(address, now: now) { return .failure(Wait(seconds: wait)) }
+        if let wait = perDevice.attempt(device, now: now) {
+            perAddress.release(address, now: now)
+            return .failure(Wait(seconds: wait))
+        }
+        return .success(Reservation(device: device, address: address))
+    }
+
+    /// The attempt created nothing (refused plan, provider down): it does not count.
+    public func release(_ reservation: Reservation, now: Date = Date()) {
+        perAddress.release(reservation.address, now: now)
+        perDevice.release(reservation.device, now: now)
+    }
+
+    /// Seconds to wait before trying again.
+    public struct Wait: Error, Sendable, Hashable {
+        public var seconds: Int
     }
 }

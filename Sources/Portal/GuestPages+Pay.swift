@@ -15,7 +15,28 @@ extension GuestPages {
                 link: ("/?lang=\(language.rawValue)", pages.text("backToPlans", language)))
         }
         let (progress, grant, unlockTrouble) = try await progress(of: transaction)
-        let login = try await store.hotspotLogin(transactionID: transaction.id)
+        let query = Self.query(request)
+        let router = try await routers.entries().first { $0.id == transaction.routerID }
+        // The buyer is the browser that checked out, or one that typed the receipt code in.
+        let browser = GuestBrowser(request)
+        var buyer = try await isBuyer(browser, of: transaction)
+        var newBrowser: GuestBrowser?
+        // Ten wrong codes per purchase per ten minutes: guessing a 30⁶ code that way takes years.
+        if !buyer, let typed = query["receipt"], receiptAttempts.attempt(transaction.id) == nil,
+            Self.receiptMatches(typed, transaction.orderCode)
+        {
+            let proven = browser ?? GuestBrowser.new()
+            if browser == nil { newBrowser = proven }
+            try await store.addBuyerBrowser(digest: proven.digest, transactionID: transaction.id, at: clock())
+            buyer = true
+        }
+        // A login context in the link (the router's fresh one, when the portal was reopened)
+        // serves this view; the stored one only the buyer.
+        let linked = GuestVisit(fields: query).hotspotLogin.flatMap { login in
+            router?.serves(login) == true ? login : nil
+        }
+        var login = linked
+        if login == nil, buyer { login = try await store.hotspotLogin(transactionID: transaction.id) }
         let visit = GuestVisit(transaction: transaction, login: login)
         let planName = try await store.plan(id: transaction.planID)?.name[language] ?? transaction.planID
         var values: [String: Any] = [
@@ -46,20 +67,33 @@ extension GuestPages {
             values["trouble"] = unlockTrouble
             values["moreURL"] = visit.landingURL(language: language, fresh: true)
             if progress != .online { values["refresh"] = 5 }
-            if let grant {
-                values["timeLeft"] = PortalText.remaining(seconds: grant.secondsLeft(at: clock()), language, pages)
-                if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
+            if buyer {
+                values["details"] = true
+                if let grant {
+                    values["timeLeft"] = PortalText.remaining(seconds: grant.secondsLeft(at: clock()), language, pages)
+                    if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
+                }
+            } else {
+                // The receipt code proves the buyer; the page's login context comes along.
+                values["receiptForm"] = [
+                    "action": "/pay/\(id)",
+                    "hidden": ([("lang", language.rawValue)] + GuestVisit(fields: query).loginFields).map {
+                        ["name": $0.name, "value": $0.value]
+                    },
+                ]
             }
             if let original = login?.originalURL, original.lowercased().hasPrefix("http") {
                 values["originalURL"] = original
             }
-            if progress != .online, var form = try await loginForm(transaction, login: login) {
-                let routerError = Self.query(request)["router_error"]
+            if progress != .online, var form = try await loginForm(transaction, login: login, router: router) {
+                let routerError = query["router_error"]
                 form["auto"] = routerError == nil ? "1" : "0"
                 values["login"] = form
                 if let routerError { values["routerError"] = routerError }
             }
-            return html(request, language, template: "done", values: values)
+            var response = html(request, language, template: "done", values: values)
+            if let newBrowser { response.headers[.setCookie] = newBrowser.setCookie(secure: secureCookies) }
+            return response
         case .closed(let reason):
             values["title"] = pages.text("titleClosed", language)
             values["heading"] = pages.text("\(reason.rawValue)Heading", language)
@@ -69,17 +103,26 @@ extension GuestPages {
         }
     }
 
-    /// For the `login` strategy: the form that logs the browser in at the router, username = MAC
-    /// and the transaction's one-time secret (hashed with the router's CHAP challenge when it gave one).
-    func loginForm(_ transaction: Transaction, login: HotspotLogin?) async throws -> [String: String]? {
-        guard let login, let secret = transaction.loginSecret,
-            let router = try await routers.entries().first(where: { $0.id == transaction.routerID }),
-            router.strategy == .login
+    /// For the `login` strategy: the form that logs the browser in at the router, username = MAC.
+    /// With the router's CHAP challenge the password is the CHAP response, useless to any other
+    /// device; the one-time secret itself is sent (HTTP-PAP) only when the portal is on HTTPS.
+    func loginForm(_ transaction: Transaction, login: HotspotLogin?, router: RouterIndex.Entry?) async throws
+        -> [String: String]?
+    {
+        guard let login, let secret = transaction.loginSecret, let router, router.strategy == .login,
+            router.serves(login), login.usesCHAP || secureCookies
         else { return nil }
         return [
             "action": login.loginURL, "username": transaction.mac.description,
             "password": HotspotLoginPassword.password(secret: secret, login: login), "dst": login.originalURL ?? "",
         ]
+    }
+
+    /// The receipt code as a guest types it (any case, spaces or dashes) against the order code.
+    static func receiptMatches(_ typed: String, _ code: OrderCode) -> Bool {
+        let cleaned = String(typed.uppercased().filter { $0.isLetter || $0.isNumber }.prefix(32))
+        let expected = String(code.description.uppercased().filter { $0.isLetter || $0.isNumber })
+        return ConstantTime.equal(cleaned, expected)
     }
 
     /// Reads what decides the page: the transaction, and once paid its grant, unlock jobs and sessions.

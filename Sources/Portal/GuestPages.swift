@@ -17,6 +17,8 @@ public struct GuestPages: Sendable {
     let options: Options
     let proxies: TrustedProxies
     let clock: @Sendable () -> Date
+    /// Receipt codes typed on a paid purchase's page, per purchase.
+    let receiptAttempts = RequestThrottle(.init(attempts: 10, windowSeconds: 600))
 
     /// How the portal behaves beyond its templates.
     public struct Options: Sendable {
@@ -95,24 +97,52 @@ public struct GuestPages: Sendable {
                 request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
         }
         visit.router = router.id
+        let browser = GuestBrowser(request)
+        var response: Response
         if !visit.fresh, let latest = try await store.latestTransaction(mac: mac), try await resumable(latest) {
-            if let login = visit.hotspotLogin {
+            // Resuming by MAC is what survives the captive browser closing, but a MAC is public:
+            // only the buyer's browser may change what is stored for the purchase. Anyone else's
+            // login context travels in the link, for this page view only.
+            let login = visit.hotspotLogin.flatMap { router.serves($0) ? $0 : nil }
+            if let login, try await isBuyer(browser, of: latest) {
                 try await store.saveHotspotLogin(login, transactionID: latest.id, at: clock())
             }
             // The router sends its login page again when a login failed; showing its error and
             // not logging in automatically again keeps a failing login from looping.
             let routerError = Self.query(request)["error"].flatMap { $0.isEmpty ? nil : $0 }
-            let suffix = routerError.map { "&router_error=" + FormURLEncoding.encode(String($0.prefix(200))) } ?? ""
-            return Self.redirect(to: "/pay/\(latest.id)?lang=\(language.rawValue)\(suffix)")
+            var suffix = routerError.map { "&router_error=" + FormURLEncoding.encode(String($0.prefix(200))) } ?? ""
+            if login != nil {
+                suffix +=
+                    "&"
+                    + visit.loginFields.map { "\($0.name)=\(FormURLEncoding.encode($0.value))" }
+                    .joined(separator: "&")
+            }
+            response = Self.redirect(to: "/pay/\(latest.id)?lang=\(language.rawValue)\(suffix)")
+        } else {
+            response = try await plansPage(
+                request, language, visit: visit,
+                demo: options.demo && demoCookie != nil || isDemoDevice(request, visit),
+                error: nil, status: .ok)
         }
-        var response = try await plansPage(
-            request, language, visit: visit, demo: options.demo && demoCookie != nil || isDemoDevice(request, visit),
-            error: nil, status: .ok)
         if let demoCookie {
-            response.headers[.setCookie] =
-                "\(Self.demoCookie)=\(demoCookie); Path=/; Max-Age=86400; SameSite=Lax; HttpOnly"
+            response.headers.append(
+                .init(
+                    name: .setCookie,
+                    value: "\(Self.demoCookie)=\(demoCookie); Path=/; Max-Age=86400; SameSite=Lax; HttpOnly"))
+        }
+        if browser == nil {
+            response.headers.append(.init(name: .setCookie, value: GuestBrowser.new().setCookie(secure: secureCookies)))
         }
         return response
+    }
+
+    /// Cookies are marked Secure when guests reach the portal over HTTPS.
+    var secureCookies: Bool { checkout.urls.publicURL.lowercased().hasPrefix("https://") }
+
+    /// Whether `browser` is a proven buyer of `transaction` (its checkout, or the receipt code typed in).
+    func isBuyer(_ browser: GuestBrowser?, of transaction: Transaction) async throws -> Bool {
+        guard let browser else { return false }
+        return try await store.isBuyerBrowser(digest: browser.digest, transactionID: transaction.id)
     }
 
     private func isDemoDevice(_ request: Request, _ visit: GuestVisit) -> Bool {
@@ -167,28 +197,39 @@ public struct GuestPages: Sendable {
         let form = (try? FormURLEncoding.decodeQuery(String(buffer: body))) ?? [:]
         let visit = GuestVisit(fields: form)
         let demo = isDemoDevice(request, visit)
-        guard let plan = form["plan"], let provider = form["provider"], let mac = visit.mac else {
+        guard let plan = form["plan"], let provider = form["provider"], let macText = visit.mac else {
             return try await plansPage(
                 request, language, visit: visit, demo: demo, error: pages.text("missingChoice", language),
                 status: .badRequest)
+        }
+        // Bad input is refused before anything is counted against the device or the address.
+        let mac: MACAddress
+        do { mac = try MACAddress(macText) } catch {
+            return message(request, language, status: .badRequest, heading: "badRequestHeading", raw: error.description)
         }
         guard let router = try await routers.resolve(visit.router) else {
             return message(
                 request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
         }
         let address = proxies.clientAddress(request, context)
-        if let retryAfter = throttle.attempt(mac: mac, address: address) {
+        let browser = GuestBrowser(request) ?? GuestBrowser.new()
+        let reservation: CheckoutThrottle.Reservation
+        switch throttle.reserve(mac: mac, browser: GuestBrowser(request)?.id, address: address) {
+        case .success(let reserved): reservation = reserved
+        case .failure(let wait):
             context.logger.notice("checkout throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
             var response = message(
                 request, language, status: .tooManyRequests, heading: "tooManyHeading", text: "tooManyText")
-            response.headers[.retryAfter] = "\(retryAfter)"
+            response.headers[.retryAfter] = "\(wait.seconds)"
             return response
         }
         let started: CheckoutService.Checkout
         do {
             started = try await checkout.start(
-                .init(plan: plan, provider: provider, mac: mac, ip: visit.ip, router: router.id), language: language)
+                .init(plan: plan, provider: provider, mac: mac.description, ip: visit.ip, router: router.id),
+                language: language)
         } catch let error as CheckoutError {
+            throttle.release(reservation)
             context.logger.notice("checkout refused", metadata: ["reason": "\(error)", "mac": "\(mac)"])
             let text: String
             switch error {
@@ -199,9 +240,23 @@ public struct GuestPages: Sendable {
             return try await plansPage(
                 request, language, visit: visit, demo: demo, error: text, status: PortalRoutes.status(for: error),
                 chosen: (plan, provider))
+        } catch {
+            throttle.release(reservation)
+            throw error
         }
+        try await store.addBuyerBrowser(digest: browser.digest, transactionID: started.transaction.id, at: clock())
         if let login = visit.hotspotLogin {
-            try await store.saveHotspotLogin(login, transactionID: started.transaction.id, at: clock())
+            if router.serves(login) {
+                try await store.saveHotspotLogin(login, transactionID: started.transaction.id, at: clock())
+            } else {
+                context.logger.warning(
+                    "login URL not on the router's hotspot address: ignored",
+                    metadata: [
+                        "router": "\(router.id)", "host": "\(login.host ?? "-")",
+                        "hotspot_address":
+                            "\(router.hotspotAddress ?? "not set: hotspotpay routers update --hotspot-address")",
+                    ])
+            }
         }
         context.logger.info(
             "transaction created",
@@ -209,7 +264,11 @@ public struct GuestPages: Sendable {
                 "order": "\(started.transaction.orderCode)", "plan": "\(plan)", "mac": "\(started.transaction.mac)",
                 "provider": "\(provider)",
             ])
-        return Self.redirect(to: "/pay/\(started.transaction.id)?lang=\(language.rawValue)")
+        var response = Self.redirect(to: "/pay/\(started.transaction.id)?lang=\(language.rawValue)")
+        if GuestBrowser(request) == nil {
+            response.headers[.setCookie] = browser.setCookie(secure: secureCookies)
+        }
+        return response
     }
 
     // MARK: Helpers

@@ -59,6 +59,13 @@ struct GuestVisit: Sendable, Hashable {
         ].compactMap { name, value in value.map { (name, $0) } }
     }
 
+    /// The router's login context as name and value, for carrying in a link.
+    var loginFields: [(name: String, value: String)] {
+        fields.filter {
+            [Self.names.login, Self.names.orig, Self.names.chapID, Self.names.chapChallenge].contains($0.name)
+        }
+    }
+
     /// The router's login context, when `login.html` sent a usable one.
     var hotspotLogin: HotspotLogin? {
         guard let loginURL else { return nil }

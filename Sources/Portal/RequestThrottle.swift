@@ -28,6 +28,16 @@ public final class RequestThrottle: Sendable {
 
     public init(_ limit: Limit) { self.limit = limit }
 
+    /// Takes back one attempt counted for `key` in the current window (the attempt created nothing).
+    public func release(_ key: String, now: Date = Date()) {
+        let time = now.timeIntervalSince1970
+        windows.withLock { windows in
+            guard var window = windows[key], time - window.start < limit.windowSeconds, window.count > 0 else { return }
+            window.count -= 1
+            windows[key] = window
+        }
+    }
+
     /// Counts an attempt for `key`; returns nil when allowed, or the seconds until the key may try again.
     public func attempt(_ key: String, now: Date = Date()) -> Int? {
         let time = now.timeIntervalSince1970

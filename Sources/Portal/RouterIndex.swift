@@ -10,6 +10,10 @@ final class RouterIndex: Sendable {
         var id: String
         var nasIdentifier: String
         var strategy: UnlockStrategy
+        var hotspotAddress: String?
+
+        /// Whether `login` is this router's own login page (see ``Router/serves(_:)``).
+        func serves(_ login: HotspotLogin) -> Bool { login.isServed(by: hotspotAddress) }
     }
 
     private let store: any RouterStore
@@ -26,7 +30,7 @@ final class RouterIndex: Sendable {
             return cached.entries
         }
         let entries = try await store.routers().map {
-            Entry(id: $0.id, nasIdentifier: $0.nasIdentifier, strategy: $0.strategy)
+            Entry(id: $0.id, nasIdentifier: $0.nasIdentifier, strategy: $0.strategy, hotspotAddress: $0.hotspotAddress)
         }
         cache.withLock { $0 = (now, entries) }
         return entries

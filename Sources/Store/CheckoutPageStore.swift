@@ -13,4 +13,7 @@ public protocol CheckoutPageStore: Sendable {
     /// a fresh CHAP challenge, so the newest wins).
     func saveHotspotLogin(_ login: HotspotLogin, transactionID: String, at: Date) async throws
     func hotspotLogin(transactionID: String) async throws -> HotspotLogin?
+    /// Records that the browser with `digest` bought (or proved it bought) `transactionID`.
+    func addBuyerBrowser(digest: String, transactionID: String, at: Date) async throws
+    func isBuyerBrowser(digest: String, transactionID: String) async throws -> Bool
 }

@@ -49,6 +49,10 @@ struct RoutersCommand: AsyncParsableCommand {
             name: .customLong("require-message-authenticator"),
             help: "true (default) or false for RouterOS older than 7.15.")
         var requireMessageAuthenticator: Bool?
+        @Option(
+            name: .customLong("hotspot-address"),
+            help: "The hotspot's dns-name or address (login URLs must point there), e.g. hotspot.cafe.vn.")
+        var hotspotAddress: String?
 
         /// The options as the console's router changes (validated there against the RADIUS
         /// dictionary, as for the web form and API). The secret may come from the environment.
@@ -59,7 +63,7 @@ struct RoutersCommand: AsyncParsableCommand {
                 coaPort: coaPort, strategy: strategy,
                 captiveAttributes: captiveAttributes.isEmpty ? nil : captiveAttributes,
                 paidAttributes: paidAttributes.isEmpty ? nil : paidAttributes,
-                requireMessageAuthenticator: requireMessageAuthenticator)
+                requireMessageAuthenticator: requireMessageAuthenticator, hotspotAddress: hotspotAddress)
         }
     }
 

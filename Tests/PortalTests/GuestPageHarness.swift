@@ -16,10 +16,15 @@ struct GuestPageHarness {
 
     static let portalDirectory = Fixtures.repositoryRoot.appendingPathComponent("portal").path
     static let mac = "AA:BB:CC:DD:EE:07"
+    /// The guest's own browser (its `hp_browser` cookie); pass `cookie: nil` to be a stranger.
+    static let browserCookie = "hp_browser=0123456789abcdef0123456789abcdef"
+    /// Where the router's hotspot answers guests (its login page's host).
+    static let hotspotAddress = "10.5.50.1"
 
     init(
         strategy: UnlockStrategy = .coa, demo: Bool = false, throttle: CheckoutThrottle = CheckoutThrottle(),
-        extraRouter: Bool = false, eventStreamSeconds: Int = 2, _ label: String = #function
+        extraRouter: Bool = false, eventStreamSeconds: Int = 2, publicURL: String = "http://portal.test",
+        _ label: String = #function
     ) async throws {
         let directory = try Fixtures.temporaryDirectory(label)
         store = try SQLiteStore(
@@ -29,9 +34,11 @@ struct GuestPageHarness {
         try await store.addPlan(
             Fixtures.plan(id: "1d", price: 30_000, seconds: 86_400, dataCap: 5_000_000_000), actor: "test")
         try await store.addPlan(Fixtures.plan(id: "off", active: false), actor: "test")
-        try await store.addRouter(Fixtures.router(strategy: strategy), actor: "test")
+        var cafe = Fixtures.router(strategy: strategy)
+        cafe.hotspotAddress = Self.hotspotAddress
+        try await store.addRouter(cafe, actor: "test")
         if extraRouter { try await store.addRouter(Fixtures.router(id: "bar", address: "10.0.0.2"), actor: "test") }
-        let urls = PortalURLs(publicURL: "http://portal.test")
+        let urls = PortalURLs(publicURL: publicURL)
         let providers = PaymentProviders([
             SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
         ])
@@ -55,7 +62,9 @@ struct GuestPageHarness {
         var location: String? { headers[.location] }
     }
 
-    static func get(_ client: some TestClientProtocol, _ uri: String, cookie: String? = nil) async throws -> Page {
+    static func get(_ client: some TestClientProtocol, _ uri: String, cookie: String? = browserCookie) async throws
+        -> Page
+    {
         var headers = HTTPFields()
         if let cookie { headers[.cookie] = cookie }
         return try await client.execute(uri: uri, method: .get, headers: headers) { response in
@@ -63,10 +72,14 @@ struct GuestPageHarness {
         }
     }
 
-    static func post(_ client: some TestClientProtocol, _ uri: String, form: [(String, String)]) async throws -> Page {
+    static func post(
+        _ client: some TestClientProtocol, _ uri: String, form: [(String, String)], cookie: String? = browserCookie
+    ) async throws -> Page {
         let body = form.map { "\($0.0)=\(FormURLEncoding.encode($0.1))" }.joined(separator: "&")
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = cookie }
         return try await client.execute(
-            uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            uri: uri, method: .post, headers: headers,
             body: ByteBuffer(string: body)
         ) { response in
             Page(status: response.status, headers: response.headers, body: String(buffer: response.body))

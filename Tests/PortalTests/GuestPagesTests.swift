@@ -3,6 +3,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import HummingbirdTesting
+import Payments
 import Portal
 import Store
 import TestSupport
@@ -153,25 +154,126 @@ import Testing
         }
     }
 
-    @Test func withoutACHAPChallengeTheSecretIsPostedAsIs() async throws {
+    @Test func withoutACHAPChallengeTheSecretIsPostedAsIsButOnlyFromAnHTTPSPortal() async throws {
+        for publicURL in ["https://wifi.cafe.vn", "http://portal.test"] {
+            let harness = try await H(strategy: .login, publicURL: publicURL)
+            try await harness.app.test(.router) { client in
+                let path = try await H.buy(client, extra: [("login", "https://10.5.50.1/login")])
+                let id = H.transactionID(fromPayPath: path)
+                _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
+                let secret = try #require(try await harness.store.transaction(id: id)?.loginSecret)
+                let page = try await H.get(client, path).body
+                #expect(page.contains(#"name="password" value="\#(secret.text)""#) == publicURL.hasPrefix("https"))
+                #expect(page.contains(secret.text) == publicURL.hasPrefix("https"))
+            }
+        }
+    }
+
+    // MARK: resume by MAC (a MAC is public: anyone on the WiFi can read it)
+
+    @Test func aStrangerWithTheGuestsMACLearnsNoSecretAndChangesNothing() async throws {
         let harness = try await H(strategy: .login)
         try await harness.app.test(.router) { client in
-            let path = try await H.buy(client, extra: [("login", "https://hotspot.cafe/login")])
+            let path = try await H.buy(
+                client,
+                extra: [
+                    ("login", "http://10.5.50.1/login"), ("orig", "http://example.com/"), ("chap_id", Self.chapID),
+                    ("chap_challenge", Self.chapChallenge),
+                ])
             let id = H.transactionID(fromPayPath: path)
             _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
-            let secret = try #require(try await harness.store.transaction(id: id)?.loginSecret)
-            #expect(try await H.get(client, path).body.contains(#"name="password" value="\#(secret.text)""#))
+            let transaction = try #require(try await harness.store.transaction(id: id))
+            let secret = try #require(transaction.loginSecret)
+            let stored = try await harness.store.hotspotLogin(transactionID: id)
+
+            // A stranger's browser names the guest's MAC and plants its own login page.
+            let planted = "&login=http%3A%2F%2Fevil.example%2Flogin&chap_id=%5C001&chap_challenge=%5C002%5C003"
+            let resumed = try await H.get(client, H.landing(planted), cookie: nil)
+            #expect(resumed.status == .seeOther)
+            let location = try #require(resumed.location)
+            #expect(!location.contains("evil.example"))
+            let page = try await H.get(client, location, cookie: nil)
+            for leak in [secret.text, transaction.orderCode.description, "Thời gian còn lại", "evil.example"] {
+                #expect(!page.body.contains(leak), "the stranger's page shows \(leak)")
+            }
+            #expect(!page.body.contains(#"id="login""#))
+            // A wrong receipt code proves nothing.
+            let guess = try await H.get(client, "/pay/\(id)?receipt=ZZZZZZ", cookie: nil)
+            #expect(!guess.body.contains("Thời gian còn lại") && guess.headers[.setCookie] == nil)
+            // Nothing stored for the purchase changed.
+            #expect(try await harness.store.hotspotLogin(transactionID: id) == stored)
+            // With the router's real login page and its own challenge, the stranger gets only a
+            // CHAP answer for that challenge, which the router checks against the stranger's MAC.
+            let ownChallenge = "&login=http%3A%2F%2F10.5.50.1%2Flogin&chap_id=%5C001&chap_challenge=%5C002%5C003"
+            let chap = try await H.get(
+                client, try #require(try await H.get(client, H.landing(ownChallenge), cookie: nil).location),
+                cookie: nil)
+            #expect(!chap.body.contains(secret.text) && !chap.body.contains(transaction.orderCode.description))
+            #expect(try await harness.store.hotspotLogin(transactionID: id) == stored)
+        }
+    }
+
+    @Test func theGuestsReopenedMiniBrowserResumesAndLogsInWithTheRoutersFreshChallenge() async throws {
+        let harness = try await H(strategy: .login)
+        try await harness.app.test(.router) { client in
+            let path = try await H.buy(
+                client,
+                extra: [
+                    ("login", "http://10.5.50.1/login"), ("chap_id", Self.chapID),
+                    ("chap_challenge", Self.chapChallenge),
+                ])
+            let id = H.transactionID(fromPayPath: path)
+            _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
+            let transaction = try #require(try await harness.store.transaction(id: id))
+            let secret = try #require(transaction.loginSecret)
+            // The mini-browser opens again with an empty cookie jar and a new challenge.
+            let fresh = #"\044\045\046"#
+            let query =
+                "&login=http%3A%2F%2F10.5.50.1%2Flogin&chap_id=%5C007&chap_challenge=" + FormURLEncoding.encode(fresh)
+            let resumed = try await H.get(client, H.landing(query), cookie: nil)
+            let location = try #require(resumed.location)
+            #expect(location.hasPrefix("/pay/\(id)?"))
+            let page = try await H.get(client, location, cookie: nil)
+            let expected = Insecure.MD5.hash(data: [0o007] + Array(secret.text.utf8) + [0o044, 0o045, 0o046])
+                .map { String(format: "%02x", $0) }.joined()
+            #expect(page.body.contains(#"action="http://10.5.50.1/login" data-auto="1""#), "\(page.body)")
+            #expect(page.body.contains(#"name="password" value="\#(expected)""#))
+            #expect(!page.body.contains(secret.text))
+            // Typing the receipt code proves the buyer: details, and this browser is remembered.
+            let proven = try await H.get(
+                client, "/pay/\(id)?receipt=\(transaction.orderCode.description.lowercased())", cookie: nil)
+            #expect(
+                proven.body.contains("Thời gian còn lại") && proven.body.contains(transaction.orderCode.description))
+            let cookie = try #require(proven.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            #expect(try await H.get(client, "/pay/\(id)", cookie: cookie).body.contains("Thời gian còn lại"))
+        }
+    }
+
+    @Test func aLoginURLOffTheRoutersHotspotAddressIsNeverStored() async throws {
+        let harness = try await H(strategy: .login)
+        try await harness.app.test(.router) { client in
+            let path = try await H.buy(client, extra: [("login", "http://evil.example/login")])
+            let id = H.transactionID(fromPayPath: path)
+            #expect(try await harness.store.hotspotLogin(transactionID: id) == nil)
+            _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
+            #expect(!(try await H.get(client, path).body.contains("evil.example")))
         }
     }
 
     @Test func aFailedRouterLoginIsShownAndNotRetriedAutomatically() async throws {
         let harness = try await H(strategy: .login)
         try await harness.app.test(.router) { client in
-            let path = try await H.buy(client, extra: [("login", "http://10.5.50.1/login")])
+            let chap = [
+                ("login", "http://10.5.50.1/login"), ("chap_id", Self.chapID), ("chap_challenge", Self.chapChallenge),
+            ]
+            let path = try await H.buy(client, extra: chap)
             let id = H.transactionID(fromPayPath: path)
             _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
             let back = try await H.get(
-                client, H.landing("&login=http%3A%2F%2F10.5.50.1%2Flogin&error=invalid+password"))
+                client,
+                H.landing(
+                    "&" + chap.map { "\($0.0)=\(FormURLEncoding.encode($0.1))" }.joined(separator: "&")
+                        + "&error=invalid+password"))
             #expect(back.status == .seeOther)
             let location = try #require(back.location)
             #expect(location.contains("router_error=invalid"))
@@ -203,9 +305,11 @@ import Testing
             #expect(page.status == .tooManyRequests)
             #expect(page.headers[.retryAfter].flatMap(Int.init).map { $0 > 0 && $0 <= 600 } == true)
             #expect(page.body.contains("Bạn thao tác quá nhanh"))
-            // The JSON API shares the same counter; another spelling of the MAC is the same device.
+            // The JSON API from the same browser shares the counter; another spelling of the MAC is
+            // the same device.
             let api = try await client.execute(
-                uri: "/api/transactions", method: .post, headers: [.contentType: "application/json"],
+                uri: "/api/transactions", method: .post,
+                headers: [.contentType: "application/json", .cookie: H.browserCookie],
                 body: ByteBuffer(
                     string: #"{"plan":"1h","provider":"sandbox","mac":"aa-bb-cc-dd-ee-07","router":"cafe"}"#)
             ) { $0.status }
@@ -224,22 +328,34 @@ import Testing
         }
     }
 
-    @Test func theCaptivePortalAPIReportsTimeLeftForAPaidDevice() async throws {
-        try await H().app.test(.router) { client in
+    @Test func theCaptivePortalAPIReportsTimeLeftOnlyToThePaidDeviceItself() async throws {
+        let harness = try await H()
+        try await harness.app.test(.live) { client in
             let before = try await H.get(client, "/api/captive?mac=\(H.mac)")
             #expect(before.headers[.contentType] == "application/captive+json")
             #expect(before.body == #"{"captive":true,"user-portal-url":"http://portal.test/?mac=AA:BB:CC:DD:EE:07"}"#)
             let path = try await H.buy(client)
             _ = try await H.post(
                 client, "/sandbox/wallet/\(H.transactionID(fromPayPath: path))", form: [("action", "pay")])
-            let after = try await H.get(client, "/api/captive?mac=\(H.mac)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(after.body.utf8)) as? [String: Any])
-            #expect(json["captive"] as? Bool == false)
-            #expect((json["seconds-remaining"] as? Int).map { $0 > 3500 && $0 <= 3600 } == true)
-            #expect(json["can-extend-session"] as? Bool == true)
+            // Asked from an address the router does not report for the device: only "not captive".
+            let stranger = try await H.get(client, "/api/captive?mac=\(H.mac)", cookie: nil)
+            #expect(
+                stranger.body == #"{"captive":false,"user-portal-url":"http://portal.test/?mac=AA:BB:CC:DD:EE:07"}"#,
+                "\(stranger.body)")
+            // The router's accounting puts the device at the caller's address (this test's 127.0.0.1).
+            let now = Date()
+            try await harness.store.recordSession(
+                RadiusSession(
+                    routerID: "cafe", acctSessionID: "s1", mac: try MACAddress(H.mac), userName: H.mac,
+                    framedIP: try IPAddress("127.0.0.1"), startedAt: now, updatedAt: now))
+            for uri in ["/api/captive?mac=\(H.mac)", "/api/captive"] {
+                let own = try await H.get(client, uri)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(own.body.utf8)) as? [String: Any])
+                #expect(json["captive"] as? Bool == false)
+                #expect((json["seconds-remaining"] as? Int).map { $0 > 3500 && $0 <= 3600 } == true, "\(own.body)")
+                #expect(json["can-extend-session"] as? Bool == true)
+            }
             #expect(try await H.get(client, "/api/captive?mac=zz").status == .badRequest)
-            // No MAC and no accounting session for the caller's address: captive.
-            #expect(try await H.get(client, "/api/captive").body.contains(#""captive":true"#))
         }
     }
 
@@ -272,7 +388,7 @@ import Testing
             let cookie = try #require(first.headers[.setCookie]?.split(separator: ";").first.map(String.init))
             #expect(cookie.hasPrefix("hp_demo_device=") && first.body.contains("Bản thử"))
             let device = String(cookie.dropFirst("hp_demo_device=".count))
-            let again = try await H.get(client, "/", cookie: cookie)
+            let again = try await H.get(client, "/", cookie: cookie + "; " + H.browserCookie)
             #expect(again.headers[.setCookie] == nil && again.body.contains(device))
         }
     }

@@ -63,4 +63,24 @@ extension SQLiteStore: CheckoutPageStore {
             }
         }
     }
+
+    public func addBuyerBrowser(digest: String, transactionID: String, at: Date) async throws {
+        try await write(entity: "buyer browser") { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO buyer_browsers (transaction_id, browser_digest, added_at) VALUES (?, ?, ?)
+                    ON CONFLICT (transaction_id, browser_digest) DO NOTHING
+                    """
+            ).execute(arguments: [transactionID, digest, at.epochMilliseconds])
+        }
+    }
+
+    public func isBuyerBrowser(digest: String, transactionID: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM buyer_browsers WHERE transaction_id = ? AND browser_digest = ?)"),
+                arguments: [transactionID, digest]) ?? false
+        }
+    }
 }

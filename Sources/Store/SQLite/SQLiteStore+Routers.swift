@@ -63,14 +63,14 @@ extension SQLiteStore: RouterStore {
                 sql: """
                     UPDATE routers SET name = ?, nas_identifier = ?, address = ?, secret_sealed = ?, coa_port = ?,
                         strategy = ?, captive_attributes = ?, paid_attributes = ?, require_message_authenticator = ?,
-                        updated_at = ?
+                        hotspot_address = ?, updated_at = ?
                     WHERE id = ?
                     """
             ).execute(
                 arguments: [
                     router.name, router.nasIdentifier, router.address.description, sealed, router.coaPort,
                     router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
-                    router.requireMessageAuthenticator, Date().epochMilliseconds, router.id,
+                    router.requireMessageAuthenticator, router.hotspotAddress, Date().epochMilliseconds, router.id,
                 ])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: router.id) }
             try Self.audit(
@@ -98,14 +98,15 @@ extension SQLiteStore: RouterStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO routers (id, name, nas_identifier, address, secret_sealed, coa_port, strategy,
-                    captive_attributes, paid_attributes, require_message_authenticator, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    captive_attributes, paid_attributes, require_message_authenticator, hotspot_address, created_at,
+                    updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 router.id, router.name, router.nasIdentifier, router.address.description, sealedSecret, router.coaPort,
                 router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
-                router.requireMessageAuthenticator, now, now,
+                router.requireMessageAuthenticator, router.hotspotAddress, now, now,
             ])
         try audit(
             AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
@@ -127,6 +128,7 @@ extension SQLiteStore: RouterStore {
             },
             captiveAttributes: try reader.attributes("captive_attributes"),
             paidAttributes: try reader.attributes("paid_attributes"),
-            requireMessageAuthenticator: try reader.value("require_message_authenticator"))
+            requireMessageAuthenticator: try reader.value("require_message_authenticator"),
+            hotspotAddress: try reader.value("hotspot_address"))
     }
 }

@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v3-checkout-pages", migrate: v3)
         migrator.registerMigration("v4-operator-console", migrate: v4)
         migrator.registerMigration("v5-metrics-index", migrate: v5)
+        migrator.registerMigration("v6-buyers-and-hotspot-address", migrate: v6)
         return migrator
     }()
 
@@ -237,5 +238,21 @@ enum Schema {
     /// instead of the table.
     private static func v5(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX transactions_status_provider ON transactions(status, provider)")
+    }
+
+    /// The browsers proven to be a purchase's buyer (SHA-256 of their `hp_browser` cookie): they
+    /// alone see a paid purchase's details and may change its login context. And each router's
+    /// hotspot address, which a login URL must point at.
+    private static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE buyer_browsers (
+                    transaction_id TEXT NOT NULL REFERENCES transactions(id),
+                    browser_digest TEXT NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    PRIMARY KEY (transaction_id, browser_digest)
+                ) WITHOUT ROWID;
+                ALTER TABLE routers ADD COLUMN hotspot_address TEXT;
+                """)
     }
 }
