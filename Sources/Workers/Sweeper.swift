@@ -83,8 +83,17 @@ public final class Sweeper: Service, Sendable {
         var report = Report()
         while true {
             let due = try await store.pendingTransactions(expiredAt: clock(), limit: settings.batch)
-            for transaction in due { try await settle(transaction, &report) }
+            var settled = 0
+            for transaction in due where try await settle(transaction, &report) { settled += 1 }
             if due.count < settings.batch { break }
+            // A full batch of which nothing moved would come back unchanged: rows the provider
+            // calls paid but the store refuses (audited as payment.rejected) stay for an operator.
+            if settled == 0 {
+                logger.warning(
+                    "pending transactions the provider calls paid but the store refuses; an operator must look",
+                    metadata: ["count": "\(due.count)"])
+                break
+            }
         }
         while true {
             let ended = try await store.grantsPastEnd(at: clock(), limit: settings.batch)
@@ -95,19 +104,25 @@ public final class Sweeper: Service, Sendable {
         return report
     }
 
-    private func settle(_ transaction: Transaction, _ report: inout Report) async throws {
+    /// False when the transaction is left as it was (another node settled it, or the store
+    /// refused the provider's "paid").
+    private func settle(_ transaction: Transaction, _ report: inout Report) async throws -> Bool {
         switch try await statusCheck.check(transaction, actor: "sweeper") {
         case .paid(let applied):
             // A refusal (wrong amount) is audited by the store; the guest stays pending until an
             // operator looks, rather than being expired over a paid order.
             if applied { report.paidOnQuery += 1 }
+            return applied
         case .failed(let applied):
             if applied { report.failed += 1 }
+            return applied
         case .open(let detail):
             let note =
                 "payment window closed; \(detail)"
                 + (detail.contains("failed") ? ", a later success is still honoured" : "")
-            if try await apply(.expire, transaction, note) { report.expired += 1 }
+            let expired = try await apply(.expire, transaction, note)
+            if expired { report.expired += 1 }
+            return expired
         }
     }
 

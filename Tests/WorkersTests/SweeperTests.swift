@@ -47,6 +47,37 @@ struct SweeperTests {
         #expect(rings.count.withLock { $0 } == 1)
     }
 
+    @Test func aFullBatchThatTheProviderCallsPaidButTheStoreRefusesEndsTheSweep() async throws {
+        for index in 0..<3 {
+            let transaction = try await overdue(mac: try MACAddress("AA:BB:CC:DD:EE:1\(index)"))
+            // The provider saw another amount paid: the store refuses to apply it.
+            var other = transaction
+            other.amount = Money(dong: transaction.amount.dong + 1_000)
+            _ = await sandbox.walletCallback(for: other, pay: true)
+        }
+        var settings = Sweeper.Settings()
+        settings.batch = 2
+        let sweeper = Sweeper(
+            store: store, providers: PaymentProviders([sandbox]), settings: settings,
+            logger: Logger(label: "sweeper-test"))
+        let finished = Mutex(false)
+        let sweep = Task {
+            let report = try await sweeper.sweep()
+            finished.withLock { $0 = true }
+            return report
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !finished.withLock({ $0 }), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        guard finished.withLock({ $0 }) else {
+            Issue.record("the sweep kept re-reading the same batch")
+            return
+        }
+        let report = try await sweep.value
+        #expect(report.paidOnQuery == 0 && report.expired == 0)
+        // The three stay pending (audited as refused) for an operator; none was expired over a paid order.
+        #expect(try await store.pendingTransactions(expiredAt: Date(), limit: 10).count == 3)
+    }
+
     @Test func anUnpaidTransactionExpiresOnceEvenWithTwoSweepersAtOnce() async throws {
         let transaction = try await overdue()
         let fresh = Fixtures.transaction(mac: try MACAddress("AA:BB:CC:DD:EE:09"))
