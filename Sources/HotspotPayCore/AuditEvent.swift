@@ -13,6 +13,14 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// A callback that failed verification or named no payable order; nothing changed.
     public static let callbackRejected = AuditKind(rawValue: "callback.rejected")
     public static let paymentFailed = AuditKind(rawValue: "payment.failed")
+    /// A second real payment for an order already paid: money received without access.
+    public static let paymentDuplicate = AuditKind(rawValue: "payment.duplicate")
+    /// A payment for an order that failed, was cancelled or refunded, or that does not match it.
+    public static let paymentUnapplied = AuditKind(rawValue: "payment.unapplied")
+    /// An operator refunded, granted or dismissed money received without access.
+    public static let unappliedResolved = AuditKind(rawValue: "payment.unapplied_resolved")
+    /// The provider says paid but the order cannot take the payment: held for an operator.
+    public static let transactionHeldForReview = AuditKind(rawValue: "transaction.needs_review")
     public static let transactionExpired = AuditKind(rawValue: "transaction.expired")
     public static let transactionCancelled = AuditKind(rawValue: "transaction.cancelled")
     public static let transactionRefunded = AuditKind(rawValue: "transaction.refunded")

@@ -14,6 +14,8 @@ public enum CheckoutProgress: Hashable, Sendable {
     /// Why nothing more will happen to this purchase.
     public enum ClosedReason: String, Sendable, Hashable {
         case expired, failed, cancelled, refunded
+        /// The provider says paid but the payment could not be applied: the venue checks it.
+        case review
         /// Paid, but the grant it bought has run out of time or data.
         case usedUp
     }
@@ -37,6 +39,7 @@ public enum CheckoutProgress: Hashable, Sendable {
         case .failed: return .closed(.failed)
         case .cancelled: return .closed(.cancelled)
         case .refunded: return .closed(.refunded)
+        case .needsReview: return .closed(.review)
         case .paid: break
         }
         guard let grant, grant.status == .active, !grant.isExhausted(at: now) else {

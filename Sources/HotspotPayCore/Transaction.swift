@@ -66,7 +66,7 @@ public struct Transaction: Hashable, Sendable, Identifiable {
         var next = self
         next.status = try status.applying(event)
         next.updatedAt = now
-        if event == .confirmPayment { next.paidAt = now }
+        if event == .confirmPayment || event == .acceptReviewed { next.paidAt = now }
         return next
     }
 

@@ -1,6 +1,8 @@
-/// Where a purchase stands. See DESIGN.md "States":
+/// Where a purchase stands (docs/ARCHITECTURE.md, "States"):
 /// `pending → paid → refunded`; `pending → failed | expired | cancelled`;
-/// `expired → paid` only through a verified late success (the money arrived, the service is owed).
+/// `expired → paid` only through a verified late success (the money arrived, the service is owed);
+/// `pending → needs_review` when the provider says paid but the payment cannot be applied (another
+/// amount, another provider's reference): an operator decides, and the sweeper leaves it alone.
 public enum TransactionStatus: String, LifecycleState, Codable {
     case pending
     case paid
@@ -8,6 +10,7 @@ public enum TransactionStatus: String, LifecycleState, Codable {
     case expired
     case cancelled
     case refunded
+    case needsReview = "needs_review"
 
     /// What can happen to a transaction.
     public enum Event: String, CaseIterable, Sendable, Hashable {
@@ -21,17 +24,25 @@ public enum TransactionStatus: String, LifecycleState, Codable {
         case cancel
         /// The operator refunded it through the provider.
         case refund
+        /// The provider says paid but the payment cannot be applied as it stands.
+        case holdForReview
+        /// An operator applies money that was received but not applied (a success for a failed
+        /// or cancelled order, or one held for review): the order becomes paid as if confirmed.
+        case acceptReviewed
     }
 
     public static let entityName = "transaction"
 
     public static func rule(for event: Event) -> (from: Set<TransactionStatus>, to: TransactionStatus) {
         switch event {
-        case .confirmPayment: ([.pending, .expired], .paid)
+        // A verified success with the right amount is owed its service even after a review hold.
+        case .confirmPayment: ([.pending, .expired, .needsReview], .paid)
         case .failPayment: ([.pending], .failed)
         case .expire: ([.pending], .expired)
         case .cancel: ([.pending], .cancelled)
         case .refund: ([.paid], .refunded)
+        case .holdForReview: ([.pending], .needsReview)
+        case .acceptReviewed: ([.failed, .cancelled, .expired, .needsReview], .paid)
         }
     }
 

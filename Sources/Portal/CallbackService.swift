@@ -91,7 +91,9 @@ public struct CallbackService: Sendable {
                         return .rejected(
                             .amountMismatch(orderCode: transaction.orderCode, expected: expected, received: received))
                     case .unknownTransaction: return .rejected(.unknownOrder(outcome.providerOrderID))
-                    case .notPayable: return .alreadyRecorded
+                    // Listed as money received without access (the store recorded it); the
+                    // provider hears that the order is settled so it stops sending.
+                    case .notPayable, .duplicatePayment: return .alreadyRecorded
                     case .providerMismatch, .referenceReused: return .rejected(.orderMismatch(rejection.description))
                     }
                 }

@@ -12,6 +12,7 @@ public protocol AuditLog: Sendable {
 /// Everything the daemon persists.
 public typealias HotspotStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore
     & SessionStore & AuditLog & StoreHealth & CheckoutPageStore & OperatorStore & RefundStore & ReportStore
+    & UnappliedPaymentStore
 
 /// A cheap round trip to the database, for `/healthz`.
 public protocol StoreHealth: Sendable {

@@ -46,12 +46,19 @@ public enum PaymentApplication: Sendable, Hashable {
 /// Why a verified callback still cannot be applied.
 public enum PaymentRejection: Sendable, Hashable, CustomStringConvertible {
     case unknownTransaction(id: String)
+    /// The provider says another amount was paid: the money is listed and a pending order is held
+    /// for review (`needs_review`).
     case amountMismatch(expected: Money, received: Money)
+    /// Likewise for a payment through another provider than the order's.
     case providerMismatch(expected: ProviderID, received: ProviderID)
     /// The provider reference already belongs to another transaction.
     case referenceReused(reference: String, otherTransactionID: String)
-    /// The transaction is in a state that cannot become paid (failed, cancelled, refunded).
+    /// The transaction is in a state that cannot become paid (failed, cancelled, refunded); the
+    /// money is listed as received without access.
     case notPayable(TransitionError)
+    /// The order was already paid by another payment (`existingReference`); this second one is
+    /// listed as received without access.
+    case duplicatePayment(existingReference: String)
 
     public var description: String {
         switch self {
@@ -61,6 +68,7 @@ public enum PaymentRejection: Sendable, Hashable, CustomStringConvertible {
         case .referenceReused(let reference, let other):
             "provider reference '\(reference)' already paid transaction \(other)"
         case .notPayable(let error): error.description
+        case .duplicatePayment(let existing): "the order was already paid (reference \(existing)): a second payment"
         }
     }
 }

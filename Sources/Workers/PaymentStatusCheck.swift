@@ -17,6 +17,9 @@ struct PaymentStatusCheck: Sendable {
         case paid(applied: Bool)
         /// The provider says failed; `applied` when this check failed the transaction.
         case failed(applied: Bool)
+        /// The provider says paid but the payment does not match the order (amount, provider):
+        /// the money is listed for an operator and the order held (`needs_review`).
+        case held(String)
         /// Nothing definite: still pending, unknown to the provider, or the query failed.
         case open(String)
     }
@@ -33,8 +36,15 @@ struct PaymentStatusCheck: Sendable {
                 PaymentConfirmation(
                     transactionID: transaction.id, provider: transaction.provider, providerReference: reference,
                     amount: amount, at: clock(), actor: actor))
-            if case .applied = outcome { return .paid(applied: true) }
-            return .paid(applied: false)
+            switch outcome {
+            case .applied: return .paid(applied: true)
+            case .rejected(let rejection):
+                switch rejection {
+                case .amountMismatch, .providerMismatch: return .held(rejection.description)
+                default: return .paid(applied: false)
+                }
+            case .alreadyConfirmed: return .paid(applied: false)
+            }
         case .failed(let code, let message):
             do {
                 _ = try await store.apply(

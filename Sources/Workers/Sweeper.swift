@@ -26,9 +26,12 @@ public final class Sweeper: Service, Sendable {
         public var failed = 0
         public var grantsEnded = 0
         public var disconnectsQueued = 0
+        /// The provider said paid but the payment did not match: held for an operator.
+        public var heldForReview = 0
         public init() {}
         public var description: String {
-            "\(paidOnQuery) paid on query, \(expired) expired, \(failed) failed, \(grantsEnded) grants ended, \(disconnectsQueued) disconnects queued"
+            "\(paidOnQuery) paid on query, \(expired) expired, \(failed) failed, \(heldForReview) held for review, "
+                + "\(grantsEnded) grants ended, \(disconnectsQueued) disconnects queued"
         }
     }
 
@@ -64,6 +67,7 @@ public final class Sweeper: Service, Sendable {
                 Counter(label: "hotspotpay_sweeper_runs_total", dimensions: [("result", "ok")]).increment()
                 for (name, count) in [
                     ("expired", report.expired), ("paid_on_query", report.paidOnQuery),
+                    ("held_for_review", report.heldForReview),
                     ("grants_ended", report.grantsEnded),
                     ("disconnects_queued", report.disconnectsQueued),
                 ] where count > 0 {
@@ -116,6 +120,9 @@ public final class Sweeper: Service, Sendable {
         case .failed(let applied):
             if applied { report.failed += 1 }
             return applied
+        case .held:
+            report.heldForReview += 1
+            return true
         case .open(let detail):
             let note =
                 "payment window closed; \(detail)"

@@ -8,10 +8,14 @@ import Testing
     typealias T = TransactionStatus
 
     static let transactionMoves: [T: [T.Event: T]] = [
-        .pending: [.confirmPayment: .paid, .failPayment: .failed, .expire: .expired, .cancel: .cancelled],
+        .pending: [
+            .confirmPayment: .paid, .failPayment: .failed, .expire: .expired, .cancel: .cancelled,
+            .holdForReview: .needsReview,
+        ],
         .paid: [.refund: .refunded],
-        .expired: [.confirmPayment: .paid],
-        .failed: [:], .cancelled: [:], .refunded: [:],
+        .expired: [.confirmPayment: .paid, .acceptReviewed: .paid],
+        .failed: [.acceptReviewed: .paid], .cancelled: [.acceptReviewed: .paid], .refunded: [:],
+        .needsReview: [.confirmPayment: .paid, .acceptReviewed: .paid],
     ]
 
     @Test(arguments: T.allCases)
@@ -34,7 +38,7 @@ import Testing
         do { _ = try T.paid.applying(.confirmPayment) } catch { #expect(error.kind == .alreadyApplied) }
         do { _ = try T.failed.applying(.confirmPayment) } catch {
             #expect(error.kind == .forbidden)
-            #expect(error.description.contains("allowed only from: expired, pending"))
+            #expect(error.description.contains("allowed only from: expired, needs_review, pending"))
         }
     }
 

@@ -47,7 +47,7 @@ struct SweeperTests {
         #expect(rings.count.withLock { $0 } == 1)
     }
 
-    @Test func aFullBatchThatTheProviderCallsPaidButTheStoreRefusesEndsTheSweep() async throws {
+    @Test func ordersTheProviderCallsPaidWithAnotherAmountAreHeldForReviewNotReQueriedForever() async throws {
         for index in 0..<3 {
             let transaction = try await overdue(mac: try MACAddress("AA:BB:CC:DD:EE:1\(index)"))
             // The provider saw another amount paid: the store refuses to apply it.
@@ -73,9 +73,16 @@ struct SweeperTests {
             return
         }
         let report = try await sweep.value
-        #expect(report.paidOnQuery == 0 && report.expired == 0)
-        // The three stay pending (audited as refused) for an operator; none was expired over a paid order.
-        #expect(try await store.pendingTransactions(expiredAt: Date(), limit: 10).count == 3)
+        // None was expired over a paid order: each is held for an operator, its money listed.
+        #expect(report.paidOnQuery == 0 && report.expired == 0 && report.heldForReview == 3, "\(report)")
+        #expect(try await store.pendingTransactions(expiredAt: Date(), limit: 10).isEmpty)
+        let listed = try await store.unappliedPayments(open: true, limit: 10)
+        #expect(listed.count == 3 && listed.allSatisfy { $0.kind == .mismatch && $0.amount == Money(dong: 11_000) })
+        for money in listed {
+            #expect(try await store.transaction(id: money.transactionID)?.status == .needsReview)
+        }
+        // The next sweep has nothing left to ask the provider about.
+        #expect(try await sweeper.sweep() == Sweeper.Report())
     }
 
     @Test func anUnpaidTransactionExpiresOnceEvenWithTwoSweepersAtOnce() async throws {

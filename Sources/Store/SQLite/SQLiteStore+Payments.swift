@@ -25,14 +25,26 @@ extension SQLiteStore {
         guard let current = try fetchTransaction(db, id: confirmation.transactionID) else {
             return try reject(.unknownTransaction(id: confirmation.transactionID), amount: confirmation.amount)
         }
+        // Money that arrived but cannot be applied is kept for an operator, not only logged.
+        func unapplied(_ rejection: PaymentRejection, kind: UnappliedPayment.Kind) throws -> PaymentApplication {
+            let recorded = try recordUnapplied(
+                confirmation, transaction: current, kind: kind, detail: rejection.description, db: db)
+            if recorded, kind == .mismatch, current.status == .pending {
+                try holdForReview(current, at: at, detail: rejection.description, db: db)
+            }
+            return .rejected(rejection)
+        }
+        // The same payment delivered again (whatever happened to the order since).
+        if current.providerReference == confirmation.providerReference, current.provider == confirmation.provider {
+            return .alreadyConfirmed(current)
+        }
         if current.provider != confirmation.provider {
-            return try reject(
-                .providerMismatch(expected: current.provider, received: confirmation.provider),
-                amount: confirmation.amount)
+            return try unapplied(
+                .providerMismatch(expected: current.provider, received: confirmation.provider), kind: .mismatch)
         }
         if current.amount != confirmation.amount {
-            return try reject(
-                .amountMismatch(expected: current.amount, received: confirmation.amount), amount: confirmation.amount)
+            return try unapplied(
+                .amountMismatch(expected: current.amount, received: confirmation.amount), kind: .mismatch)
         }
         if let other = try String.fetchOne(
             db.cachedStatement(
@@ -47,13 +59,29 @@ extension SQLiteStore {
         do throws(TransitionError) {
             next = try current.applying(.confirmPayment, at: at)
         } catch  where error.kind == .alreadyApplied {
-            return .alreadyConfirmed(current)
+            return try unapplied(
+                .duplicatePayment(existingReference: current.providerReference ?? "-"), kind: .duplicate)
         } catch {
-            return try reject(.notPayable(error), amount: confirmation.amount)
+            return try unapplied(.notPayable(error), kind: .unapplied)
         }
         next.providerReference = confirmation.providerReference
+        return try applyPaid(
+            current: current, next: next, event: .confirmPayment, confirmation: confirmation,
+            kind: current.isLatePaymentCandidate ? .latePaymentHonoured : .paymentConfirmed,
+            detail:
+                "reference \(confirmation.providerReference)\(current.isLatePaymentCandidate ? ", after expiry" : "")",
+            db: db)
+    }
+
+    /// The paid transaction's consequences, in the caller's database transaction: the conditional
+    /// update, the grant started or extended, the unlock job for a CoA router, and the audit.
+    static func applyPaid(
+        current: Transaction, next: Transaction, event: TransactionStatus.Event, confirmation: PaymentConfirmation,
+        kind paidKind: AuditKind, detail paidDetail: String, db: Database
+    ) throws -> PaymentApplication {
+        let at = confirmation.at
         let late = current.isLatePaymentCandidate
-        try conditionalUpdate(current: current, next: next, event: .confirmPayment, db: db)
+        try conditionalUpdate(current: current, next: next, event: event, db: db)
 
         guard
             let plan = try Row.fetchOne(
@@ -97,9 +125,8 @@ extension SQLiteStore {
         }
         try audit(
             AuditEvent(
-                at: at, kind: late ? .latePaymentHonoured : .paymentConfirmed, actor: confirmation.actor,
-                transactionID: next.id, amount: next.amount,
-                detail: "reference \(confirmation.providerReference)\(late ? ", after expiry" : "")"),
+                at: at, kind: paidKind, actor: confirmation.actor, transactionID: next.id, amount: next.amount,
+                detail: paidDetail),
             db: db)
         try audit(
             AuditEvent(
@@ -108,5 +135,51 @@ extension SQLiteStore {
                     "grant \(grant.id) for \(grant.mac) until \(grant.validUntil.formatted(.iso8601))"),
             db: db)
         return .applied(transaction: next, grant: grant, unlockJob: job, late: late)
+    }
+
+    /// Records money received without access once per provider reference; false when it was
+    /// recorded before (a provider delivering the same payment again).
+    static func recordUnapplied(
+        _ confirmation: PaymentConfirmation, transaction: Transaction, kind: UnappliedPayment.Kind, detail: String,
+        db: Database
+    ) throws -> Bool {
+        var generator = SystemRandomNumberGenerator()
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO unapplied_payments (id, transaction_id, provider, provider_reference, amount_vnd, kind, detail,
+                    received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, provider_reference) DO NOTHING
+                """
+        ).execute(
+            arguments: [
+                EntityID.random(using: &generator), transaction.id, confirmation.provider.rawValue,
+                confirmation.providerReference, confirmation.amount.dong, kind.rawValue, detail,
+                confirmation.at.epochMilliseconds,
+            ])
+        guard db.changesCount == 1 else { return false }
+        try audit(
+            AuditEvent(
+                at: confirmation.at, kind: kind == .duplicate ? .paymentDuplicate : .paymentUnapplied,
+                actor: confirmation.actor, transactionID: transaction.id, amount: confirmation.amount,
+                detail:
+                    "\(detail); \(confirmation.provider) reference \(confirmation.providerReference), money received without access"
+            ),
+            db: db)
+        return true
+    }
+
+    /// pending → needs_review, audited; a no-op when the order moved since it was read.
+    static func holdForReview(_ current: Transaction, at: Date, detail: String, db: Database) throws {
+        guard let next = try? current.applying(.holdForReview, at: at) else { return }
+        do { try conditionalUpdate(current: current, next: next, event: .holdForReview, db: db) } catch StoreError
+            .transition
+        {
+            return
+        }
+        try audit(
+            AuditEvent(
+                at: at, kind: .transactionHeldForReview, actor: "system", transactionID: current.id,
+                detail: "\(detail): held for an operator, the sweeper leaves it"),
+            db: db)
     }
 }

@@ -146,6 +146,8 @@ extension SQLiteStore: TransactionStore {
         case .expire: .transactionExpired
         case .cancel: .transactionCancelled
         case .refund: .transactionRefunded
+        case .holdForReview: .transactionHeldForReview
+        case .acceptReviewed: .paymentConfirmed
         }
     }
 

@@ -105,6 +105,14 @@ public final class SQLiteStore: Sendable {
     }
 
     /// `EXPLAIN QUERY PLAN` of a statement, one detail line per step (for tests and operators).
+    /// Applies the migrations up to and including `target` only (tests of a later migration
+    /// start from the schema before it).
+    public static func migrate(path: String, upTo target: String) throws {
+        try preparePrivateFile(path)
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: target)
+    }
+
     public func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String]
     {
         try await pool.read { db in

@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v4-operator-console", migrate: v4)
         migrator.registerMigration("v5-metrics-index", migrate: v5)
         migrator.registerMigration("v6-buyers-and-hotspot-address", migrate: v6)
+        migrator.registerMigration("v7-unapplied-money", migrate: v7)
         return migrator
     }()
 
@@ -253,6 +254,53 @@ enum Schema {
                     PRIMARY KEY (transaction_id, browser_digest)
                 ) WITHOUT ROWID;
                 ALTER TABLE routers ADD COLUMN hotspot_address TEXT;
+                """)
+    }
+
+    /// Money received without access, and `needs_review` as a transaction status. SQLite cannot
+    /// change a CHECK constraint, so the table is rebuilt as its manual prescribes: same columns
+    /// and indexes, new constraint (GRDB runs migrations with foreign keys deferred).
+    private static func v7(_ db: Database) throws {
+        guard
+            let create = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
+        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
+        let old = "'cancelled', 'refunded')"
+        guard create.contains(old) else {
+            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
+        }
+        let indexes = try String.fetchAll(
+            db,
+            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
+        let rebuilt = create.replacingOccurrences(of: old, with: "'cancelled', 'refunded', 'needs_review')")
+            .replacingOccurrences(of: "CREATE TABLE transactions", with: "CREATE TABLE transactions_v7")
+        try db.execute(sql: rebuilt)
+        try db.execute(sql: "INSERT INTO transactions_v7 SELECT * FROM transactions")
+        try db.execute(sql: "DROP TABLE transactions")
+        try db.execute(sql: "ALTER TABLE transactions_v7 RENAME TO transactions")
+        for index in indexes { try db.execute(sql: index) }
+        try db.execute(
+            sql: """
+                CREATE TABLE unapplied_payments (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    transaction_id TEXT NOT NULL REFERENCES transactions(id),
+                    provider TEXT NOT NULL,
+                    provider_reference TEXT NOT NULL,
+                    amount_vnd INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('duplicate', 'unapplied', 'mismatch')),
+                    detail TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    refund_requested_at INTEGER,
+                    resolution TEXT CHECK (resolution IS NULL OR resolution IN ('refunded', 'granted', 'dismissed')),
+                    note TEXT,
+                    resolved_by TEXT,
+                    resolved_at INTEGER,
+                    -- A provider delivering the same payment again records nothing new.
+                    UNIQUE (provider, provider_reference)
+                );
+                -- The dashboard's list: open ones, newest first.
+                CREATE INDEX unapplied_payments_open ON unapplied_payments(resolved_at, received_at);
+                CREATE INDEX unapplied_payments_transaction ON unapplied_payments(transaction_id);
                 """)
     }
 }
