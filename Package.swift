@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "Store", "Payments", "HotspotPayCore", "TestSupport",
+                "Console", "Store", "Payments", "HotspotPayCore", "TestSupport", "FakeProviders",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -38,6 +38,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let transactionPartlyRefunded = AuditKind(rawValue: "transaction.partly_refunded")
     /// An operator asked a provider for a refund and it refused or did not answer.
     public static let refundFailed = AuditKind(rawValue: "refund.failed")
+    /// A refund was sent but the provider's answer left its outcome unknown; its money stays held.
+    public static let refundOutcomeUnknown = AuditKind(rawValue: "refund.outcome_unknown")
     /// An operator added time to a device's grant by hand.
     public static let grantExtendedByOperator = AuditKind(rawValue: "grant.extended_by_operator")
     public static let operatorChanged = AuditKind(rawValue: "operator.changed")

@@ -13,13 +13,16 @@ public struct Refund: Hashable, Sendable, Identifiable {
     public var providerReference: String?
     /// Why the provider refused, for the operator.
     public var failure: String?
+    /// While `requested`: what is known of a refund whose outcome the provider has not told yet.
+    public var note: String?
     public var actor: String
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, transactionID: String, amount: Money, reason: String, status: RefundStatus = .requested,
-        providerReference: String? = nil, failure: String? = nil, actor: String, createdAt: Date, updatedAt: Date
+        providerReference: String? = nil, failure: String? = nil, note: String? = nil, actor: String, createdAt: Date,
+        updatedAt: Date
     ) {
         self.id = id
         self.transactionID = transactionID
@@ -28,13 +31,16 @@ public struct Refund: Hashable, Sendable, Identifiable {
         self.status = status
         self.providerReference = providerReference
         self.failure = failure
+        self.note = note
         self.actor = actor
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 }
 
-/// Where a refund stands: `requested → succeeded | failed`.
+/// Where a refund stands: `requested → succeeded | failed`. A refund whose outcome the provider
+/// left unknown (timeout, 5xx, still processing) stays `requested`, holding its money, until the
+/// provider's query or an operator who checked the provider's portal settles it.
 public enum RefundStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case requested
     case succeeded

@@ -180,11 +180,51 @@ public struct MoMoProvider: PaymentProvider {
             "POST", settings.endpoint + "/v2/gateway/api/refund", operation: "refund", body: .object(body),
             idempotent: false)
         guard let code = answer["resultCode"]?.integerValue else { throw api.badResponse("refund", "no resultCode") }
-        guard code == 0 else {
-            throw api.refused("refund", code: String(code), message: answer["message"]?.stringValue ?? "")
+        let message = answer["message"]?.stringValue ?? ""
+        switch code {
+        case 0: break
+        // Being processed, or a duplicate of a request MoMo already has: the money may move.
+        case 1000, 7000, 7002, 40, 41:
+            throw .inProgress(provider: id, operation: "refund", code: String(code), message: message)
+        default: throw api.refused("refund", code: String(code), message: message)
         }
         let reference = answer["transId"]?.integerValue.map(String.init) ?? request.refundID
         return RefundReceipt(providerReference: reference, amount: request.amount)
+    }
+
+    /// `/v2/gateway/api/refund/query` with the refund's own orderId and requestId (both the
+    /// refund id): MoMo lists the refund transactions it has for it in `refundTrans`.
+    public func refundStatus(_ request: RefundRequest) async throws(ProviderError) -> RefundStatusReport {
+        let fields: [String: String] = [
+            "partnerCode": settings.partnerCode, "orderId": request.refundID, "requestId": request.refundID,
+        ]
+        var body = fields.mapValues(JSONValue.string)
+        body["lang"] = .string("vi")
+        body["signature"] = .string(signer.sign(fields))
+        let answer = try await api.json(
+            "POST", settings.endpoint + "/v2/gateway/api/refund/query", operation: "refund query",
+            body: .object(body), idempotent: true)
+        guard let code = answer["resultCode"]?.integerValue else {
+            throw api.badResponse("refund query", "no resultCode")
+        }
+        if code == 42 { return .notFound }
+        guard code == 0 else {
+            throw api.refused("refund query", code: String(code), message: answer["message"]?.stringValue ?? "")
+        }
+        guard case .array(let refunds) = answer["refundTrans"] ?? .array([]) else {
+            throw api.badResponse("refund query", "refundTrans is not a list")
+        }
+        let mine = refunds.filter { $0["orderId"]?.stringValue == request.refundID }
+        guard let entry = mine.last, let entryCode = entry["resultCode"]?.integerValue else { return .notFound }
+        switch entryCode {
+        case 0:
+            guard entry["amount"]?.integerValue == request.amount.dong else {
+                throw api.badResponse("refund query", "the refund's amount is not the \(request.amount.dong) VND asked")
+            }
+            return .succeeded(providerReference: entry["transId"]?.integerValue.map(String.init) ?? request.refundID)
+        case 1000, 7000, 7002: return .pending(code: String(entryCode))
+        default: return .failed(code: String(entryCode), message: entry["message"]?.stringValue ?? "")
+        }
     }
 
     /// Unique per request as MoMo requires: the time in ms plus randomness.

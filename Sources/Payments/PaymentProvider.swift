@@ -22,11 +22,20 @@ public protocol PaymentProvider: Sendable {
     /// Asks the provider whether the order was paid.
     func queryStatus(of transaction: Transaction) async throws(ProviderError) -> PaymentStatusReport
 
-    /// Gives money back through the provider, fully or partly.
+    /// Gives money back through the provider, fully or partly. Throws a definite refusal only
+    /// when the provider did not refund (``ProviderError/isDefiniteRefusal``).
     func refund(_ request: RefundRequest) async throws(ProviderError) -> RefundReceipt
+
+    /// Asks what became of a refund sent earlier with `request`'s refund id, whose outcome was
+    /// unknown. Providers without such a query throw ``ProviderError/unsupported(provider:operation:)``.
+    func refundStatus(_ request: RefundRequest) async throws(ProviderError) -> RefundStatusReport
 }
 
 extension PaymentProvider {
+    public func refundStatus(_ request: RefundRequest) async throws(ProviderError) -> RefundStatusReport {
+        throw .unsupported(provider: id, operation: "refund query")
+    }
+
     /// Refund amounts must be positive and at most what was paid; the transaction must be paid.
     func checkRefund(_ request: RefundRequest) throws(ProviderError) {
         guard request.transaction.status == .paid, request.transaction.providerReference != nil else {

@@ -17,6 +17,20 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupported(provider: ProviderID, operation: String)
     /// We cannot even ask (an amount outside the provider's limits, a missing setting).
     case invalidRequest(provider: ProviderID, operation: String, message: String)
+    /// The provider took the request but has not finished it (MoMo's 7002 "being processed").
+    case inProgress(provider: ProviderID, operation: String, code: String, message: String)
+
+    /// Whether the provider definitely did not do what was asked: a refusal, a missing API, a
+    /// request we could not send, or a 4xx. A timeout, a broken connection, a 5xx, an unreadable
+    /// answer or work in progress leave the outcome unknown: money may still move, so nothing
+    /// may be retried as if it had failed.
+    public var isDefiniteRefusal: Bool {
+        switch self {
+        case .refused, .unsupported, .invalidRequest: true
+        case .httpStatus(_, _, let status, _): (400..<500).contains(status)
+        case .timeout, .transport, .badResponse, .inProgress: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -31,6 +45,8 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(provider) \(operation): unexpected answer: \(message)"
         case .unsupported(let provider, let operation): "\(provider) has no \(operation) API"
         case .invalidRequest(let provider, let operation, let message): "\(provider) \(operation): \(message)"
+        case .inProgress(let provider, let operation, let code, let message):
+            "\(provider) \(operation) still being processed: code \(code), \(message)"
         }
     }
 }

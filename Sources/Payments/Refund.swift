@@ -33,3 +33,15 @@ public struct RefundReceipt: Sendable, Hashable {
         self.amount = amount
     }
 }
+
+/// What a provider says about a refund sent earlier.
+public enum RefundStatusReport: Sendable, Hashable {
+    /// It was done; the provider's id for it.
+    case succeeded(providerReference: String)
+    /// It was refused or failed at the provider: the money was not given back.
+    case failed(code: String, message: String)
+    /// Still being processed.
+    case pending(code: String)
+    /// The provider has no refund with that id: it never arrived.
+    case notFound
+}

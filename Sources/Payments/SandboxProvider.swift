@@ -118,12 +118,17 @@ public struct SandboxProvider: PaymentProvider {
         try checkRefund(request)
         guard
             let reference = await ledger.recordRefund(
-                ProviderOrderID(request.transaction).description, amount: request.amount)
+                ProviderOrderID(request.transaction).description, amount: request.amount, refundID: request.refundID)
         else {
             throw .refused(
                 provider: id, operation: "refund", code: "notPaid",
                 message: "the sandbox wallet has no payment for \(request.transaction.orderCode)")
         }
         return RefundReceipt(providerReference: reference, amount: request.amount)
+    }
+
+    public func refundStatus(_ request: RefundRequest) async throws(ProviderError) -> RefundStatusReport {
+        guard let reference = await ledger.refund(id: request.refundID) else { return .notFound }
+        return .succeeded(providerReference: reference)
     }
 }

@@ -68,7 +68,7 @@ public struct CheckoutService: Sendable {
         } catch {
             let definitive: Bool
             switch error {
-            case .timeout, .transport, .httpStatus: definitive = false
+            case .timeout, .transport, .httpStatus, .inProgress: definitive = false
             case .refused, .badResponse, .unsupported, .invalidRequest: definitive = true
             }
             if definitive {

@@ -11,7 +11,11 @@ public protocol RefundStore: Sendable {
     /// The provider accepted: the refund succeeds, and when everything paid has now been given
     /// back the transaction becomes `refunded`; audited in the same database transaction.
     func completeRefund(id: String, providerReference: String, at: Date) async throws -> Transaction
-    /// The provider refused or did not answer; the amount is free to refund again.
+    /// The provider refused, or says it never got the refund; the amount is free to refund again.
     func failRefund(id: String, reason: String, at: Date) async throws
+    /// The outcome is unknown (timeout, 5xx, still processing): the refund stays `requested` and
+    /// keeps holding its money; `note` says what is known, audited once per change.
+    func noteRefund(id: String, note: String, at: Date) async throws -> Refund
     func refunds(transactionID: String) async throws -> [Refund]
+    func refund(id: String) async throws -> Refund?
 }

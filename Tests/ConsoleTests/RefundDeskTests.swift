@@ -1,6 +1,8 @@
 import Console
+import FakeProviders
 import Foundation
 import HotspotPayCore
+import Logging
 import Payments
 import Store
 import TestSupport
@@ -113,5 +115,118 @@ import Testing
         }
         #expect(missing == .notFound(entity: "sale", id: "nope"))
         #expect(try await harness.store.refunds(transactionID: sale.id).isEmpty)
+    }
+
+    /// A MoMo sale paid at the fake MoMo, and a console whose MoMo calls give up after a second.
+    static func momoSale(_ base: String, _ fake: FakeProviderServer, _ label: String = #function) async throws
+        -> (ConsoleHarness, OperatorConsole, Transaction)
+    {
+        let harness = try await ConsoleHarness(label)
+        let momo = MoMoProvider(
+            settings: FakeSettings.momo(base, timeout: 1), http: AsyncHTTPProviderClient(), logger: Logger(label: "t"))
+        let console = OperatorConsole(
+            store: harness.store, providers: PaymentProviders([momo]), logger: Logger(label: "test"),
+            hasher: CryptPasswordHasher(cost: 1))
+        let transaction = Fixtures.transaction(provider: .momo)
+        try await harness.store.insertTransaction(transaction, actor: "test")
+        let request = try await momo.createPayment(
+            for: transaction, plan: Fixtures.plan(),
+            context: PaymentContext(
+                returnURL: "http://portal.test/pay/x", callbackBaseURL: "http://portal.test/callbacks", language: .vi,
+                clientIP: nil))
+        let (_, ipn) = try await fake.momoIPN(orderID: request.providerOrderID)
+        _ = try await harness.store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: transaction.id, provider: .momo, providerReference: "\(ipn["transId"]!)",
+                amount: transaction.amount, at: Date(), actor: "provider:momo"))
+        return (harness, console, try #require(try await harness.store.transaction(id: transaction.id)))
+    }
+
+    @Test func aRefundWhoseAnswerNeverCameStaysRequestedAndIsNeverSentTwice() async throws {
+        let fake = FakeProviderServer()
+        try await fake.run { base in
+            let (harness, console, sale) = try await Self.momoSale(base, fake)
+            // MoMo refunds, but its answer comes after we stopped waiting.
+            await fake.ledger.setMoMoRefundDelay(.seconds(3))
+            let unknown = try await console.refunds.refund(
+                transactionID: sale.id, amount: nil, reason: "guest left", revokeAccess: true, actor: "operator:lan")
+            #expect(unknown.refund.status == .requested, "\(unknown.refund)")
+            #expect(unknown.refund.note?.contains("outcome unknown") == true)
+            #expect(unknown.transaction.status == .paid)
+            // The money stays held: nothing is refundable while the outcome is unknown.
+            #expect(try await console.sales.sale(id: sale.id).refundable == .zero)
+            #expect(
+                try await harness.store.auditEvents(transactionID: sale.id).map(\.kind).contains(.refundOutcomeUnknown))
+            await fake.ledger.setMoMoRefundDelay(nil)
+
+            // The operator tries again: the outstanding refund is settled with MoMo's query first,
+            // and no second refund leaves.
+            let again = await ConsoleErrorProbe.error {
+                _ = try await console.refunds.refund(
+                    transactionID: sale.id, amount: nil, reason: "again", revokeAccess: true, actor: "operator:lan")
+            }
+            #expect(again?.description.contains("nothing is left to refund") == true, "\(String(describing: again))")
+            let refunds = try await harness.store.refunds(transactionID: sale.id)
+            #expect(refunds.map(\.status) == [.succeeded], "\(refunds)")
+            #expect(try await harness.store.transaction(id: sale.id)?.status == .refunded)
+            #expect(await fake.ledger.momoRefunds.count == 1)
+            #expect(await fake.ledger.requests.filter { $0 == "momo refund" }.count == 1)
+        }
+    }
+
+    @Test func checkingARefundMoMoNeverGotFreesItsMoney() async throws {
+        let fake = FakeProviderServer()
+        try await fake.run { base in
+            let (harness, console, sale) = try await Self.momoSale(base, fake)
+            // A refund row left `requested` by a crash before MoMo was asked.
+            let stranded = Refund(
+                id: "R-stranded", transactionID: sale.id, amount: sale.amount, reason: "crash", actor: "operator:lan",
+                createdAt: Date(), updatedAt: Date())
+            try await harness.store.requestRefund(stranded)
+            let checked = try await console.refunds.check(refundID: stranded.id, actor: "operator:lan")
+            #expect(checked.status == .failed && checked.failure?.contains("never arrived") == true, "\(checked)")
+            #expect(try await console.sales.sale(id: sale.id).refundable == sale.amount)
+        }
+    }
+
+    @Test func withoutARefundQueryTheOperatorSettlesItByHand() async throws {
+        let harness = try await ConsoleHarness()
+        let sale = try await harness.paidSale()
+        let stranded = Refund(
+            id: "R-hand", transactionID: sale.id, amount: sale.amount, reason: "crash", actor: "operator:lan",
+            createdAt: Date(), updatedAt: Date())
+        try await harness.store.requestRefund(stranded)
+        // The sandbox has a query; it never saw this refund id, so it was never made.
+        let checked = try await harness.console.refunds.check(refundID: stranded.id, actor: "operator:lan")
+        #expect(checked.status == .failed)
+        let second = Refund(
+            id: "R-hand-2", transactionID: sale.id, amount: sale.amount, reason: "again", actor: "operator:lan",
+            createdAt: Date(), updatedAt: Date())
+        try await harness.store.requestRefund(second)
+        let missing = await ConsoleErrorProbe.error {
+            _ = try await harness.console.refunds.resolve(
+                refundID: second.id, succeeded: true, providerReference: nil, note: "seen in the portal",
+                actor: "operator:lan")
+        }
+        #expect(missing?.problems.first?.field == "provider_reference")
+        let settled = try await harness.console.refunds.resolve(
+            refundID: second.id, succeeded: true, providerReference: "PORTAL-77", note: "seen in the portal",
+            actor: "operator:lan")
+        #expect(settled.status == .succeeded && settled.providerReference == "PORTAL-77")
+        #expect(try await harness.store.transaction(id: sale.id)?.status == .refunded)
+    }
+
+    @Test(arguments: [
+        (ProviderError.timeout(provider: .momo, operation: "refund", seconds: 30), false),
+        (.transport(provider: .momo, operation: "refund", message: "reset"), false),
+        (.httpStatus(provider: .vnpay, operation: "refund", status: 502, body: ""), false),
+        (.badResponse(provider: .vnpay, operation: "refund", message: "?"), false),
+        (.inProgress(provider: .momo, operation: "refund", code: "7002", message: ""), false),
+        (.httpStatus(provider: .vnpay, operation: "refund", status: 400, body: ""), true),
+        (.refused(provider: .momo, operation: "refund", code: "1080", message: ""), true),
+        (.unsupported(provider: .vietqr, operation: "refund"), true),
+    ])
+    func onlyADefiniteRefusalFailsARefund(error: ProviderError, definite: Bool) {
+        #expect(error.isDefiniteRefusal == definite)
     }
 }

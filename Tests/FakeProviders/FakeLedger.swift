@@ -47,12 +47,19 @@ public actor FakeLedger {
     public var momoCreateDelay: Duration?
     /// When set, MoMo create answers with this resultCode instead of creating the order.
     public var momoCreateResultCode: Int64?
+    /// When set, MoMo refund does the refund, then waits this long before answering (a refund
+    /// that happened although the merchant's call timed out).
+    public var momoRefundDelay: Duration?
+    /// MoMo refunds by their own orderId: amount and MoMo's transId for the refund.
+    public private(set) var momoRefunds: [String: (amount: Int64, transID: Int64)] = [:]
     private var nextNumber: Int64 = 4_088_878_000
 
     public init() {}
 
     public func setMoMoCreateDelay(_ delay: Duration?) { momoCreateDelay = delay }
     public func setMoMoCreateResultCode(_ code: Int64?) { momoCreateResultCode = code }
+    public func setMoMoRefundDelay(_ delay: Duration?) { momoRefundDelay = delay }
+    func recordMoMoRefund(_ orderID: String, amount: Int64, transID: Int64) { momoRefunds[orderID] = (amount, transID) }
 
     func log(_ line: String) { requests.append(line) }
     func refuse(_ line: String) { refusals.append(line) }

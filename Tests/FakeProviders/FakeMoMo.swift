@@ -83,14 +83,41 @@ extension FakeProviderServer {
             }
             let transID = (body["transId"] as? NSNumber)?.int64Value
             let amount = (body["amount"] as? NSNumber)?.int64Value ?? 0
+            let refundOrderID = body["orderId"] as? String ?? ""
+            if await ledger.momoRefunds[refundOrderID] != nil {
+                return Self.momoAnswer(body, resultCode: 41, message: "Duplicate orderId")
+            }
             let paid = await ledger.momo.first { $0.value.transID == transID && $0.value.resultCode == 0 }
             guard let (orderID, order) = paid, amount > 0, order.refunded + amount <= order.amount else {
                 await ledger.refuse("momo refund: not refundable")
                 return Self.momoAnswer(body, resultCode: 1080, message: "Refund rejected")
             }
             _ = await ledger.updateMoMo(orderID) { $0.refunded += amount }
-            return Self.momoAnswer(
-                body, resultCode: 0, message: "Thành công.", extra: ["transId": await ledger.number()])
+            let refundTransID = await ledger.number()
+            await ledger.recordMoMoRefund(refundOrderID, amount: amount, transID: refundTransID)
+            if let delay = await ledger.momoRefundDelay { try await Task.sleep(for: delay) }
+            return Self.momoAnswer(body, resultCode: 0, message: "Thành công.", extra: ["transId": refundTransID])
+        }
+        // The refunds MoMo has for a refund orderId (its own orderId, not the purchase's).
+        router.post("/v2/gateway/api/refund/query") { request, _ -> Response in
+            let body = try await Self.object(request)
+            await ledger.log("momo refund query")
+            guard
+                body["signature"] as? String
+                    == Self.momoSignature(["accessKey", "orderId", "partnerCode", "requestId"], body)
+            else {
+                await ledger.refuse("momo refund query: signature")
+                return Self.momoAnswer(body, resultCode: 11, message: "Signature mismatch")
+            }
+            let orderID = body["orderId"] as? String ?? ""
+            var refunds: [[String: Any]] = []
+            if let refund = await ledger.momoRefunds[orderID] {
+                refunds.append([
+                    "orderId": orderID, "amount": refund.amount, "resultCode": 0, "transId": refund.transID,
+                    "createdTime": Int64(Date().timeIntervalSince1970 * 1000),
+                ])
+            }
+            return Self.momoAnswer(body, resultCode: 0, message: "Thành công.", extra: ["refundTrans": refunds])
         }
     }
 

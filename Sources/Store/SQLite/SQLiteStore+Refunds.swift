@@ -75,6 +75,29 @@ extension SQLiteStore: RefundStore {
         }
     }
 
+    public func noteRefund(id: String, note: String, at: Date) async throws -> Refund {
+        try await write(entity: "refund") { db in
+            var refund = try Self.requireRequestedRefund(db, id: id)
+            guard refund.note != note else { return refund }
+            try db.execute(
+                sql: "UPDATE refunds SET note = ?, updated_at = ? WHERE id = ? AND status = 'requested'",
+                arguments: [note, at.epochMilliseconds, id])
+            try Self.audit(
+                AuditEvent(
+                    at: at, kind: .refundOutcomeUnknown, actor: refund.actor, transactionID: refund.transactionID,
+                    amount: refund.amount, detail: "refund \(id): \(note)"), db: db)
+            refund.note = note
+            refund.updatedAt = at
+            return refund
+        }
+    }
+
+    public func refund(id: String) async throws -> Refund? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE id = ?", arguments: [id]).map(Self.refund)
+        }
+    }
+
     public func refunds(transactionID: String) async throws -> [Refund] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -122,7 +145,7 @@ extension SQLiteStore: RefundStore {
                 return status
             },
             providerReference: try reader.value("provider_reference"), failure: try reader.value("failure"),
-            actor: try reader.value("actor"), createdAt: try reader.date("created_at"),
+            note: try reader.value("note"), actor: try reader.value("actor"), createdAt: try reader.date("created_at"),
             updatedAt: try reader.date("updated_at"))
     }
 }

@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v5-metrics-index", migrate: v5)
         migrator.registerMigration("v6-buyers-and-hotspot-address", migrate: v6)
         migrator.registerMigration("v7-unapplied-money", migrate: v7)
+        migrator.registerMigration("v8-refund-notes", migrate: v8)
         return migrator
     }()
 
@@ -302,5 +303,10 @@ enum Schema {
                 CREATE INDEX unapplied_payments_open ON unapplied_payments(resolved_at, received_at);
                 CREATE INDEX unapplied_payments_transaction ON unapplied_payments(transaction_id);
                 """)
+    }
+
+    /// What is known of a refund whose outcome the provider left unknown.
+    private static func v8(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE refunds ADD COLUMN note TEXT")
     }
 }
