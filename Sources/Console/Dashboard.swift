@@ -16,16 +16,18 @@ public struct DashboardSummary: Sendable {
     public var failedUnlocks: [UnlockJob]
     /// Pending purchases whose window closes within ``Dashboard/closingWithinSeconds``.
     public var closingSoon: [Transaction]
+    /// Money received without access, still open: a refund, a grant or a note is owed.
+    public var unappliedMoney: [UnappliedPayment] = []
 }
 
 /// Builds the dashboard and the revenue report.
 public struct Dashboard: Sendable {
-    let store: any ReportStore
+    let store: any ReportStore & UnappliedPaymentStore
     let venue: VenueTime
     public static let stuckAfterSeconds: Double = 30
     public static let closingWithinSeconds: Double = 120
 
-    public init(store: any ReportStore, venue: VenueTime = VenueTime()) {
+    public init(store: any ReportStore & UnappliedPaymentStore, venue: VenueTime = VenueTime()) {
         self.store = store
         self.venue = venue
     }
@@ -45,6 +47,7 @@ public struct Dashboard: Sendable {
                 stuckBefore: now.addingTimeInterval(-Self.stuckAfterSeconds),
                 failedSince: now.addingTimeInterval(-86_400),
                 limit: 50)
+            async let unapplied = store.unappliedPayments(open: true, limit: 50)
             async let closing = store.pendingTransactions(
                 closingFrom: now, to: now.addingTimeInterval(Self.closingWithinSeconds), limit: 50)
             let byHour = Dictionary(uniqueKeysWithValues: try await hours.map { ($0.hour, $0) })
@@ -59,7 +62,7 @@ public struct Dashboard: Sendable {
                 paymentsPerHour: slots, liveDevices: try await live, activeGrants: try await grants,
                 stuckUnlocks: jobs.filter { $0.status == .queued || $0.status == .sent },
                 failedUnlocks: jobs.filter { $0.status == .nak || $0.status == .failed },
-                closingSoon: try await closing)
+                closingSoon: try await closing, unappliedMoney: try await unapplied)
         }
     }
 

@@ -11,6 +11,8 @@ public struct OperatorConsole: Sendable {
     public let sales: SalesLedger
     public let grants: GrantDesk
     public let refunds: RefundDesk
+    /// Money received without access.
+    public let unapplied: UnappliedMoneyDesk
     public let dashboard: Dashboard
     public let venue: VenueTime
 
@@ -25,6 +27,8 @@ public struct OperatorConsole: Sendable {
         sales = SalesLedger(store: store, venue: venue)
         grants = GrantDesk(store: store, onUnlockQueued: onUnlockQueued)
         refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)
+        unapplied = UnappliedMoneyDesk(
+            store: store, providers: providers, logger: logger, onUnlockQueued: onUnlockQueued)
         dashboard = Dashboard(store: store, venue: venue)
         self.venue = venue
     }

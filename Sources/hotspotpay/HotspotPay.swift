@@ -12,7 +12,8 @@ struct HotspotPay: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, PlansCommand.self, RoutersCommand.self,
-            TransactionsCommand.self, RefundCommand.self, GrantsCommand.self, RevenueCommand.self,
+            TransactionsCommand.self, RefundCommand.self, RefundsCommand.self, UnappliedCommand.self,
+            GrantsCommand.self, RevenueCommand.self,
             OperatorsCommand.self,
             TokensCommand.self, KeygenCommand.self, RouterOSScriptCommand.self, BackupCommand.self,
         ]

@@ -25,6 +25,12 @@ struct RefundCommand: AsyncParsableCommand {
         let sale = try await console.sales.sale(id: reference)
         let outcome = try await console.refunds.refund(
             transactionID: sale.transaction.id, amount: amount, reason: reason, revokeAccess: !keepAccess, actor: "cli")
+        if outcome.refund.status == .requested {
+            return print(
+                "refund \(outcome.refund.id) of \(outcome.refund.amount.formatted(.vi)) was sent but \(sale.transaction.provider) "
+                    + "gave no clear answer; it is held as 'checking with the provider' (the money cannot be refunded "
+                    + "twice): `hotspotpay refunds check \(outcome.refund.id)`")
+        }
         print(
             "refunded \(outcome.refund.amount.formatted(.vi)) of \(sale.transaction.orderCode) (provider reference \(outcome.refund.providerReference ?? "-")); sale is \(outcome.transaction.status.rawValue)"
                 + (outcome.revokedGrant != nil ? "; access ended" : ""))

@@ -2,6 +2,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import HummingbirdTesting
+import Payments
 import Store
 import TestSupport
 import Testing
@@ -161,6 +162,55 @@ import Testing
         let jobs = try await harness.store.dueUnlockJobs(at: Date().addingTimeInterval(1), limit: 10)
         #expect(jobs.contains { $0.action == .coa && $0.grantID == grant.id && $0.transactionID == sale.id })
         #expect(jobs.contains { $0.action == .disconnect && $0.grantID == grant.id })
+    }
+
+    @Test func moneyReceivedWithoutAccessIsListedOnTheDashboardAndResolvedOnce() async throws {
+        let harness = try await AdminHarness()
+        // The guest cancelled, then paid in the wallet anyway.
+        let transaction = Fixtures.transaction()
+        try await harness.store.insertTransaction(transaction, actor: "test")
+        _ = try await harness.store.apply(
+            .cancel, toTransaction: transaction.id, at: Date(), actor: "guest", detail: "")
+        _ = await harness.sandbox.walletCallback(for: transaction, pay: true)
+        guard
+            case .paid(let reference, _) = await harness.sandbox.ledger.entry(ProviderOrderID(transaction).description)
+        else { throw AdminHarness.Missing(what: "sandbox payment") }
+        _ = try await harness.store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: transaction.id, provider: .sandbox, providerReference: reference,
+                amount: transaction.amount, at: Date(), actor: "provider:sandbox"))
+        try await harness.app.test(.router) { client in
+            let token = harness.token
+            let dashboard = try await AdminHarness.call(client, .get, "/api/admin/dashboard", token: token)
+            let listed = try #require(dashboard.object["unapplied_money"] as? [[String: Any]])
+            #expect(listed.count == 1 && listed.first?["kind"] as? String == "unapplied")
+            let id = try #require(listed.first?["id"] as? String)
+            let (cookie, csrf) = try await AdminHarness.signIn(client)
+            let page = try await AdminHarness.call(client, .get, "/admin", headers: [.cookie: cookie], token: nil)
+            #expect(page.body.contains("Tiền đã nhận nhưng chưa mở mạng") && page.body.contains(reference))
+            let bad = try await AdminHarness.call(
+                client, .post, "/api/admin/unapplied-payments/\(id)/resolve", json: #"{"action":"keep","note":"x"}"#,
+                token: token)
+            #expect(bad.status == .unprocessableContent)
+            // Refunded through the provider, from the dashboard's form.
+            let done = try await AdminHarness.form(
+                client, "/admin/unapplied/\(id)",
+                [("_csrf", csrf), ("action", "refund"), ("note", "guest asked for the money back")], cookie: cookie)
+            #expect(done.status == .seeOther && done.location == "/admin?ok=unapplied_resolved", "\(done.body)")
+            let again = try await AdminHarness.call(
+                client, .post, "/api/admin/unapplied-payments/\(id)/resolve",
+                json: #"{"action":"dismiss","note":"twice"}"#, token: token)
+            #expect(again.status == .conflict)
+            let all = try await AdminHarness.call(
+                client, .get, "/api/admin/unapplied-payments?open=false", token: token)
+            #expect(all.array.first?["resolution"] as? String == "refunded")
+            #expect((all.array.first?["note"] as? String)?.contains("provider reference SBR") == true)
+            let open = try await AdminHarness.call(client, .get, "/api/admin/unapplied-payments", token: token)
+            #expect(open.array.isEmpty)
+        }
+        #expect(await harness.sandbox.ledger.entry(ProviderOrderID(transaction).description) != nil)
+        let kinds = try await harness.store.auditEvents(transactionID: transaction.id).map(\.kind)
+        #expect(kinds.contains(.paymentUnapplied) && kinds.last == .unappliedResolved)
     }
 
     @Test func operatorsAreAddedDisabledAndGivenNewPasswords() async throws {

@@ -18,7 +18,9 @@ import Testing
         (.get, "/api/admin/audit"), (.get, "/api/admin/operators"), (.post, "/api/admin/operators"),
         (.post, "/api/admin/operators/lan/password"), (.post, "/api/admin/operators/lan/disable"),
         (.post, "/api/admin/operators/lan/enable"), (.get, "/api/admin/tokens"), (.post, "/api/admin/tokens"),
-        (.delete, "/api/admin/tokens/x"),
+        (.delete, "/api/admin/tokens/x"), (.post, "/api/admin/refunds/x/check"),
+        (.post, "/api/admin/refunds/x/resolve"), (.get, "/api/admin/unapplied-payments"),
+        (.post, "/api/admin/unapplied-payments/x/resolve"),
     ]
 
     static let pages = [
@@ -31,7 +33,7 @@ import Testing
         "/admin/plans", "/admin/plans/1h", "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/remove",
         "/admin/sales/x/refund", "/admin/grants/x/extend", "/admin/grants/x/revoke", "/admin/operators",
         "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/tokens", "/admin/tokens/x/revoke",
-        "/admin/logout",
+        "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x",
     ]
 
     @Test func noAdminEndpointAnswersWithoutCredentials() async throws {

@@ -29,6 +29,22 @@ extension AdminAPIRoutes {
 
     struct ReasonBody: Decodable { var reason: String }
 
+    struct UnappliedBody: Decodable {
+        var action: String
+        var note: String
+    }
+
+    struct RefundResolveBody: Decodable {
+        var succeeded: Bool
+        var providerReference: String?
+        var note: String
+        enum CodingKeys: String, CodingKey {
+            case succeeded
+            case providerReference = "provider_reference"
+            case note
+        }
+    }
+
     func registerSales(on api: RouterGroup<PortalRequestContext>) {
         let console = self.console
         api.get("dashboard") { _, context in
@@ -74,9 +90,52 @@ extension AdminAPIRoutes {
                 context.logger.notice(
                     "refund by operator",
                     metadata: ["order": "\(sale.transaction.orderCode)", "actor": "\(Self.actor(context))"])
+                // 202: sent, but the provider left the outcome unknown; the refund is being checked.
                 return AdminResponses.json(
-                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)), status: .created
-                )
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)),
+                    status: outcome.refund.status == .requested ? .accepted : .created)
+            }
+        }
+        api.post("refunds/{id}/check") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                AdminResponses.json(
+                    AdminJSON.RefundJSON(
+                        try await console.refunds.check(
+                            refundID: try Self.parameter(context, "id"), actor: Self.actor(context))))
+            }
+        }
+        api.post("refunds/{id}/resolve") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(RefundResolveBody.self, request)
+                return AdminResponses.json(
+                    AdminJSON.RefundJSON(
+                        try await console.refunds.resolve(
+                            refundID: try Self.parameter(context, "id"), succeeded: body.succeeded,
+                            providerReference: body.providerReference, note: body.note, actor: Self.actor(context))))
+            }
+        }
+        api.get("unapplied-payments") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let open = Self.query(request)["open"].map { $0 != "false" } ?? true
+                return AdminResponses.json(try await console.unapplied.list(open: open).map(UnappliedPaymentJSON.init))
+            }
+        }
+        api.post("unapplied-payments/{id}/resolve") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(UnappliedBody.self, request)
+                guard let action = UnappliedMoneyDesk.Action(rawValue: body.action) else {
+                    throw .invalid([
+                        .init(
+                            field: "action",
+                            message:
+                                "one of \(UnappliedMoneyDesk.Action.allCases.map(\.rawValue).joined(separator: ", "))")
+                    ])
+                }
+                return AdminResponses.json(
+                    UnappliedPaymentJSON(
+                        try await console.unapplied.resolve(
+                            id: try Self.parameter(context, "id"), action: action, note: body.note,
+                            actor: Self.actor(context))))
             }
         }
         api.get("grants") { request, context in

@@ -101,7 +101,7 @@ enum AdminJSON {
     struct RefundJSON: Encodable {
         var id, status, reason, actor: String
         var amount: Int64
-        var providerReference, failure: String?
+        var providerReference, failure, note: String?
         var createdAt: Date
 
         enum CodingKeys: String, CodingKey {
@@ -112,6 +112,7 @@ enum AdminJSON {
             case amount
             case providerReference = "provider_reference"
             case failure
+            case note
             case createdAt = "created_at"
         }
 
@@ -123,6 +124,7 @@ enum AdminJSON {
             amount = refund.amount.dong
             providerReference = refund.providerReference
             failure = refund.failure
+            note = refund.note
             createdAt = refund.createdAt
         }
     }
@@ -272,6 +274,7 @@ enum AdminJSON {
         var liveDevices, activeGrants: Int
         var stuckUnlocks, failedUnlocks: [UnlockJobJSON]
         var closingSoon: [SaleJSON]
+        var unappliedMoney: [UnappliedPaymentJSON]
 
         enum CodingKeys: String, CodingKey {
             case today
@@ -281,6 +284,7 @@ enum AdminJSON {
             case stuckUnlocks = "stuck_unlocks"
             case failedUnlocks = "failed_unlocks"
             case closingSoon = "closing_soon"
+            case unappliedMoney = "unapplied_money"
         }
 
         init(_ summary: DashboardSummary) {
@@ -293,6 +297,7 @@ enum AdminJSON {
             stuckUnlocks = summary.stuckUnlocks.map(UnlockJobJSON.init)
             failedUnlocks = summary.failedUnlocks.map(UnlockJobJSON.init)
             closingSoon = summary.closingSoon.map(SaleJSON.init)
+            unappliedMoney = summary.unappliedMoney.map(UnappliedPaymentJSON.init)
         }
     }
 

@@ -18,7 +18,9 @@ extension AdminWebRoutes {
                         "refunded": today.refunded.dong > 0 ? money(today.refunded, request) : false,
                     ],
                     "liveDevices": summary.liveDevices, "activeGrants": summary.activeGrants,
-                    "troubleCount": summary.stuckUnlocks.count + summary.failedUnlocks.count,
+                    "troubleCount": summary.stuckUnlocks.count + summary.failedUnlocks.count
+                        + summary.unappliedMoney.count,
+                    "unapplied": summary.unappliedMoney.map { unappliedRow($0, request) },
                     "chart": HourlyChart.svg(summary.paymentsPerHour) { console.venue.text($0) },
                     "stuck": summary.stuckUnlocks.map(jobRow), "failed": summary.failedUnlocks.map(jobRow),
                     "closing": summary.closingSoon.map { saleRow($0, request) },
@@ -50,16 +52,51 @@ extension AdminWebRoutes {
             let form = await Self.form(request)
             let id = context.parameters.get("id") ?? ""
             do throws(ConsoleError) {
-                _ = try await console.refunds.refund(
+                let outcome = try await console.refunds.refund(
                     transactionID: id, amount: form["amount"], reason: form["reason"] ?? "",
                     revokeAccess: form["revoke_access"] == "1", actor: AdminAPIRoutes.actor(context))
-                return Self.redirect("/admin/sales/\(id)?ok=refunded")
+                let flash = outcome.refund.status == .requested ? "refund_checking" : "refunded"
+                return Self.redirect("/admin/sales/\(id)?ok=\(flash)")
             } catch {
                 guard let detail = try? await console.sales.sale(id: id) else {
                     return failure(error, request, context)
                 }
                 return salePage(request, context, detail, error: error)
             }
+        }
+        for action in ["check", "resolve"] {
+            admin.post("refunds/{id}/\(action)") { request, context in
+                let form = await Self.form(request)
+                let id = context.parameters.get("id") ?? ""
+                let sale = form["sale"] ?? ""
+                do throws(ConsoleError) {
+                    let refund =
+                        action == "check"
+                        ? try await console.refunds.check(refundID: id, actor: AdminAPIRoutes.actor(context))
+                        : try await console.refunds.resolve(
+                            refundID: id, succeeded: form["outcome"] == "succeeded",
+                            providerReference: form["provider_reference"], note: form["note"] ?? "",
+                            actor: AdminAPIRoutes.actor(context))
+                    return Self.redirect("/admin/sales/\(refund.transactionID)?ok=refund_\(refund.status.rawValue)")
+                } catch {
+                    guard let detail = try? await console.sales.sale(id: sale) else {
+                        return failure(error, request, context)
+                    }
+                    return salePage(request, context, detail, error: error)
+                }
+            }
+        }
+        admin.post("unapplied/{id}") { request, context in
+            let form = await Self.form(request)
+            let id = context.parameters.get("id") ?? ""
+            do throws(ConsoleError) {
+                guard let action = UnappliedMoneyDesk.Action(rawValue: form["action"] ?? "") else {
+                    throw .invalid([.init(field: "action", message: "choose what to do")])
+                }
+                _ = try await console.unapplied.resolve(
+                    id: id, action: action, note: form["note"] ?? "", actor: AdminAPIRoutes.actor(context))
+                return Self.redirect("/admin?ok=unapplied_resolved")
+            } catch { return failure(error, request, context) }
         }
         for action in ["extend", "revoke"] {
             admin.post("grants/{id}/\(action)") { request, context in
@@ -187,6 +224,16 @@ extension AdminWebRoutes {
         ]
     }
 
+    func unappliedRow(_ money: UnappliedPayment, _ request: Request) -> [String: Any] {
+        [
+            "id": money.id, "received": time(money.receivedAt), "transaction": money.transactionID,
+            "provider": money.provider.rawValue, "reference": money.providerReference,
+            "amount": self.money(money.amount, request), "kind": text("unapplied_\(money.kind.rawValue)", request),
+            "detail": money.detail, "canGrant": money.kind != .duplicate,
+            "refundSent": money.refundRequestedAt.map(time) ?? "",
+        ]
+    }
+
     func jobRow(_ job: UnlockJob) -> [String: Any] {
         [
             "created": time(job.createdAt), "updated": time(job.updatedAt), "mac": job.mac.description,
@@ -243,11 +290,13 @@ extension AdminWebRoutes {
                     "detail": entry.detail, "actor": entry.actor,
                 ]
             },
-            "refunds": detail.refunds.map { refund in
+            "refunds": detail.refunds.map { refund -> [String: Any] in
                 [
-                    "created": time(refund.createdAt), "amount": money(refund.amount, request),
-                    "status": refund.status.rawValue, "reason": refund.reason, "actor": refund.actor,
-                    "reference": refund.providerReference ?? "", "failure": refund.failure ?? "",
+                    "id": refund.id, "created": time(refund.createdAt), "amount": money(refund.amount, request),
+                    "status": text("refund_\(refund.status.rawValue)", request), "reason": refund.reason,
+                    "actor": refund.actor, "reference": refund.providerReference ?? "",
+                    "failure": refund.failure ?? "", "note": refund.note ?? "",
+                    "checking": refund.status == .requested,
                 ]
             },
             "canRefund": detail.refundable.dong > 0, "refundable": "\(detail.refundable.dong)",
