@@ -96,7 +96,8 @@ public struct RouterOSScript: Sendable {
             "# CoA and Disconnect from the daemon unlock paid devices at once.",
             "/radius incoming set accept=yes port=\(router.coaPort)",
             "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "logins from the portal's success page (username = MAC, one-time password)").",
-            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy)\(router.strategy == .coa ? " mac-auth-mode=mac-as-username" : "") html-directory=hotspot",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy)\(router.strategy == .coa ? " mac-auth-mode=mac-as-username" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            hotspotAddressNote,
             "# Reachable before paying: the portal and the payment providers' pages.",
         ]
         for (host, why) in walledGardenHosts {
@@ -113,6 +114,23 @@ public struct RouterOSScript: Sendable {
             "/tool fetch url=\(Self.quoted("\(publicURL)/mikrotik/login.html")) dst-path=\"hotspot/login.html\"",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The hotspot's DNS name, when the router's hotspot address is a name rather than an IP: the
+    /// router then sends guests to `http://<name>/login`, the only login page the portal believes.
+    var dnsName: String? {
+        guard let address = router.hotspotAddress, (try? IPAddress(address)) == nil else { return nil }
+        return address
+    }
+
+    var hotspotAddressNote: String {
+        guard let address = router.hotspotAddress else {
+            return "# No hotspot address is set for this router in hotspotpay: the portal ignores every login page "
+                + "until it is (hotspotpay routers update \(Self.comment(router.id)) --hotspot-address NAME-OR-IP)."
+        }
+        return dnsName == nil
+            ? "# Guests' login page is the hotspot interface's address \(address), as set in hotspotpay."
+            : "# Guests' login page is http://\(Self.comment(address))/login, as set in hotspotpay."
     }
 
     /// A RouterOS string literal: backslash, quote and `$` escaped.

@@ -78,6 +78,18 @@ public struct Router: Hashable, Sendable, Identifiable {
         return problems
     }
 
+    /// Valid but probably not what the operator wants, each with the fix.
+    public var setupWarnings: [String] {
+        var warnings: [String] = []
+        if strategy == .login, hotspotAddress == nil {
+            warnings.append(
+                "router \(id): strategy login without hotspot_address, so the portal ignores the router's login page "
+                    + "and paid guests get online only when the router retries MAC authentication; set it to the "
+                    + "hotspot's dns-name (hotspotpay routers update \(id) --hotspot-address NAME)")
+        }
+        return warnings
+    }
+
     public func validated() throws(ValidationError) -> Router {
         try ValidationError.check(problems)
         return self

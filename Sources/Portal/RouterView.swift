@@ -7,6 +7,7 @@ public struct RouterView: Encodable, Sendable {
     public var coaPort: Int
     public var captiveAttributes, paidAttributes: [String]
     public var requireMessageAuthenticator: Bool
+    public var hotspotAddress: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -18,6 +19,7 @@ public struct RouterView: Encodable, Sendable {
         case captiveAttributes = "captive_attributes"
         case paidAttributes = "paid_attributes"
         case requireMessageAuthenticator = "require_message_authenticator"
+        case hotspotAddress = "hotspot_address"
     }
 
     public init(_ router: HotspotPayCore.Router) {
@@ -30,5 +32,6 @@ public struct RouterView: Encodable, Sendable {
         captiveAttributes = router.captiveAttributes.map(\.description)
         paidAttributes = router.paidAttributes.map(\.description)
         requireMessageAuthenticator = router.requireMessageAuthenticator
+        hotspotAddress = router.hotspotAddress
     }
 }

@@ -11,6 +11,9 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let config = try ConfigLoader.load(path: file, environment: ProcessInfo.processInfo.environment)
+            for warning in config.routers.flatMap(\.setupWarnings) {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
             print(
                 "\(file): OK — \(config.plans.count) plan(s), \(config.routers.count) router(s), providers: "
                     + config.providers.enabled.map(\.rawValue).joined(separator: ", "))

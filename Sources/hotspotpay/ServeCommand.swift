@@ -128,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
             proxies: TrustedProxies(config.trustedProxies)
         ).register(on: router)
         _ = try await store.removeExpiredLoginSessions(at: Date())
+        for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }
         if try await store.operators().isEmpty {
             logger.notice(
                 "no operator account yet: create one with `hotspotpay operators add --username NAME` to use the console at /admin"

@@ -66,8 +66,11 @@ import Testing
         return (commands, conditionals)
     }
 
-    static func script(strategy: UnlockStrategy, messageAuth: Bool = true) throws -> String {
+    static func script(strategy: UnlockStrategy, messageAuth: Bool = true, hotspotAddress: String? = nil) throws
+        -> String
+    {
         var router = Fixtures.router(id: "cafe-1", address: "192.168.88.1", strategy: strategy)
+        router.hotspotAddress = hotspotAddress
         router.secret = Secret(#"se"cret$with\odd"#)
         router.coaPort = 3799
         router.requireMessageAuthenticator = messageAuth
@@ -124,6 +127,19 @@ import Testing
         let fetch = try #require(commands.first { $0.verb == "fetch" })
         #expect(fetch.arguments["url"] == "https://wifi.example.vn/mikrotik/login.html")
         #expect(fetch.arguments["dst-path"] == "hotspot/login.html")
+    }
+
+    @Test func theHotspotsDNSNameIsTheLoginPageThePortalBelieves() throws {
+        let named = try Self.script(strategy: .login, hotspotAddress: "hotspot.cafe.vn")
+        let profile = try #require(try Self.parse(named).commands.first { $0.path == ["ip", "hotspot", "profile"] })
+        #expect(profile.arguments["dns-name"] == "hotspot.cafe.vn")
+        let byAddress = try Self.script(strategy: .login, hotspotAddress: "10.5.50.1")
+        #expect(
+            try Self.parse(byAddress).commands.first { $0.path == ["ip", "hotspot", "profile"] }?.arguments["dns-name"]
+                == nil)
+        #expect(byAddress.contains("hotspot interface's address 10.5.50.1"))
+        let unset = try Self.script(strategy: .login)
+        #expect(unset.contains("--hotspot-address"))
     }
 
     @Test func oldRouterOSGetsNoMessageAuthenticatorRequirement() throws {

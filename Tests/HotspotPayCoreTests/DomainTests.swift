@@ -107,4 +107,25 @@ import Testing
         #expect(!Slug.isValid("Cafe"))
         #expect(!Slug.isValid(String(repeating: "a", count: 33)))
     }
+
+    @Test func aLoginRouterWithoutAHotspotAddressIsWarnedAbout() {
+        var router = Router(
+            id: "lobby", name: "Lobby", nasIdentifier: "lobby", address: try! IPAddress("10.0.0.1"),
+            secret: Secret("router-secret-0123456789"), strategy: .login)
+        #expect(router.setupWarnings.first?.contains("--hotspot-address") == true)
+        router.hotspotAddress = "hotspot.lobby.vn"
+        #expect(router.setupWarnings.isEmpty)
+        // A login URL counts only on that host, in any case, with or without a port.
+        for url in ["http://HOTSPOT.lobby.vn/login", "https://hotspot.lobby.vn:8443/login?x=1"] {
+            let login = try! HotspotLogin(loginURL: url, originalURL: nil, chapID: nil, chapChallenge: nil)
+            #expect(router.serves(login), "\(url)")
+        }
+        for url in [
+            "http://evil.example/login", "http://hotspot.lobby.vn@evil.example/login",
+            "http://hotspot.lobby.vn.evil.example/",
+        ] {
+            let login = try! HotspotLogin(loginURL: url, originalURL: nil, chapID: nil, chapChallenge: nil)
+            #expect(!router.serves(login), "\(url)")
+        }
+    }
 }

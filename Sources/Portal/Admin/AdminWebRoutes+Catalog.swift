@@ -164,7 +164,8 @@ extension AdminWebRoutes {
             secret: form["secret"].flatMap { $0.isEmpty ? nil : $0 }, coaPort: field("coa_port").flatMap { Int($0) },
             strategy: field("strategy"), captiveAttributes: lines("captive_attributes"),
             paidAttributes: lines("paid_attributes"),
-            requireMessageAuthenticator: form["require_message_authenticator"] == "1")
+            requireMessageAuthenticator: form["require_message_authenticator"] == "1",
+            hotspotAddress: form["hotspot_address"] ?? "")
     }
 
     static func routerForm(_ router: HotspotPayCore.Router) -> [String: Any] {
@@ -172,7 +173,7 @@ extension AdminWebRoutes {
             "id": router.id, "name": router.name, "nas_identifier": router.nasIdentifier,
             "address": router.address.description, "coa_port": "\(router.coaPort)",
             "coa": router.strategy == .coa, "login": router.strategy == .login,
-            "msgauth": router.requireMessageAuthenticator,
+            "msgauth": router.requireMessageAuthenticator, "hotspot_address": router.hotspotAddress ?? "",
             "captive": router.captiveAttributes.map(\.description).joined(separator: "\n"),
             "paid": router.paidAttributes.map(\.description).joined(separator: "\n"),
         ]
