@@ -55,4 +55,10 @@ public enum AccessDecision: Hashable, Sendable {
         attributes.append(RadiusAttribute(name: "Acct-Interim-Interval", value: String(interimIntervalSeconds)))
         return attributes + router.paidAttributes
     }
+
+    /// The paid attributes a CoA may carry (``RouterOSCoA/changeable``): the time left, the rate
+    /// and the router's own; the data cap and interim interval wait for the next authentication.
+    public static func coaAttributes(_ grant: Grant, router: Router, now: Date) -> [RadiusAttribute] {
+        RouterOSCoA.filter(paidAttributes(grant, router: router, now: now))
+    }
 }

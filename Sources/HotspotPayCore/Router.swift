@@ -72,6 +72,19 @@ public struct Router: Hashable, Sendable, Identifiable {
                     message:
                         "'\(hotspotAddress.prefix(80))' is not a host name or IPv4 address (the hotspot's dns-name)"))
         }
+        if strategy == .coa {
+            let fixed = paidAttributes.map(\.name).filter { !RouterOSCoA.changeable.contains($0) }
+            if !fixed.isEmpty {
+                problems.append(
+                    ValidationProblem(
+                        field: "paid_attributes",
+                        message:
+                            "\(fixed.joined(separator: ", ")) cannot be changed by CoA on RouterOS, so a coa router "
+                            + "could not unlock with it; put it in the paid Mikrotik-Group's user profile, or use the "
+                            + "login strategy (CoA can change: \(RouterOSCoA.changeable.sorted().joined(separator: ", ")))"
+                    ))
+            }
+        }
         if !(1...65535).contains(coaPort) {
             problems.append(ValidationProblem(field: "coa_port", message: "\(coaPort) is not a UDP port (1 to 65535)"))
         }

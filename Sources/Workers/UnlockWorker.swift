@@ -200,7 +200,7 @@ public final class UnlockWorker: Service, Sendable {
                 return try await finish(job, .giveUp, "the device's grant is no longer active", kind: .unlockFailed)
             }
             message = .coa(
-                identifying: identification, paid: AccessDecision.paidAttributes(grant, router: router, now: now))
+                identifying: identification, paid: AccessDecision.coaAttributes(grant, router: router, now: now))
         case .disconnect:
             message = .disconnect(identifying: identification)
         }

@@ -3,6 +3,7 @@ import HotspotPayCore
 import Radius
 import ServiceLifecycle
 import Store
+import Synchronization
 import TestSupport
 import Testing
 import Workers
@@ -26,11 +27,12 @@ import Workers
         for expected in [
             #"User-Name = "AA:BB:CC:DD:EE:01""#, #"Acct-Session-Id = "81a00007""#, "Framed-IP-Address = 10.5.50.7",
             #"Calling-Station-Id = "AA:BB:CC:DD:EE:01""#, #"Mikrotik-Rate-Limit = "2M/10M""#,
-            "Mikrotik-Total-Limit = 705032704", "Mikrotik-Total-Limit-Gigawords = 1", "Acct-Interim-Interval = 300",
             #"Mikrotik-Group = "paid""#,
         ] {
             #expect(line.contains(expected), "\(expected) in \(line)")
         }
+        // Not on RouterOS's list of what a CoA can change: set at authentication only.
+        #expect(!line.contains("Acct-Interim-Interval") && !line.contains("Mikrotik-Total-Limit"), "\(line)")
         #expect(line.contains("Session-Timeout = 3"))  // 3,5xx–3,600 seconds left
         let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
         #expect(audit.map(\.kind).last == .unlockAcknowledged)
@@ -133,6 +135,74 @@ import Workers
         }
         await client.close()
         #expect(harness.peer.requests.count == 2)
+    }
+
+    @Test func aNewCappedGrantOnACoARouterIsUnlockedByDisconnectSoTheReauthenticationCarriesTheCap() async throws {
+        let harness = try await WorkerHarness(dataCap: 5_000_000_000)
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        #expect(job.action == .disconnect)
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        await client.close()
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked, "\(done)")
+        let line = try #require(harness.peer.requests.first)
+        #expect(line.hasPrefix("Disconnect-Request ") && line.contains(#"Acct-Session-Id = "81a00007""#), "\(line)")
+        #expect(!line.contains("Mikrotik-"), "\(line)")
+        // The router's next session for the device settles a job still waiting.
+        let second = try await harness.pay(mac: try MACAddress("AA:BB:CC:DD:EE:09"))
+        let now = Date().addingTimeInterval(1)
+        try await harness.store.recordSession(
+            RadiusSession(
+                routerID: "cafe", acctSessionID: "new-1", mac: try MACAddress("AA:BB:CC:DD:EE:09"),
+                userName: "AA:BB:CC:DD:EE:09", framedIP: nil, startedAt: now, updatedAt: now))
+        #expect(try await harness.job(second.id, of: second.transactionID)?.status == .acked)
+    }
+
+    @Test func aCoANeverCarriesAnAttributeRouterOSCannotChange() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        // A router as strict as RouterOS's manual: anything outside its CoA list is a NAK 401.
+        let allowed = RouterOSCoA.changeable.union(RouterOSCoA.identification)
+        let names = Mutex<[String]>([])
+        let router = try ScriptedRouter(secret: WorkerHarness.secret) { request in
+            guard request.code == 43 else { return .ack }
+            // Vendor-specific attributes (26) are MikroTik's; the standard ones are checked by number.
+            let standard: [UInt8: String] = [
+                1: "User-Name", 8: "Framed-IP-Address", 27: "Session-Timeout", 28: "Idle-Timeout",
+                31: "Calling-Station-Id", 44: "Acct-Session-Id", 55: "Event-Timestamp", 80: "Message-Authenticator",
+                11: "Filter-Id", 62: "Port-Limit", 85: "Acct-Interim-Interval",
+            ]
+            for attribute in request.attributes where attribute.type != 26 {
+                let name = standard[attribute.type] ?? "attribute \(attribute.type)"
+                names.withLock { $0.append(name) }
+                if !allowed.contains(name) { return .nak(errorCause: 401) }
+            }
+            return .ack
+        }
+        var configured = try #require(try await harness.store.router(id: "cafe"))
+        configured.coaPort = router.port
+        try await harness.store.updateRouter(configured, actor: "test")
+        let job = try await harness.pay()
+        let client = try await harness.client()
+        await harness.worker(messenger: client).deliver(job)
+        await client.close()
+        router.stop()
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked, "\(done) after \(names.withLock { $0 })")
+        #expect(router.received.filter { $0.code == 43 }.count == 1)
+        // Accepted as sent: no NAK, so no Disconnect throwing the guest off.
+        #expect(router.received.filter { $0.code == 40 }.isEmpty, "\(names.withLock { $0 })")
+    }
+
+    @Test func aCoARouterCannotBeGivenPaidAttributesACoACannotChange() {
+        var router = Fixtures.router(strategy: .coa)
+        router.paidAttributes = [RadiusAttribute(name: "Mikrotik-Address-List", value: "paid")]
+        #expect(
+            router.problems.contains { $0.field == "paid_attributes" && $0.message.contains("Mikrotik-Address-List") })
+        router.strategy = .login
+        #expect(router.problems.isEmpty)
     }
 
     /// RFC 5080's defaults and `unlock.resend_after`'s minimum (31 s), all divided by ten.

@@ -15,10 +15,13 @@ struct WorkerHarness {
 
     let store: SQLiteStore
     let peer: FreeRADIUSPeer
-    let plan = Fixtures.plan(dataCap: 5_000_000_000)
+    let plan: Plan
     let logger = Logger(label: "workers-test")
 
-    init(_ label: String = #function, routerSecret: String = secret) async throws {
+    /// `dataCap` nil: an uncapped plan, unlocked by CoA; with a cap, a new grant is unlocked by
+    /// Disconnect (RouterOS cannot set the cap by CoA).
+    init(_ label: String = #function, routerSecret: String = secret, dataCap: Int64? = nil) async throws {
+        plan = Fixtures.plan(dataCap: dataCap)
         try RadiusDictionary.load()
         let directory = try Fixtures.temporaryDirectory(label)
         store = try SQLiteStore(

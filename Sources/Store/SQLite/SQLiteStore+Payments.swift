@@ -111,13 +111,17 @@ extension SQLiteStore {
             arguments: [grant.id, next.id, grant.transactionIDs.count])
 
         // Only CoA routers need a message; `login` routers are unlocked by the browser's login.
+        // A CoA cannot set a data cap on RouterOS: a new capped grant's captive session is ended
+        // instead, and the device's next authentication carries the cap.
         let strategy = try String.fetchOne(
             db.cachedStatement(sql: "SELECT strategy FROM routers WHERE id = ?"), arguments: [current.routerID])
         var job: UnlockJob?
         if strategy == UnlockStrategy.coa.rawValue {
+            let action: UnlockAction =
+                grantKind == .grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa
             let unlock = UnlockJob(
                 id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                routerID: current.routerID, mac: current.mac, action: .coa,
+                routerID: current.routerID, mac: current.mac, action: action,
                 status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
                 nextAttemptAt: at, createdAt: at, updatedAt: at)
             try insert(unlock, db: db)

@@ -36,12 +36,15 @@ extension SQLiteStore: SessionStore {
             // Data used since the previous report counts against the device's data cap, but only
             // while a grant was already running then: captive-portal traffic before the payment
             // is not charged to the guest.
+            // A session that began after a job was queued settles it: for a CoA the device is
+            // in with its paid attributes, for a Disconnect the old session is gone (RouterOS
+            // keeps one session per MAC per router).
             guard let before else {
                 try db.cachedStatement(
                     sql: """
                         UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
                             last_error = 'unlocked by the accounting start of session ' || ?
-                        WHERE mac = ? AND router_id = ? AND action = 'coa' AND status IN ('queued', 'sent')
+                        WHERE mac = ? AND router_id = ? AND action IN ('coa', 'disconnect') AND status IN ('queued', 'sent')
                             AND created_at <= ?
                         """
                 ).execute(
