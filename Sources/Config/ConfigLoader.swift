@@ -179,7 +179,7 @@ public enum ConfigLoader {
                         throw Message("'\(text)' is not coa or login")
                     }
                     return strategy
-                } ?? .coa
+                } ?? .login
             let captive = attributes(reader, "captive_attributes", sink: sink)
             let paid = attributes(reader, "paid_attributes", sink: sink)
             let requireMA = reader.bool("require_message_authenticator") ?? true

@@ -25,7 +25,7 @@ public struct Router: Hashable, Sendable, Identifiable {
 
     public init(
         id: String, name: String, nasIdentifier: String, address: IPAddress, secret: Secret,
-        coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .coa,
+        coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .login,
         captiveAttributes: [RadiusAttribute] = [],
         paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true, hotspotAddress: String? = nil
     ) {
@@ -72,6 +72,15 @@ public struct Router: Hashable, Sendable, Identifiable {
                     message:
                         "'\(hotspotAddress.prefix(80))' is not a host name or IPv4 address (the hotspot's dns-name)"))
         }
+        if strategy == .coa, captiveAttributes.isEmpty {
+            // Without them an unpaid device's Access-Accept carries nothing: full access.
+            problems.append(
+                ValidationProblem(
+                    field: "captive_attributes",
+                    message: "a coa router accepts unpaid devices, so it needs captive attributes that hold them to "
+                        + "the portal (e.g. Mikrotik-Group = portal-only, with that profile's firewall from the "
+                        + "RouterOS script); or use the login strategy, where unpaid devices are refused"))
+        }
         if strategy == .coa {
             let fixed = paidAttributes.map(\.name).filter { !RouterOSCoA.changeable.contains($0) }
             if !fixed.isEmpty {
@@ -94,6 +103,13 @@ public struct Router: Hashable, Sendable, Identifiable {
     /// Valid but probably not what the operator wants, each with the fix.
     public var setupWarnings: [String] {
         var warnings: [String] = []
+        if strategy == .coa {
+            warnings.append(
+                "router \(id): strategy coa lets unpaid devices in as authorized hotspot users held only by the captive "
+                    + "profile's firewall (and each takes a licensed session); if that profile is missing or wrong they "
+                    + "reach the Internet. The login strategy (the default) refuses them instead; keep coa only where "
+                    + "the router was set up with hotspotpay's script and proven")
+        }
         if strategy == .login, hotspotAddress == nil {
             warnings.append(
                 "router \(id): strategy login without hotspot_address, so the portal ignores the router's login page "

@@ -177,6 +177,22 @@ import Testing
         }
     }
 
+    @Test func aRouterWithoutAStrategyIsALoginRouter() throws {
+        let config = try ConfigLoader.parse(
+            yaml:
+                "providers:\n  sandbox: {}\nrouters:\n  - id: r\n    address: 10.0.0.1\n    secret: long-enough-secret-0000\n"
+                + "    hotspot_address: Hotspot.Cafe.vn\n",
+            environment: [:])
+        #expect(config.routers.first?.strategy == .login)
+        #expect(config.routers.first?.hotspotAddress == "hotspot.cafe.vn")
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.parse(
+                yaml: "providers:\n  sandbox: {}\nrouters:\n  - id: r\n    address: 10.0.0.1\n"
+                    + "    secret: long-enough-secret-0000\n    strategy: coa\n",
+                environment: [:])
+        }
+    }
+
     @Test func noProviderAtAllIsAProblem() {
         #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: "data_dir: /tmp\n", environment: [:]) }
     }

@@ -128,4 +128,24 @@ import Testing
             #expect(!router.serves(login), "\(url)")
         }
     }
+
+    @Test func newRoutersAreFailClosedAndACoARouterNeedsItsCaptiveAttributes() {
+        var router = Router(
+            id: "lobby", name: "Lobby", nasIdentifier: "lobby", address: try! IPAddress("10.0.0.1"),
+            secret: Secret("router-secret-0123456789"), hotspotAddress: "hotspot.lobby.vn")
+        #expect(router.strategy == .login && router.problems.isEmpty && router.setupWarnings.isEmpty)
+        // Opting into coa without captive attributes would accept unpaid devices with nothing: refused.
+        router.strategy = .coa
+        #expect(router.problems.map(\.field) == ["captive_attributes"])
+        router.captiveAttributes = [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")]
+        #expect(router.problems.isEmpty)
+        #expect(router.setupWarnings.first?.contains("strategy coa") == true)
+        // An unpaid device on that router gets exactly the captive attributes, on a login router nothing.
+        #expect(AccessDecision.decide(grant: nil, router: router, now: Date()) == .accept(router.captiveAttributes))
+        router.strategy = .login
+        guard case .reject = AccessDecision.decide(grant: nil, router: router, now: Date()) else {
+            Issue.record("a login router must refuse an unpaid device")
+            return
+        }
+    }
 }

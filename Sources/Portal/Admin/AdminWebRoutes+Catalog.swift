@@ -40,7 +40,7 @@ extension AdminWebRoutes {
             }
         }
         admin.get("routers") { request, context in
-            await routersPage(request, context, form: ["coa": true, "msgauth": true, "coa_port": "3799"], error: nil)
+            await routersPage(request, context, form: ["login": true, "msgauth": true, "coa_port": "3799"], error: nil)
         }
         admin.post("routers") { request, context in
             let form = await Self.form(request)
@@ -182,8 +182,8 @@ extension AdminWebRoutes {
     /// What the operator typed, shown again next to the errors (never the secret).
     static func routerFormEcho(_ form: [String: String]) -> [String: Any] {
         var values: [String: Any] = form.filter { $0.key != "secret" }
-        values["coa"] = form["strategy"] != "login"
-        values["login"] = form["strategy"] == "login"
+        values["coa"] = form["strategy"] == "coa"
+        values["login"] = form["strategy"] != "coa"
         values["msgauth"] = form["require_message_authenticator"] == "1"
         values["captive"] = form["captive_attributes"] ?? ""
         values["paid"] = form["paid_attributes"] ?? ""
