@@ -1,9 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Modules depend in one direction: HotspotPayCore (pure domain) ← Store, Payments, Radius, QR
-// ← Config (reads the providers' settings types) ← Portal ← hotspotpay (executable). Adapters
-// depend on the core, never the reverse.
+// Modules depend in one direction (docs/ARCHITECTURE.md): HotspotPayCore (pure domain) ← Store,
+// Payments, Radius, QR (adapters) ← Access, Workers, Console, Config ← Portal (HTTP only) ←
+// hotspotpay (the executable). Adapters depend on the core, never the reverse.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     // Debian's libfreeradius-dev omits freeradius/automask.h; ours (empty) is found here by every

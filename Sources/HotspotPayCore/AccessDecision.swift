@@ -1,6 +1,6 @@
 import struct Foundation.Date
 
-/// What the RADIUS server answers a device's Access-Request (DESIGN.md, "Unlock strategies"):
+/// What the RADIUS server answers a device's Access-Request (docs/ARCHITECTURE.md, "Unlock strategies"):
 /// a device with time and data left gets its paid attributes; one without gets the router's
 /// captive attributes (strategy `coa`) or is rejected (strategy `login`).
 public enum AccessDecision: Hashable, Sendable {

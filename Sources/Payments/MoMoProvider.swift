@@ -2,7 +2,7 @@ import Foundation
 import HotspotPayCore
 import Logging
 
-/// MoMo All-In-One v2 (`captureWallet` / `payWithMethod`), payments.md §1.
+/// MoMo All-In-One v2 (`captureWallet` / `payWithMethod`), docs/PROVIDERS.md §1.
 ///
 /// Each payment's IPN URL carries the transaction's callback token in its path
 /// (`/callbacks/momo/<token>`), so a genuine signature alone is not enough to confirm an order.
@@ -61,7 +61,7 @@ public struct MoMoProvider: PaymentProvider {
         guard code == 0 else {
             throw api.refused("create", code: String(code), message: answer["message"]?.stringValue ?? "")
         }
-        // The create response's signature layout is not documented consistently (payments.md):
+        // The create response's signature layout is not documented consistently (docs/PROVIDERS.md):
         // it is not checked; the IPN or the query is what confirms a payment.
         let payURL = answer["payUrl"]?.stringValue
         guard payURL != nil || answer["qrCodeUrl"]?.stringValue != nil else {

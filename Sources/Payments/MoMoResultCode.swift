@@ -1,4 +1,4 @@
-/// What a MoMo `resultCode` means for the order (payments.md §1).
+/// What a MoMo `resultCode` means for the order (docs/PROVIDERS.md §1).
 enum MoMoResultCode {
     enum Meaning: Equatable {
         case paid

@@ -1,6 +1,6 @@
 import HotspotPayCore
 
-/// MoMo All-In-One v2 credentials (payments.md §1).
+/// MoMo All-In-One v2 credentials (docs/PROVIDERS.md §1).
 public struct MoMoSettings: Sendable, Hashable {
     public var partnerCode: String
     public var accessKey: Secret

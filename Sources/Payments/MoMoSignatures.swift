@@ -1,4 +1,4 @@
-/// MoMo All-In-One v2 signature strings (payments.md §1): fixed key sets in a-z order, values
+/// MoMo All-In-One v2 signature strings (docs/PROVIDERS.md §1): fixed key sets in a-z order, values
 /// raw, `accessKey` included although it is not in the JSON body.
 public struct MoMoSigner: Sendable {
     let accessKey: String

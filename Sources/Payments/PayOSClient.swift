@@ -1,6 +1,6 @@
 import HotspotPayCore
 
-/// payOS's merchant API (payments.md §4): payment links with a VietQR, their status, and the
+/// payOS's merchant API (docs/PROVIDERS.md §4): payment links with a VietQR, their status, and the
 /// signed webhook.
 struct PayOSClient: Sendable {
     let clientID: String

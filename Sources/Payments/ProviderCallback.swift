@@ -1,6 +1,6 @@
 /// An incoming callback exactly as it arrived, before anything is believed.
 public struct ProviderCallback: Sendable {
-    /// The largest body read; a bigger one is refused unread (payments.md callbacks are < 4 KiB).
+    /// The largest body read; a bigger one is refused unread (every provider's callbacks are under 4 KiB).
     public static let maximumBodySize = 65_536
 
     public var endpoint: CallbackEndpoint

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The keyed hashes the providers sign with (payments.md): hex HMAC-SHA256 for MoMo and payOS,
+/// The keyed hashes the providers sign with (docs/PROVIDERS.md): hex HMAC-SHA256 for MoMo and payOS,
 /// HMAC-SHA512 for VNPay and Casso, and a constant-time, case-insensitive comparison.
 public enum Signature {
     public static func hmacSHA256(key: String, message: String) -> String {

@@ -2,7 +2,7 @@ import Foundation
 import HotspotPayCore
 import Logging
 
-/// VNPay payment gateway 2.1.0 (payments.md §2): a signed pay URL, the IPN (GET) verified by
+/// VNPay payment gateway 2.1.0 (docs/PROVIDERS.md §2): a signed pay URL, the IPN (GET) verified by
 /// re-encoding, and `querydr`/`refund` on the merchant web API with `|`-joined hashes.
 ///
 /// VNPay's IPN URL is set once in its merchant portal, so no per-transaction token can ride on
@@ -98,7 +98,7 @@ public struct VNPayProvider: PaymentProvider {
             providerOrderID: orderID)
     }
 
-    /// HTTP 200 with `{"RspCode": …, "Message": …}` in every case (payments.md §2).
+    /// HTTP 200 with `{"RspCode": …, "Message": …}` in every case (docs/PROVIDERS.md §2).
     public func reply(to result: CallbackResult, endpoint: CallbackEndpoint) -> CallbackReply {
         let (code, message) =
             switch result {
@@ -117,7 +117,7 @@ public struct VNPayProvider: PaymentProvider {
         "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType", "vnp_TransactionStatus",
         "vnp_OrderInfo", "vnp_PromotionCode", "vnp_PromotionAmount",
     ]
-    /// From VNPay's merchant API documentation (payments.md lists the querydr one only).
+    /// From VNPay's merchant API documentation (docs/PROVIDERS.md §2).
     static let refundResponseFields = [
         "vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef", "vnp_Amount",
         "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType", "vnp_TransactionStatus",

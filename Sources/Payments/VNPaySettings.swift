@@ -1,6 +1,6 @@
 import HotspotPayCore
 
-/// VNPay 2.1.0 merchant settings (payments.md §2).
+/// VNPay 2.1.0 merchant settings (docs/PROVIDERS.md §2).
 public struct VNPaySettings: Sendable, Hashable {
     /// The 8-character terminal code VNPay issued.
     public var tmnCode: String

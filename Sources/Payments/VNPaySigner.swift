@@ -1,4 +1,4 @@
-/// VNPay 2.1.0's query hash (payments.md §2): every `vnp_*` parameter except the hash fields,
+/// VNPay 2.1.0's query hash (docs/PROVIDERS.md §2): every `vnp_*` parameter except the hash fields,
 /// empty values dropped, keys sorted by byte, keys and values form-URL-encoded, joined with `&`,
 /// then HMAC-SHA512 with the hash secret. The same encoded string is the query of the pay URL.
 public struct VNPaySigner: Sendable {

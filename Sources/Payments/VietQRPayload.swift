@@ -1,6 +1,6 @@
 import Foundation
 
-/// A VietQR (NAPAS 247, EMVCo merchant-presented) payload for a bank transfer (payments.md §3).
+/// A VietQR (NAPAS 247, EMVCo merchant-presented) payload for a bank transfer (docs/PROVIDERS.md §3).
 ///
 /// Dynamic when it carries an amount (one transaction), static otherwise. The order code goes
 /// in the purpose field (62/08) so the bank's notification can be matched to the order.

@@ -2,7 +2,7 @@ import Foundation
 import HotspotPayCore
 import Logging
 
-/// VietQR bank transfers (payments.md §3–5). The QR is either our own EMVCo payload with the
+/// VietQR bank transfers (docs/PROVIDERS.md §3–5). The QR is either our own EMVCo payload with the
 /// order code as purpose (confirmed by SePay or Casso watching the account), or payOS's payment
 /// link (confirmed by payOS's signed webhook).
 public struct VietQRProvider: PaymentProvider {

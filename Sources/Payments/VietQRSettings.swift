@@ -2,7 +2,7 @@ import HotspotPayCore
 
 /// The bank account guests transfer to with VietQR, and how the transfer is confirmed.
 public struct VietQRSettings: Sendable, Hashable {
-    /// Which service tells us a transfer arrived (payments.md §4, §5).
+    /// Which service tells us a transfer arrived (docs/PROVIDERS.md §4, §5).
     public enum Confirmation: String, Sendable, Hashable, CaseIterable {
         /// payOS creates the payment link (its own VietQR) and calls a signed webhook.
         case payos

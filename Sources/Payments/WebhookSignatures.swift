@@ -1,7 +1,7 @@
 import Foundation
 import HotspotPayCore
 
-/// Signature rules of the bank-transfer confirmation services (payments.md §4, §5).
+/// Signature rules of the bank-transfer confirmation services (docs/PROVIDERS.md §4, §5).
 public enum WebhookSignatures {
     /// payOS: the `data` object's top-level keys sorted, each `key=value` (see
     /// ``JSONValue/signatureText``), joined with `&`, HMAC-SHA256 with the checksum key.

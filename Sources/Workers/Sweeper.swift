@@ -6,7 +6,7 @@ import Payments
 import ServiceLifecycle
 import Store
 
-/// The periodic clean-up (DESIGN.md step 6): pending transactions past their window are first
+/// The periodic clean-up (docs/ARCHITECTURE.md, flow step 6): pending transactions past their window are first
 /// checked with the provider's query API (a paid order whose callback was lost is confirmed, not
 /// expired), then expired or failed; grants past their end are ended and the sessions still
 /// using them disconnected through the unlock queue. Every change is a conditional update, so

@@ -6,7 +6,7 @@ import Radius
 import ServiceLifecycle
 import Store
 
-/// Delivers the unlock jobs the payment path queues (DESIGN.md step 4): a CoA-Request with the
+/// Delivers the unlock jobs the payment path queues (docs/ARCHITECTURE.md, flow step 4): a CoA-Request with the
 /// paid attributes to the session the router reported; a NAK → Disconnect-Request so the device
 /// logs in again and gets them from the RADIUS server; no answer → the next attempt is stored
 /// with a backoff, so a restart resumes it. Jobs are claimed with a conditional update, so

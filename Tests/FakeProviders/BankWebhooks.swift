@@ -1,6 +1,6 @@
 import Foundation
 
-/// Notifications of incoming bank transfers as SePay and Casso send them (payments.md §5).
+/// Notifications of incoming bank transfers as SePay and Casso send them (docs/PROVIDERS.md §5).
 public enum BankWebhooks {
     /// SePay: JSON with `Authorization: Apikey <key>`.
     public static func sepay(

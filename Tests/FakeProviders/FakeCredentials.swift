@@ -1,6 +1,6 @@
 /// The merchant credentials the fake providers accept; test configurations use the same ones.
 public enum FakeCredentials {
-    // MoMo's public sandbox credentials from its sample repositories (payments.md §1).
+    // MoMo's public sandbox credentials from its sample repositories (docs/PROVIDERS.md §1).
     public static let momoPartnerCode = "MOMO"
     public static let momoAccessKey = "F8BBA842ECF85"
     public static let momoSecretKey = "K951B6PE1waDMi640xX08PD3vg6EkVlz"

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// MoMo All-In-One v2: `/v2/gateway/api/create|query|refund` (payments.md §1).
+/// MoMo All-In-One v2: `/v2/gateway/api/create|query|refund` (docs/PROVIDERS.md §1).
 extension FakeProviderServer {
     static let momoCreateKeys = [
         "accessKey", "amount", "extraData", "ipnUrl", "orderId", "orderInfo", "partnerCode", "redirectUrl", "requestId",

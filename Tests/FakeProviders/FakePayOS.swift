@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// payOS: payment links with a VietQR, their status, and the signed webhook (payments.md §4).
+/// payOS: payment links with a VietQR, their status, and the signed webhook (docs/PROVIDERS.md §4).
 extension FakeProviderServer {
     func registerPayOS(on router: Hummingbird.Router<BasicRequestContext>) {
         router.post("/v2/payment-requests") { request, _ -> Response in

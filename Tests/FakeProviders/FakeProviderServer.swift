@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 
 /// Local stand-ins for MoMo, VNPay and payOS that speak exactly the documented formats
-/// (payments.md): they check our signatures, keep orders, answer create/query/refund, and send
+/// (docs/PROVIDERS.md): they check our signatures, keep orders, answer create/query/refund, and send
 /// signed callbacks when a test "pays". Used instead of mocks of our own protocol.
 public struct FakeProviderServer: Sendable {
     public let ledger = FakeLedger()

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The providers' signature rules written out again from payments.md, independently of the
+/// The providers' signature rules written out again from docs/PROVIDERS.md, independently of the
 /// `Payments` module, so that the fake servers check our requests rather than agree with them.
 public enum FakeSigning {
     public static func hmacSHA256(_ key: String, _ message: String) -> String {

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// VNPay 2.1.0: the pay page, `querydr` and `refund` (payments.md §2).
+/// VNPay 2.1.0: the pay page, `querydr` and `refund` (docs/PROVIDERS.md §2).
 extension FakeProviderServer {
     static let vnpayQueryFields = [
         "vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",

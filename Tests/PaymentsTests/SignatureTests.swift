@@ -1,7 +1,7 @@
 import Payments
 import Testing
 
-/// The vectors of ../shared/specs/payments.md.
+/// The vectors of docs/PROVIDERS.md: known answers from the providers' SDK tests, and values derived from their documented rules.
 @Suite struct SignatureTests {
     static let momoKey = "K951B6PE1waDMi640xX08PD3vg6EkVlz"
 

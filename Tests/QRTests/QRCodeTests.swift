@@ -3,7 +3,7 @@ import QR
 import Testing
 
 @Suite struct QRCodeTests {
-    /// A real VietQR payload (payments.md KAT) must come back out of a standard reader.
+    /// A real VietQR payload (a public library's test vector, docs/PROVIDERS.md §3) must come back out of a standard reader.
     static let vietQR = "00020101021138540010A00000072701240006970423011001234567890208QRIBFTTA53037045802VN6304F64B"
 
     @Test func aShortTextFitsVersionOne() throws {
