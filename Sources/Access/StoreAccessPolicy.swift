@@ -25,9 +25,13 @@ public struct StoreAccessPolicy: AccessPolicy {
         }
         let grant = try grants.activeGrantForAccess(mac: mac)
         var login = AccessDecision.Login.none
-        if router.strategy == .login, let grant, request.presentsPassword {
-            let secrets = try grants.loginSecretsForAccess(grantID: grant.id)
-            login = secrets.contains { request.presents(secret: $0.text) } ? .matched : .mismatched
+        if router.strategy == .login, let grant {
+            if request.isMACAuthentication(of: mac.description) {
+                login = .macAuthentication
+            } else if request.presentsPassword {
+                let secrets = try grants.loginSecretsForAccess(grantID: grant.id)
+                login = secrets.contains { request.presents(secret: $0.text) } ? .matched : .mismatched
+            }
         }
         switch AccessDecision.decide(grant: grant, router: router, now: clock(), login: login) {
         case .accept(let attributes):

@@ -84,7 +84,9 @@ public struct RouterOSScript: Sendable {
 
     /// The script, ready to paste into the router's terminal or `/import`.
     public var text: String {
-        let loginBy = router.strategy == .coa ? "mac" : "http-chap,http-pap"
+        // login: the browser's CHAP login after payment, and MAC authentication retried every
+        // login-timeout, so a paid device gets in even when its captive browser was closed.
+        let loginBy = router.strategy == .coa ? "mac" : "http-chap,http-pap,mac"
         let messageAuth = router.requireMessageAuthenticator ? "yes-for-request-resp" : "no"
         var lines = [
             "# hotspotpay: RouterOS v7 setup for router \(Self.comment(router.id)) (\(Self.comment(router.name))), strategy \(router.strategy.rawValue)",
@@ -95,8 +97,8 @@ public struct RouterOSScript: Sendable {
             "/radius add address=\(daemonAddress) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\"",
             "# CoA and Disconnect from the daemon unlock paid devices at once.",
             "/radius incoming set accept=yes port=\(router.coaPort)",
-            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "logins from the portal's success page (username = MAC, one-time password)").",
-            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy)\(router.strategy == .coa ? " mac-auth-mode=mac-as-username" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 15 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username\(router.strategy == .login ? " login-timeout=15s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
             hotspotAddressNote,
             "# Reachable before paying: the portal and the payment providers' pages.",
         ]

@@ -16,10 +16,15 @@ public enum AccessDecision: Hashable, Sendable {
         case none
         case matched
         case mismatched
+        /// The router authenticating the device by its MAC (`login-by=mac`), as it retries after
+        /// `login-timeout`: how a paid device gets online when no browser logs it in.
+        case macAuthentication
     }
 
-    /// On a `coa` router the MAC alone decides; on a `login` router the device must also present
-    /// one of its login secrets (PAP or CHAP), so knowing a paying guest's MAC is not enough.
+    /// On a `coa` router the MAC alone decides. On a `login` router an unpaid device is always
+    /// refused; a paid one is accepted when it presents one of its login secrets (PAP or CHAP, the
+    /// browser's login) or when the router authenticates it by MAC (its MAC-auth retry). A wrong
+    /// password is refused.
     public static func decide(grant: Grant?, router: Router, now: Date, login: Login = .none) -> AccessDecision {
         let paid = grant.map { $0.status == .active && !$0.isExhausted(at: now) } ?? false
         switch router.strategy {
@@ -30,7 +35,7 @@ public enum AccessDecision: Hashable, Sendable {
             guard let grant else { return .reject(reason: "no paid access") }
             guard paid else { return .reject(reason: "paid access used up") }
             switch login {
-            case .matched: return .accept(paidAttributes(grant, router: router, now: now))
+            case .matched, .macAuthentication: return .accept(paidAttributes(grant, router: router, now: now))
             case .none: return .reject(reason: "login strategy needs the password from the portal, none sent")
             case .mismatched: return .reject(reason: "wrong login password")
             }

@@ -64,6 +64,9 @@ final class Venue {
             address: 127.0.0.1
             secret: \(CheckoutBenchmark.routerSecret)
             coa_port: \(coaPort)
+            strategy: coa
+            captive_attributes:
+              - Mikrotik-Group = portal-only
             paid_attributes:
               - Mikrotik-Group = paid
         plans:

@@ -161,15 +161,36 @@ import Testing
         }
     }
 
-    @Test func aLoginRouterRejectsAWrongOrMissingPasswordEvenForAPaidMAC() async throws {
+    @Test func aLoginRouterRejectsAWrongPasswordEvenForAPaidMAC() async throws {
         try await Self.withServer(strategy: .login) { auth, _, _, counters in
-            for extra in [", User-Password = \"WRONGPW2\"", ", CHAP-Password = \"WRONGPW2\"", ""] {
+            for extra in [", User-Password = \"WRONGPW2\"", ", CHAP-Password = \"WRONGPW2\""] {
                 let result = try await Radclient.send(
                     "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC) + extra)
                 #expect(result.output.contains("Received Access-Reject"), "\(extra): \(result.output)")
                 #expect(!result.output.contains("Mikrotik-Rate-Limit"))
             }
+            // A user name that is not the device's MAC, without a password, is no MAC authentication.
+            let other = try await Radclient.send(
+                "auth", port: auth, secret: Self.secret,
+                attributes:
+                    "User-Name = \"guest\", Calling-Station-Id = \"\(Self.paidMAC)\", Message-Authenticator = 0x00")
+            #expect(other.output.contains("Received Access-Reject"), "\(other.output)")
             #expect(counters["reject"] == 3)
+        }
+    }
+
+    @Test func theRoutersMACAuthenticationRetryLetsAPaidDeviceInButNeverAnUnpaidOne() async throws {
+        try await Self.withServer(strategy: .login) { auth, _, _, _ in
+            // login-by=mac: User-Name is the MAC, with no password or the MAC again as the password.
+            for extra in ["", ", User-Password = \"\(Self.paidMAC)\"", ", User-Password = \"aabbccddee01\""] {
+                let paid = try await Radclient.send(
+                    "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.paidMAC) + extra)
+                #expect(paid.output.contains("Received Access-Accept"), "\(extra): \(paid.output)")
+                #expect(paid.output.contains("Mikrotik-Total-Limit"), "the cap comes with the authentication")
+                let unpaid = try await Radclient.send(
+                    "auth", port: auth, secret: Self.secret, attributes: Self.macAuth(Self.unpaidMAC) + extra)
+                #expect(unpaid.output.contains("Received Access-Reject"), "\(extra): \(unpaid.output)")
+            }
         }
     }
 

@@ -109,8 +109,10 @@ import Testing
             #expect(profile.arguments["login-by"] == "mac")
             #expect(profile.arguments["mac-auth-mode"] == "mac-as-username")
         case .login:
-            #expect(profile.arguments["login-by"] == "http-chap,http-pap")
-            #expect(profile.arguments["mac-auth-mode"] == nil)
+            // The browser's login, and the router's own MAC-auth retry for a closed browser.
+            #expect(profile.arguments["login-by"] == "http-chap,http-pap,mac")
+            #expect(profile.arguments["mac-auth-mode"] == "mac-as-username")
+            #expect(profile.arguments["login-timeout"] == "15s")
         }
         let garden = command("ip hotspot walled-garden").compactMap { $0.arguments["dst-host"] }
         #expect(garden.contains("wifi.example.vn"))

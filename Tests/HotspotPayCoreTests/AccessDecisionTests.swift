@@ -54,6 +54,18 @@ struct AccessDecisionTests {
         #expect(
             AccessDecision.decide(grant: grant(secondsLeft: 0), router: router, now: now, login: .matched)
                 == .reject(reason: "paid access used up"))
+        // The router's MAC-auth retry: a paid device gets in, an unpaid or used-up one never does.
+        guard case .accept = AccessDecision.decide(grant: paid, router: router, now: now, login: .macAuthentication)
+        else {
+            Issue.record("MAC authentication of a paid device must be accepted")
+            return
+        }
+        #expect(
+            AccessDecision.decide(grant: nil, router: router, now: now, login: .macAuthentication)
+                == .reject(reason: "no paid access"))
+        #expect(
+            AccessDecision.decide(grant: grant(secondsLeft: 0), router: router, now: now, login: .macAuthentication)
+                == .reject(reason: "paid access used up"))
     }
 
     @Test func loginSecretsComeFromTheLookAlikeFreeAlphabetAndNeverPrintThemselves() throws {
