@@ -154,6 +154,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A MikroTik hotspot as RouterOS's manual describes it: the test peer for unlocks and the
+        // demo's router. Depends on none of the daemon's modules, so it cannot share their mistakes.
+        .target(
+            name: "HotspotSimulator",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["HotspotPayCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -240,7 +251,10 @@ let package = Package(
         ),
         .testTarget(
             name: "hotspotpayTests",
-            dependencies: ["hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders"],
+            dependencies: [
+                "hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders", "HotspotSimulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -25,7 +25,7 @@ public final class VenueDaemon: @unchecked Sendable {
     public init(
         coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
         checkoutLimitPerAddress: Int = 300, poll: String = "auto", moreProviders: String = "",
-        _ label: String = #function
+        strategy: String = "coa", hotspotAddress: String = "10.5.50.1", _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
         port = try LocalPort.free(.tcp)
@@ -57,7 +57,8 @@ public final class VenueDaemon: @unchecked Sendable {
             address: 127.0.0.1
             secret: \(Self.routerSecret)
             coa_port: \(coaPort)
-            strategy: coa
+            strategy: \(strategy)
+            hotspot_address: \(hotspotAddress)
             captive_attributes:
               - Mikrotik-Group = portal-only
             paid_attributes:

@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+import HotspotPayCore
+import HotspotSimulator
+import Payments
+import Store
+import TestSupport
+import Testing
+
+/// The real daemon against a simulated RouterOS hotspot (RADIUS both ways, the router's rules for
+/// CoA), with the guest's payment made through the sandbox: does every paid device get online,
+/// and does no unpaid device ever reach the Internet?
+@Suite(.serialized) struct HotspotSimulatorTests {
+    /// The daemon (router `venue` with `strategy`) and the hotspot wired to it.
+    static func venue(
+        strategy: String, loginByMAC: Bool = true, profiles: [String: Bool], _ label: String = #function
+    ) async throws -> (VenueDaemon, SimulatedHotspot) {
+        let coaPort = try LocalPort.free(.udp)
+        let venue = try VenueDaemon(coaPort: coaPort, strategy: strategy, label)
+        try await venue.start()
+        let (auth, acct) = try await #require(venue.process).waitForRadius()
+        let hotspot = try await SimulatedHotspot.start(
+            .init(
+                nasIdentifier: "venue-hap", secret: VenueDaemon.routerSecret, authPort: auth, accountingPort: acct,
+                loginByMAC: loginByMAC, loginTimeoutSeconds: 0.5, profiles: profiles),
+            coaPort: coaPort)
+        return (venue, hotspot)
+    }
+
+    /// Buys `plan` for `mac` and pays it in the sandbox; returns the transaction and when it was paid.
+    static func pay(_ venue: VenueDaemon, mac: String, plan: String = "1h") async throws -> (Transaction, Date) {
+        let created = try await HTTP.postJSON(
+            URL(string: "\(venue.baseURL)/api/transactions")!,
+            ["plan": plan, "provider": "sandbox", "mac": mac, "ip": "10.5.50.40", "router": VenueDaemon.routerID])
+        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+        let json = try #require(try JSONSerialization.jsonObject(with: created.body) as? [String: Any])
+        let store = try CheckoutEndToEndTests.store(venue)
+        let id = try #require(json["id"] as? String)
+        let transaction = try #require(try await store.transaction(id: id))
+        let paidAt = Date()
+        let answer = try await CheckoutEndToEndTests.deliver(
+            await CheckoutEndToEndTests.sandboxCallback(for: transaction, paid: true), to: venue)
+        #expect(answer.status == 204 || answer.status == 200, "\(answer.status)")
+        return (transaction, paidAt)
+    }
+
+    static func pageState(_ venue: VenueDaemon, _ id: String) async throws -> String {
+        let state = try await HTTP.get(URL(string: "\(venue.baseURL)/pay/\(id)/state")!)
+        return (try JSONSerialization.jsonObject(with: state.body) as? [String: Any])?["state"] as? String ?? ""
+    }
+
+    @Test func aPaidGuestWhoseBrowserClosedIsLetInByTheRoutersMACRetryOnALoginRouter() async throws {
+        let (venue, hotspot) = try await Self.venue(strategy: "login", profiles: ["default": true])
+        let mac = "F2:00:00:00:16:01"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        #expect(!hotspot.reachesInternet(mac: mac), "\(hotspot.events)")
+        // The guest pays in the banking app; the captive browser is gone, nobody posts a login.
+        let (transaction, paidAt) = try await Self.pay(venue, mac: mac, plan: "1d")
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 10) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let online = Date().timeIntervalSince(paidAt)
+        let session = try #require(hotspot.session(mac: mac))
+        #expect(session.loginBy == "mac")
+        // Authentication, not a CoA, carried the data cap.
+        #expect(session.totalLimit == 5_000_000_000 && session.rateLimit == "5M/20M", "\(session)")
+        try await CheckoutEndToEndTests.eventually("the pay page says online") {
+            try await Self.pageState(venue, transaction.id) == "online"
+        }
+        #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
+        print("payment → online by MAC retry (login-timeout 0.5 s): \(Int(online * 1000)) ms")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func anOpenBrowserLogsInWithTheCHAPAnswerAndAStrangersGuessIsRefused() async throws {
+        let (venue, hotspot) = try await Self.venue(strategy: "login", loginByMAC: false, profiles: ["default": true])
+        let mac = "F2:00:00:00:16:02"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.41")
+        let (transaction, _) = try await Self.pay(venue, mac: mac)
+        let store = try CheckoutEndToEndTests.store(venue)
+        let secret = try #require(try await store.transaction(id: transaction.id)?.loginSecret?.text)
+        let page = try #require(hotspot.loginPage(mac: mac))
+        func answer(_ password: String) -> String {
+            let id = HotspotLogin.octalEscapes(page.chapID)!
+            let challenge = HotspotLogin.octalEscapes(page.chapChallenge)!
+            return Insecure.MD5.hash(data: id + Array(password.utf8) + challenge).map { String(format: "%02x", $0) }
+                .joined()
+        }
+        #expect(!(await hotspot.browserLogin(mac: mac, username: mac, password: answer("WRONGPW2"))))
+        #expect(!hotspot.reachesInternet(mac: mac))
+        #expect(await hotspot.browserLogin(mac: mac, username: mac, password: answer(secret)), "\(hotspot.events)")
+        #expect(hotspot.session(mac: mac)?.loginBy == "http-chap")
+        try await CheckoutEndToEndTests.eventually("the pay page says online") {
+            try await Self.pageState(venue, transaction.id) == "online"
+        }
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func aCoARouterHoldsUnpaidDevicesInItsCaptiveProfileAndUnlocksByCoA() async throws {
+        let profiles = ["default": true, "portal-only": false, "paid": true]
+        let (venue, hotspot) = try await Self.venue(strategy: "coa", profiles: profiles)
+        let (guest, stranger) = ("F2:00:00:00:16:03", "F2:00:00:00:16:04")
+        await hotspot.deviceAppears(mac: guest, ip: "10.5.50.42")
+        await hotspot.deviceAppears(mac: stranger, ip: "10.5.50.43")
+        #expect(hotspot.session(mac: guest)?.group == "portal-only" && !hotspot.reachesInternet(mac: guest))
+        let (transaction, paidAt) = try await Self.pay(venue, mac: guest)
+        try await CheckoutEndToEndTests.eventually("the CoA is applied", timeout: 10) {
+            hotspot.reachesInternet(mac: guest)
+        }
+        let online = Date().timeIntervalSince(paidAt)
+        #expect(hotspot.session(mac: guest)?.group == "paid" && hotspot.session(mac: guest)?.loginBy == "mac")
+        #expect(hotspot.events.contains("\(guest): CoA applied"), "\(hotspot.events)")
+        #expect(!hotspot.events.contains { $0.contains("refused") }, "\(hotspot.events)")
+        try await CheckoutEndToEndTests.eventually("the pay page says online") {
+            try await Self.pageState(venue, transaction.id) == "online"
+        }
+        #expect(hotspot.unpaidDevicesOnline(paid: [guest]).isEmpty)
+        print("payment → online by CoA: \(Int(online * 1000)) ms")
+
+        // The operator ends the guest's access: a Disconnect, and the re-authentication is captive.
+        let store = try CheckoutEndToEndTests.store(venue)
+        let grant = try #require(try await store.activeGrant(mac: try MACAddress(guest)))
+        let revoke = try await DaemonProcess.run(
+            ["grants", "revoke", grant.id, "--reason", "test", "--config", venue.config.path],
+            directory: venue.directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": venue.key])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        try await CheckoutEndToEndTests.eventually("the guest is back in the captive profile", timeout: 15) {
+            hotspot.session(mac: guest)?.group == "portal-only"
+        }
+        #expect(hotspot.events.contains("\(guest): disconnected"))
+        #expect(hotspot.unpaidDevicesOnline(paid: []).isEmpty)
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func onARouterWithoutItsCaptiveProfileOnlyTheLoginStrategyKeepsUnpaidDevicesOut() async throws {
+        // Half-configured: the captive profile the coa router names does not exist on the router.
+        let profiles = ["default": true]
+        let (coaVenue, coaHotspot) = try await Self.venue(strategy: "coa", profiles: profiles)
+        await coaHotspot.deviceAppears(mac: "F2:00:00:00:16:05", ip: "10.5.50.44")
+        // What the manual does not say, the simulator takes at its worst: the default profile.
+        #expect(coaHotspot.unpaidDevicesOnline(paid: []) == ["F2:00:00:00:16:05"])
+        await coaHotspot.stop()
+        try await coaVenue.stop()
+
+        let (loginVenue, loginHotspot) = try await Self.venue(strategy: "login", profiles: profiles)
+        for index in 0..<5 {
+            await loginHotspot.deviceAppears(mac: "F2:00:00:00:17:0\(index)", ip: "10.5.50.5\(index)")
+        }
+        try await Task.sleep(for: .seconds(1.5))  // several MAC-auth retries each
+        #expect(loginHotspot.unpaidDevicesOnline(paid: []).isEmpty, "\(loginHotspot.events)")
+        #expect(loginHotspot.events.filter { $0.contains("Access-Reject") }.count >= 10)
+        await loginHotspot.stop()
+        try await loginVenue.stop()
+    }
+}
