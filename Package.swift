@@ -126,6 +126,7 @@ let package = Package(
         .executableTarget(
             name: "hotspotpay",
             dependencies: [
+                "HotspotSimulator",
                 "HotspotPayCore",
                 "Store",
                 "Config",

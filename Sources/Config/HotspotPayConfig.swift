@@ -79,9 +79,9 @@ public struct HotspotPayConfig: Sendable {
                 Router(
                     id: "demo", name: "Demo router", nasIdentifier: "hotspotpay-demo",
                     address: try! IPAddress("127.0.0.1"),
-                    secret: Secret("demo-radius-secret-change-me"), coaPort: 3799, strategy: .coa,
-                    captiveAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")],
-                    paidAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "paid")])
+                    secret: Secret("demo-radius-secret-change-me"), coaPort: 3799, strategy: .login,
+                    paidAttributes: [RadiusAttribute(name: "Mikrotik-Group", value: "paid")],
+                    hotspotAddress: "10.5.50.1")
             ],
             plans: [
                 Plan(

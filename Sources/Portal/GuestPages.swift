@@ -26,10 +26,15 @@ public struct GuestPages: Sendable {
         public var demo: Bool
         /// How long a status stream stays open before the page falls back to polling.
         public var eventStreamSeconds: Int
+        /// Embedded defaults: told when a demo device opens the portal, so the demo router sees it join.
+        public var demoDeviceSeen: (@Sendable (String) async -> Void)?
 
-        public init(demo: Bool = false, eventStreamSeconds: Int = 600) {
+        public init(
+            demo: Bool = false, eventStreamSeconds: Int = 600, demoDeviceSeen: (@Sendable (String) async -> Void)? = nil
+        ) {
             self.demo = demo
             self.eventStreamSeconds = eventStreamSeconds
+            self.demoDeviceSeen = demoDeviceSeen
         }
     }
 
@@ -90,6 +95,9 @@ public struct GuestPages: Sendable {
         let mac: MACAddress
         do { mac = try MACAddress(macText) } catch {
             return message(request, language, status: .badRequest, heading: "badRequestHeading", raw: error.description)
+        }
+        if options.demo, let seen = options.demoDeviceSeen, demoCookie != nil || isDemoDevice(request, visit) {
+            await seen(mac.description)
         }
         guard let router = try await routers.resolve(visit.router) else {
             context.logger.notice("landing from an unknown router", metadata: ["router": "\(visit.router ?? "-")"])

@@ -90,9 +90,20 @@ struct ServeCommand: AsyncParsableCommand {
         let throttle = CheckoutThrottle(
             perDevice: .init(attempts: config.checkoutLimitPerDevice, windowSeconds: 600),
             perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600))
+        let demoRouter =
+            runtime.usesEmbeddedDefaults
+            ? config.routers.first.map { demo in
+                DemoRouter(
+                    nasIdentifier: demo.nasIdentifier, secret: demo.secret.reveal, coaPort: demo.coaPort, logger: logger
+                )
+            } : nil
+        var guestOptions = GuestPages.Options(demo: runtime.usesEmbeddedDefaults)
+        if let demoRouter {
+            guestOptions.demoDeviceSeen = { @Sendable mac in await demoRouter.deviceSeen(mac: mac) }
+        }
         let guestPages = GuestPages(
-            store: store, checkout: checkout, pages: pages, throttle: throttle,
-            options: .init(demo: runtime.usesEmbeddedDefaults), proxies: TrustedProxies(config.trustedProxies))
+            store: store, checkout: checkout, pages: pages, throttle: throttle, options: guestOptions,
+            proxies: TrustedProxies(config.trustedProxies))
         try RadiusDictionary.load()
         let coa = try await CoAClient.start(logger: logger)
         var unlockSettings = UnlockWorker.Settings()
@@ -150,6 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             onBound: { auth, acct in
                 FileHandle.standardOutput.write(
                     Data("hotspotpay: RADIUS listening on auth \(auth), acct \(acct)\n".utf8))
+                demoRouter?.start(authPort: auth, accountingPort: acct)
             })
         let app = Application(
             router: router,
@@ -169,7 +181,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
-                ] + (polling ? [.init(service: poller)] : []),
+                ] + (polling ? [.init(service: poller)] : []) + (demoRouter.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()

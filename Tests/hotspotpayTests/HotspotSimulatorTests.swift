@@ -157,3 +157,33 @@ import Testing
         try await loginVenue.stop()
     }
 }
+
+/// `./scripts/run-demo` as a newcomer walks it: the embedded defaults, a browser with no MAC
+/// playing a device, the sandbox wallet, and the demo router simulated on the same machine.
+@Suite(.serialized) struct DemoWalkTests {
+    @Test func theDemoWalkEndsAtConnected() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try DaemonProcess(arguments: DaemonProcess.serveOnFreePorts, directory: directory)
+        let base = try await daemon.waitForPortal()
+        let browser = try await HeadlessChromium.launch()
+        try await browser.navigate(base.absoluteString)
+        #expect(try await browser.text.contains("Chọn gói truy cập"))
+        try await browser.click("button[type=submit]")
+        try await browser.waitUntil("location.pathname.indexOf('/pay/') === 0 && document.readyState === 'complete'")
+        // The pay button points at the embedded public URL (port 8080); this daemon runs on a free port.
+        let id = try await browser.location.components(separatedBy: "/pay/")[1].prefix { $0 != "?" }
+        try await browser.navigate(base.absoluteString + "sandbox/wallet/\(id)")
+        try await browser.click("button[value=pay]")
+        try await browser.waitUntil("location.pathname.indexOf('/pay/') === 0")
+        // The demo router lets the paid device in by MAC authentication within its login-timeout.
+        try await browser.waitUntil(
+            "document.getElementById('page') && document.getElementById('page').getAttribute('data-state') === 'online'",
+            timeout: 20)
+        #expect(try await browser.text.contains("Đã kết nối Internet"))
+        try await browser.screenshot(
+            to: CheckoutEndToEndTests.screenshots.appendingPathComponent("demo-connected.png"))
+        #expect(daemon.stderr.contains("demo router"), "\(daemon.stderr.suffix(2000))")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+}
