@@ -149,6 +149,7 @@ let package = Package(
         .executableTarget(
             name: "hotspotpay-bench",
             dependencies: [
+                "HotspotSimulator", .product(name: "Crypto", package: "swift-crypto"),
                 "HotspotPayCore", "Store", "Radius", "Payments", "TestSupport", "Console",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

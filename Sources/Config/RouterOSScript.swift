@@ -97,8 +97,8 @@ public struct RouterOSScript: Sendable {
             "/radius add address=\(daemonAddress) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\"",
             "# CoA and Disconnect from the daemon unlock paid devices at once.",
             "/radius incoming set accept=yes port=\(router.coaPort)",
-            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 15 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
-            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username\(router.strategy == .login ? " login-timeout=15s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username\(router.strategy == .login ? " login-timeout=5s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
             hotspotAddressNote,
             "# Reachable before paying: the portal and the payment providers' pages.",
         ]

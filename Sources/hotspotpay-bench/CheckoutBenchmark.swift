@@ -200,11 +200,15 @@ enum CheckoutBenchmark {
     }
 
     static func createOne(_ index: Int, prefix: Int, client: HTTPClient, baseURL: String) async throws -> String {
+        let mac = String(
+            format: "02:%02X:00:%02X:%02X:%02X", prefix, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
+        return try await createOne(index, mac: mac, client: client, baseURL: baseURL)
+    }
+
+    static func createOne(_ index: Int, mac: String, client: HTTPClient, baseURL: String) async throws -> String {
         var request = HTTPClientRequest(url: "\(baseURL)/api/transactions")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        let mac = String(
-            format: "02:%02X:00:%02X:%02X:%02X", prefix, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF)
         request.body = .bytes(
             ByteBuffer(
                 string: #"{"plan":"1h","provider":"sandbox","mac":"\#(mac)","ip":"10.5.50.9","router":"venue"}"#))

@@ -112,7 +112,7 @@ import Testing
             // The browser's login, and the router's own MAC-auth retry for a closed browser.
             #expect(profile.arguments["login-by"] == "http-chap,http-pap,mac")
             #expect(profile.arguments["mac-auth-mode"] == "mac-as-username")
-            #expect(profile.arguments["login-timeout"] == "15s")
+            #expect(profile.arguments["login-timeout"] == "5s")
         }
         let garden = command("ip hotspot walled-garden").compactMap { $0.arguments["dst-host"] }
         #expect(garden.contains("wifi.example.vn"))
