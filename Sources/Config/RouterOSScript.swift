@@ -82,7 +82,9 @@ public struct RouterOSScript: Sendable {
         return hosts
     }
 
-    /// The script, ready to paste into the router's terminal or `/import`.
+    /// The script, ready to paste into the router's terminal or `/import`. Idempotent: every
+    /// entry it makes carries a `hotspotpay` comment and is removed before it is added again, so
+    /// running it twice leaves the router as running it once.
     public var text: String {
         // login: the browser's CHAP login after payment, and MAC authentication retried every
         // login-timeout, so a paid device gets in even when its captive browser was closed.
@@ -91,31 +93,81 @@ public struct RouterOSScript: Sendable {
         var lines = [
             "# hotspotpay: RouterOS v7 setup for router \(Self.comment(router.id)) (\(Self.comment(router.name))), strategy \(router.strategy.rawValue)",
             "# Paste into the router's terminal, or save as \(router.id).rsc, upload it and run /import \(router.id).rsc",
+            "# Running it again changes nothing: what it adds is marked \"hotspotpay\" and replaced, not duplicated.",
             "# The router's identity is what the portal's login.html sends as the router's name.",
             "/system identity set name=\(Self.quoted(router.nasIdentifier))",
             "# RADIUS server: this daemon. Message-Authenticator required (BlastRADIUS) unless the router is older than 7.15.",
+            "/radius remove [find comment=\"hotspotpay\"]",
             "/radius add address=\(daemonAddress) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\"",
-            "# CoA and Disconnect from the daemon unlock paid devices at once.",
+            "# CoA and Disconnect from the daemon (the port set explicitly: the manual's default is 1700).",
             "/radius incoming set accept=yes port=\(router.coaPort)",
             "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
-            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username\(router.strategy == .login ? " login-timeout=5s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username radius-mac-format=XX:XX:XX:XX:XX:XX\(router.strategy == .login ? " login-timeout=5s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
             hotspotAddressNote,
             "# Reachable before paying: the portal and the payment providers' pages.",
+            "/ip hotspot walled-garden remove [find comment~\"^hotspotpay\"]",
+            "/ip hotspot walled-garden ip remove [find comment~\"^hotspotpay\"]",
         ]
         for (host, why) in walledGardenHosts {
-            lines.append("/ip hotspot walled-garden add dst-host=\(Self.quoted(host)) comment=\(Self.quoted(why))")
+            lines.append(
+                "/ip hotspot walled-garden add dst-host=\(Self.quoted(host)) comment=\(Self.quoted("hotspotpay: " + why))"
+            )
         }
         lines += [
-            "/ip hotspot walled-garden ip add dst-address=\(daemonAddress) action=accept comment=\"hotspotpay daemon\"",
+            "/ip hotspot walled-garden ip add dst-address=\(daemonAddress) action=accept comment=\"hotspotpay: daemon\"",
             "# Banking apps reach their banks over mobile data while the phone sits in the captive portal.",
             "# CoA from the daemon must get through the router's own firewall (first rule).",
+            "/ip firewall filter remove [find comment~\"^hotspotpay\"]",
             ":if ([:len [/ip firewall filter find]] > 0) do={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\" place-before=0} else={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\"}",
+        ]
+        if router.strategy == .coa { lines += coaHold }
+        lines += [
             "# Phones that ask (RFC 8908, DHCP option 114) learn where the portal is without probing.",
+            "/ip dhcp-server option remove [find name=\"hotspotpay-captive\"]",
             "/ip dhcp-server option add name=hotspotpay-captive code=114 value=\(Self.quoted("'\(publicURL)/api/captive'"))",
             "# Every guest goes to the portal: its login.html, with this daemon's address filled in.",
             "/tool fetch url=\(Self.quoted("\(publicURL)/mikrotik/login.html")) dst-path=\"hotspot/login.html\"",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `coa` strategy accepts unpaid devices as authorized hotspot users, so the router itself
+    /// must hold them: a captive and a paid user profile (the paid one puts its users in an
+    /// address list), and a forward rule that lets an authorized device outside that list reach
+    /// only the portal, DNS and the providers, whatever group RADIUS named. A Group the router
+    /// lacks, or a CoA that does not re-apply the profile's list, then keeps the device held
+    /// (fail-closed) instead of opening the Internet.
+    var coaHold: [String] {
+        let captive = router.captiveAttributes.first { $0.name == "Mikrotik-Group" }?.value ?? "portal-only"
+        let paid = router.paidAttributes.first { $0.name == "Mikrotik-Group" }?.value ?? "paid"
+        var lines = [
+            "# coa strategy: unpaid devices are authorized (captive group \(Self.comment(captive))) and held here until paid.",
+            "/ip hotspot user profile remove [find comment=\"hotspotpay\"]",
+            "/ip hotspot user profile add name=\(Self.quoted(captive)) comment=\"hotspotpay\"",
+            "/ip hotspot user profile add name=\(Self.quoted(paid)) address-list=hotspotpay-paid comment=\"hotspotpay\"",
+            "/ip firewall address-list remove [find list=\"hotspotpay-open\"]",
+            "/ip firewall address-list add list=hotspotpay-open address=\(daemonAddress) comment=\"hotspotpay: daemon\"",
+        ]
+        for (host, why) in walledGardenHosts where !host.hasPrefix("*") {
+            lines.append(
+                "/ip firewall address-list add list=hotspotpay-open address=\(Self.quoted(host)) comment=\(Self.quoted("hotspotpay: " + why))"
+            )
+        }
+        lines += [
+            "/ip firewall filter add chain=forward hotspot=auth src-address-list=!hotspotpay-paid protocol=udp dst-port=53 action=accept comment=\"hotspotpay: DNS for unpaid devices\"",
+            "/ip firewall filter add chain=forward hotspot=auth src-address-list=!hotspotpay-paid dst-address-list=hotspotpay-open action=accept comment=\"hotspotpay: portal and providers for unpaid devices\"",
+            "/ip firewall filter add chain=forward hotspot=auth src-address-list=!hotspotpay-paid action=reject reject-with=icmp-admin-prohibited comment=\"hotspotpay: nothing else until paid\"",
+            "# Web pages of unpaid devices go to the portal.",
+            "/ip firewall nat remove [find comment~\"^hotspotpay\"]",
+            "/ip firewall nat add chain=dstnat hotspot=auth src-address-list=!hotspotpay-paid protocol=tcp dst-port=80 dst-address-list=!hotspotpay-open action=dst-nat to-addresses=\(daemonAddress) to-ports=\(portalPort) comment=\"hotspotpay: unpaid web to the portal\"",
+        ]
+        return lines
+    }
+
+    /// The port the portal answers on at the daemon's address (the public URL's, else 80).
+    var portalPort: Int {
+        guard let url = URL(string: publicURL) else { return 80 }
+        return url.port ?? (url.scheme == "https" ? 443 : 80)
     }
 
     /// The hotspot's DNS name, when the router's hotspot address is a name rather than an IP: the

@@ -51,7 +51,7 @@ import Testing
             }
             #expect(!quoted && brackets == 0, "unbalanced: \(line)")
             if !current.isEmpty { tokens.append(current) }
-            let verbIndex = try #require(tokens.firstIndex { ["add", "set"].contains($0) || $0 == "fetch" })
+            let verbIndex = try #require(tokens.firstIndex { ["add", "set", "remove", "fetch"].contains($0) })
             let path = tokens[..<verbIndex].flatMap { $0.split(separator: "/").map(String.init) }
             var arguments: [String: String] = [:]
             for token in tokens[(verbIndex + 1)...] {
@@ -144,9 +144,46 @@ import Testing
         #expect(unset.contains("--hotspot-address"))
     }
 
+    @Test(arguments: [UnlockStrategy.coa, .login])
+    func runningTheScriptTwiceChangesNothingBecauseEveryEntryItAddsIsReplaced(_ strategy: UnlockStrategy) throws {
+        let (commands, _) = try Self.parse(try Self.script(strategy: strategy))
+        for (index, command) in commands.enumerated() where command.verb == "add" {
+            let removedBefore = commands[..<index].contains { $0.verb == "remove" && $0.path == command.path }
+            #expect(removedBefore, "/\(command.path.joined(separator: " ")) add is not preceded by its remove")
+            let marked =
+                command.arguments["comment"]?.hasPrefix("hotspotpay") == true
+                || command.arguments["name"]?.hasPrefix("hotspotpay") == true || command.path.last == "address-list"
+            #expect(marked, "/\(command.path.joined(separator: " ")) add carries no hotspotpay mark")
+        }
+    }
+
+    @Test func aCoARouterHoldsEveryAuthorizedDeviceOutsideThePaidListToThePortal() throws {
+        let (commands, _) = try Self.parse(try Self.script(strategy: .coa))
+        let profiles = commands.filter { $0.path == ["ip", "hotspot", "user", "profile"] && $0.verb == "add" }
+        #expect(profiles.map { $0.arguments["name"] } == ["portal-only", "paid"])
+        #expect(profiles.last?.arguments["address-list"] == "hotspotpay-paid")
+        let forward = commands.filter { $0.path == ["ip", "firewall", "filter"] && $0.arguments["chain"] == "forward" }
+        #expect(
+            forward.allSatisfy {
+                $0.arguments["hotspot"] == "auth" && $0.arguments["src-address-list"] == "!hotspotpay-paid"
+            })
+        #expect(forward.map { $0.arguments["action"] } == ["accept", "accept", "reject"], "the last word is no")
+        let open = commands.filter { $0.path == ["ip", "firewall", "address-list"] && $0.verb == "add" }
+            .compactMap { $0.arguments["address"] }
+        #expect(open.contains("192.168.88.10") && open.contains("wifi.example.vn") && open.contains("payment.momo.vn"))
+        let redirect = try #require(commands.first { $0.path == ["ip", "firewall", "nat"] && $0.verb == "add" })
+        #expect(redirect.arguments["to-addresses"] == "192.168.88.10" && redirect.arguments["to-ports"] == "443")
+        // A login router needs none of it: unpaid devices are never authorized there.
+        let login = try Self.parse(try Self.script(strategy: .login)).commands
+        #expect(
+            !login.contains {
+                $0.path == ["ip", "hotspot", "user", "profile"] || $0.path == ["ip", "firewall", "nat"]
+            })
+    }
+
     @Test func oldRouterOSGetsNoMessageAuthenticatorRequirement() throws {
         let (commands, _) = try Self.parse(try Self.script(strategy: .coa, messageAuth: false))
-        #expect(commands.first { $0.path == ["radius"] }?.arguments["require-message-auth"] == "no")
+        #expect(commands.first { $0.path == ["radius"] && $0.verb == "add" }?.arguments["require-message-auth"] == "no")
     }
 
     @Test(arguments: ["0.0.0.0", "wifi.example.vn", "192.168.88", ""])
