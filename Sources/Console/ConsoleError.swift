@@ -18,6 +18,8 @@ public enum ConsoleError: Error, CustomStringConvertible, Equatable {
     case provider(ProviderError)
     /// A system facility (libcrypt, the database) failed.
     case unavailable(String)
+    /// The resource exists but does not take that HTTP method.
+    case methodNotAllowed(allow: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum ConsoleError: Error, CustomStringConvertible, Equatable {
         case .throttled(let seconds): "too many failed sign-ins; try again in \(seconds) s"
         case .provider(let error): "the payment provider did not refund: \(error)"
         case .unavailable(let why): why
+        case .methodNotAllowed(let allow): "this resource takes \(allow)"
         }
     }
 

@@ -19,9 +19,17 @@ public struct VenueTime: Sendable, Hashable {
     public func day(_ text: String, field: String) throws(ConsoleError) -> Date {
         let parts = text.split(separator: "-").map { Int($0) }
         guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
-            (2000...2999).contains(year), (1...12).contains(month), (1...31).contains(day)
+            (2000...2999).contains(year), (1...12).contains(month), (1...Self.days(in: month, of: year)).contains(day)
         else { throw .invalid([.init(field: field, message: "expected a date as YYYY-MM-DD, e.g. 2026-11-28")]) }
         return CivilTime.startOfDay(year: year, month: month, day: day, utcOffsetSeconds: utcOffsetSeconds)
+    }
+
+    static func days(in month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// `YYYY-MM-DD HH:MM` in venue time, for tables and CSV (a CSV export formats two per row,

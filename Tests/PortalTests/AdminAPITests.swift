@@ -213,6 +213,38 @@ import Testing
         #expect(kinds.contains(.paymentUnapplied) && kinds.last == .unappliedResolved)
     }
 
+    @Test func theAPIAnswersAsItsOpenAPIFileDeclares() async throws {
+        let harness = try await AdminHarness()
+        try await harness.app.test(.router) { client in
+            let token = harness.token
+            // A method a resource does not take: 405 with what it does take, whatever the method.
+            for method in [HTTPRequest.Method.put, .trace, HTTPRequest.Method(rawValue: "QUERY")!] {
+                let reply = try await AdminHarness.call(client, method, "/api/admin/plans", token: token)
+                #expect(reply.status == .methodNotAllowed, "\(method)")
+                #expect(reply.headers[.allow] == "GET, POST", "\(method)")
+            }
+            let delete = try await AdminHarness.call(client, .delete, "/api/admin/plans/1h", token: token)
+            #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET, PATCH")
+            // Declared bounds are enforced.
+            for uri in [
+                "/api/admin/audit?limit=1001", "/api/admin/grants?offset=null", "/api/admin/grants?offset=-1",
+                "/api/admin/sessions?limit=0", "/api/admin/unapplied-payments?open=maybe",
+                "/api/admin/transactions?to=2192-06-31", "/api/admin/revenue?from=2026-02-29",
+            ] {
+                let reply = try await AdminHarness.call(client, .get, uri, token: token)
+                #expect(reply.status == .unprocessableContent, "\(uri): \(reply.status)")
+            }
+            // A declared-valid range is answered, even a long or an empty one.
+            for uri in ["/api/admin/revenue?from=2000-01-01", "/api/admin/revenue?from=2026-12-01&to=2026-11-01"] {
+                let reply = try await AdminHarness.call(client, .get, uri, token: token)
+                #expect(reply.status == .ok, "\(uri): \(reply.status) \(reply.body)")
+            }
+            #expect(
+                try await AdminHarness.call(client, .get, "/api/admin/revenue?from=2028-02-29", token: token).status
+                    == .ok)
+        }
+    }
+
     @Test func operatorsAreAddedDisabledAndGivenNewPasswords() async throws {
         let harness = try await AdminHarness()
         try await harness.app.test(.router) { client in

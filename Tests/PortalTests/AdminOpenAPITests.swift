@@ -3,6 +3,8 @@ import Hummingbird
 import TestSupport
 import Testing
 
+@testable import Portal
+
 /// `docs/openapi.yaml` documents exactly the endpoints the API serves (the list that
 /// ``AdminAuthTests`` proves are registered, since each answers 401 rather than 404).
 @Suite struct AdminOpenAPITests {
@@ -51,5 +53,11 @@ import Testing
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented))")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served))")
         #expect(documented.count == 33)
+    }
+
+    @Test func theTableBehindThe405AnswersIsTheFilesListOfOperations() throws {
+        let table = Set(
+            AdminAPIRoutes.operations.flatMap { path, methods in methods.map { "\($0.rawValue) /api/admin/\(path)" } })
+        #expect(table == (try Self.documented()))
     }
 }

@@ -116,7 +116,13 @@ extension AdminAPIRoutes {
         }
         api.get("unapplied-payments") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                let open = Self.query(request)["open"].map { $0 != "false" } ?? true
+                let open: Bool
+                switch Self.query(request)["open"] {
+                case nil, "true": open = true
+                case "false": open = false
+                case let other?:
+                    throw .invalid([.init(field: "open", message: "true or false, not '\(other.prefix(40))'")])
+                }
                 return AdminResponses.json(try await console.unapplied.list(open: open).map(UnappliedPaymentJSON.init))
             }
         }
@@ -142,7 +148,8 @@ extension AdminAPIRoutes {
             await Self.answer(context) { () async throws(ConsoleError) in
                 let query = Self.query(request)
                 let grants = try await console.grants.active(
-                    limit: query["limit"].flatMap { Int($0) } ?? 100, offset: query["offset"].flatMap { Int($0) } ?? 0)
+                    limit: try Self.integer(query, "limit", default: 100, in: 1...1000),
+                    offset: try Self.integer(query, "offset", default: 0, in: 0...Int(Int32.max)))
                 return AdminResponses.json(grants.map { GrantJSON($0) })
             }
         }
@@ -165,7 +172,7 @@ extension AdminAPIRoutes {
         }
         api.get("sessions") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                let limit = Self.query(request)["limit"].flatMap { Int($0) } ?? 200
+                let limit = try Self.integer(Self.query(request), "limit", default: 200, in: 1...5000)
                 return AdminResponses.json(
                     try await console.dashboard.liveSessions(limit: limit).map(AdminJSON.SessionJSON.init))
             }
@@ -185,9 +192,12 @@ extension AdminAPIRoutes {
         api.get("audit") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
                 let query = Self.query(request)
+                let before = try query["before"].map { _ throws(ConsoleError) in
+                    Int64(try Self.integer(query, "before", default: 0, in: 0...Int.max))
+                }
                 let events = try await console.dashboard.audit(
-                    before: query["before"].flatMap { Int64($0) }, kind: query["kind"],
-                    limit: query["limit"].flatMap { Int($0) } ?? 100)
+                    before: before, kind: query["kind"],
+                    limit: try Self.integer(query, "limit", default: 100, in: 1...1000))
                 return AdminResponses.json(events.map(AdminJSON.AuditJSON.init))
             }
         }

@@ -12,10 +12,35 @@ public struct AdminAPIRoutes: Sendable {
     public init(console: OperatorConsole) { self.console = console }
 
     public func register(on router: Hummingbird.Router<PortalRequestContext>) {
+        router.add(middleware: AdminMethodGuard())
         let api = router.group("api/admin").add(middleware: AdminAuthMiddleware(accounts: console.accounts))
         registerCatalog(on: api)
         registerSales(on: api)
         registerAccounts(on: api)
+    }
+
+    /// Every operation the API serves, as `docs/openapi.yaml` lists them (a test keeps the three
+    /// in step): the source of the 405 answers below.
+    static let operations: [String: [HTTPRequest.Method]] = [
+        "me": [.get], "dashboard": [.get], "plans": [.get, .post], "plans/{id}": [.get, .patch],
+        "routers": [.get, .post], "routers/{id}": [.get, .patch, .delete], "transactions": [.get],
+        "transactions.csv": [.get], "transactions/{id}": [.get], "transactions/{id}/refund": [.post],
+        "grants": [.get], "grants/{id}/extend": [.post], "grants/{id}/revoke": [.post], "sessions": [.get],
+        "revenue": [.get], "audit": [.get], "operators": [.get, .post], "operators/{username}/password": [.post],
+        "operators/{username}/disable": [.post], "operators/{username}/enable": [.post], "tokens": [.get, .post],
+        "tokens/{id}": [.delete], "refunds/{id}/check": [.post], "refunds/{id}/resolve": [.post],
+        "unapplied-payments": [.get], "unapplied-payments/{id}/resolve": [.post],
+    ]
+
+    /// The methods `path` (under `/api/admin/`) takes, nil when no operation has that path.
+    static func methods(forPath path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        for (template, methods) in operations {
+            let parts = template.split(separator: "/")
+            guard parts.count == segments.count else { continue }
+            if zip(parts, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return methods }
+        }
+        return nil
     }
 
     /// Runs a console operation and answers its errors as JSON with the right status.
@@ -77,4 +102,20 @@ public struct AdminAPIRoutes: Sendable {
     }
 
     static func actor(_ context: PortalRequestContext) -> String { context.identity?.actor ?? "operator:?" }
+
+    /// A whole-number query parameter within `range` (as `docs/openapi.yaml` declares it), or
+    /// `fallback` when absent; anything else is a 422 naming the parameter.
+    static func integer(_ query: [String: String], _ name: String, default fallback: Int, in range: ClosedRange<Int>)
+        throws(ConsoleError) -> Int
+    {
+        guard let text = query[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw .invalid([
+                .init(
+                    field: name,
+                    message: "a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
+            ])
+        }
+        return value
+    }
 }

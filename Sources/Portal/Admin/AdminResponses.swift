@@ -60,6 +60,7 @@ enum AdminResponses {
         case .throttled: .tooManyRequests
         case .provider: .badGateway
         case .unavailable: .serviceUnavailable
+        case .methodNotAllowed: .methodNotAllowed
         }
     }
 
