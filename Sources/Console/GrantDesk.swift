@@ -7,11 +7,11 @@ public struct GrantDesk: Sendable {
     public typealias Stores = GrantStore & ReportStore & SessionStore & UnlockJobStore
     let store: any Stores
     /// Wakes the unlock worker after jobs were queued.
-    let onUnlockQueued: @Sendable () -> Void
+    let unlocks: any UnlockDispatch
 
-    public init(store: any Stores, onUnlockQueued: @escaping @Sendable () -> Void = {}) {
+    public init(store: any Stores, unlocks: any UnlockDispatch = StoredUnlocksOnly()) {
         self.store = store
-        self.onUnlockQueued = onUnlockQueued
+        self.unlocks = unlocks
     }
 
     public func active(limit: Int = 100, offset: Int = 0) async throws(ConsoleError) -> [Grant] {
@@ -84,6 +84,6 @@ public struct GrantDesk: Sendable {
             }
             return sessions.count
         }
-        if queued > 0 { onUnlockQueued() }
+        if queued > 0 { unlocks.queued() }
     }
 }

@@ -1,3 +1,4 @@
+import HotspotPayCore
 import Logging
 import Payments
 import Store
@@ -19,16 +20,16 @@ public struct OperatorConsole: Sendable {
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
         hasher: any PasswordHasher = CryptPasswordHasher(), throttle: LoginThrottle = LoginThrottle(),
-        venue: VenueTime = VenueTime(), onUnlockQueued: @escaping @Sendable () -> Void = {}
+        venue: VenueTime = VenueTime(), unlocks: any UnlockDispatch = StoredUnlocksOnly()
     ) {
         accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
         plans = PlanCatalog(store: store)
         routers = RouterRegistry(store: store)
         sales = SalesLedger(store: store, venue: venue)
-        grants = GrantDesk(store: store, onUnlockQueued: onUnlockQueued)
+        grants = GrantDesk(store: store, unlocks: unlocks)
         refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)
         unapplied = UnappliedMoneyDesk(
-            store: store, providers: providers, logger: logger, onUnlockQueued: onUnlockQueued)
+            store: store, providers: providers, logger: logger, unlocks: unlocks)
         dashboard = Dashboard(store: store, venue: venue)
         self.venue = venue
     }

@@ -12,16 +12,16 @@ public struct UnappliedMoneyDesk: Sendable {
     let store: any Stores
     let providers: PaymentProviders
     let logger: Logger
-    let onUnlockQueued: @Sendable () -> Void
+    let unlocks: any UnlockDispatch
 
     public init(
         store: any Stores, providers: PaymentProviders, logger: Logger,
-        onUnlockQueued: @escaping @Sendable () -> Void = {}
+        unlocks: any UnlockDispatch = StoredUnlocksOnly()
     ) {
         self.store = store
         self.providers = providers
         self.logger = logger
-        self.onUnlockQueued = onUnlockQueued
+        self.unlocks = unlocks
     }
 
     /// What an operator chooses.
@@ -65,7 +65,7 @@ public struct UnappliedMoneyDesk: Sendable {
             let applied = try await ConsoleError.wrap {
                 try await store.grantUnappliedPayment(id: id, note: trimmed, actor: actor, at: Date())
             }
-            if case .applied(_, _, let job?, _) = applied, job.status == .queued { onUnlockQueued() }
+            if case .applied(_, _, let job?, _) = applied, job.status == .queued { unlocks.queued() }
             return try await reload(id) ?? money
         case .refund:
             return try await refund(money, note: trimmed, actor: actor)

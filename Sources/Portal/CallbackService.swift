@@ -13,25 +13,18 @@ public struct CallbackService: Sendable {
     let providers: PaymentProviders
     let logger: Logger
     let clock: @Sendable () -> Date
-    /// Called after a payment queued an unlock job, so the unlock worker sends it now rather
-    /// than at its next poll.
-    let onUnlockQueued: @Sendable () -> Void
-    /// When set, unlock jobs are stored already claimed and handed here to be sent at once
-    /// (the daemon's worker) with the grant and transaction just written, instead of queued
-    /// for the worker to find.
-    let sendUnlock: (@Sendable (UnlockJob, Grant, Transaction) -> Void)?
+    /// Told about each unlock job a payment queued (the daemon's worker sends it at once).
+    let unlocks: any UnlockDispatch
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {},
-        sendUnlock: (@Sendable (UnlockJob, Grant, Transaction) -> Void)? = nil
+        clock: @escaping @Sendable () -> Date = Date.init, unlocks: any UnlockDispatch = StoredUnlocksOnly()
     ) {
         self.store = store
         self.providers = providers
         self.logger = logger
         self.clock = clock
-        self.onUnlockQueued = onUnlockQueued
-        self.sendUnlock = sendUnlock
+        self.unlocks = unlocks
     }
 
     /// The reply for `callback`; nil when no configured provider takes that endpoint.
@@ -64,15 +57,15 @@ public struct CallbackService: Sendable {
                 var confirmation = PaymentConfirmation(
                     transactionID: transaction.id, provider: provider.id,
                     providerReference: outcome.providerReference, amount: outcome.amount, at: clock(), actor: actor)
-                confirmation.claimUnlock = sendUnlock != nil
+                confirmation.claimUnlock = unlocks.sendsClaimedJobs
                 let application = try await store.confirmPayment(confirmation)
                 switch application {
                 case .applied(let paid, let grant, let job, let late):
                     if let job {
-                        if let sendUnlock, job.status == .sent {
-                            sendUnlock(job, grant, paid)
+                        if job.status == .sent {
+                            unlocks.sendNow(job, grant: grant, transaction: paid)
                         } else {
-                            onUnlockQueued()
+                            unlocks.queued()
                         }
                     }
                     metadata["late"] = "\(late)"

@@ -33,7 +33,7 @@ public final class PaymentPoller: Service, Sendable {
     let schedule: Schedule
     let logger: Logger
     let clock: @Sendable () -> Date
-    let onUnlockQueued: @Sendable () -> Void
+    let unlocks: any UnlockDispatch
     private let statusCheck: PaymentStatusCheck
     /// When each open purchase was last asked about (in memory: after a restart all are due).
     private let lastAsked = Mutex<[String: Date]>([:])
@@ -42,14 +42,14 @@ public final class PaymentPoller: Service, Sendable {
 
     public init(
         store: any TransactionStore, providers: PaymentProviders, schedule: Schedule = Schedule(), logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {}
+        clock: @escaping @Sendable () -> Date = Date.init, unlocks: any UnlockDispatch = StoredUnlocksOnly()
     ) {
         self.store = store
         self.providers = providers
         self.schedule = schedule
         self.logger = logger
         self.clock = clock
-        self.onUnlockQueued = onUnlockQueued
+        self.unlocks = unlocks
         statusCheck = PaymentStatusCheck(store: store, providers: providers, clock: clock)
     }
 
@@ -93,7 +93,7 @@ public final class PaymentPoller: Service, Sendable {
             return outcomes
         }
         let paid = outcomes.filter { $0 == .paid(applied: true) }.count
-        if paid > 0 { onUnlockQueued() }
+        if paid > 0 { unlocks.queued() }
         return paid + outcomes.filter { $0 == .failed(applied: true) }.count
     }
 }

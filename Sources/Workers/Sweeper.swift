@@ -43,19 +43,19 @@ public final class Sweeper: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
     /// Called when the sweep queued work for the unlock worker (a payment found by query, a Disconnect).
-    let onUnlockQueued: @Sendable () -> Void
+    let unlocks: any UnlockDispatch
     private let statusCheck: PaymentStatusCheck
 
     public init(
         store: any Store, providers: PaymentProviders, settings: Settings = Settings(), logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init, onUnlockQueued: @escaping @Sendable () -> Void = {}
+        clock: @escaping @Sendable () -> Date = Date.init, unlocks: any UnlockDispatch = StoredUnlocksOnly()
     ) {
         self.store = store
         self.providers = providers
         self.settings = settings
         self.logger = logger
         self.clock = clock
-        self.onUnlockQueued = onUnlockQueued
+        self.unlocks = unlocks
         statusCheck = PaymentStatusCheck(store: store, providers: providers, clock: clock)
     }
 
@@ -104,7 +104,7 @@ public final class Sweeper: Service, Sendable {
             for grant in ended { try await end(grant, &report) }
             if ended.count < settings.batch { break }
         }
-        if report.paidOnQuery + report.disconnectsQueued > 0 { onUnlockQueued() }
+        if report.paidOnQuery + report.disconnectsQueued > 0 { unlocks.queued() }
         return report
     }
 

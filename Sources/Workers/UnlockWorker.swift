@@ -11,7 +11,7 @@ import Store
 /// logs in again and gets them from the RADIUS server; no answer → the next attempt is stored
 /// with a backoff, so a restart resumes it. Jobs are claimed with a conditional update, so
 /// several nodes can run workers over one database without sending a job twice.
-public final class UnlockWorker: Service, Sendable {
+public final class UnlockWorker: Service, UnlockDispatch, Sendable {
     public struct Settings: Sendable {
         /// How often the queue is looked at when nobody rings the doorbell.
         public var pollSeconds: Double = 1
@@ -127,6 +127,11 @@ public final class UnlockWorker: Service, Sendable {
             logger.notice("unlock jobs interrupted mid-send are sent again", metadata: ["jobs": "\(requeued)"])
         }
     }
+
+    public var sendsClaimedJobs: Bool { true }
+
+    /// Rings the doorbell: a job was queued, look at the queue now.
+    public func queued() { doorbell.ring() }
 
     /// Sends a job the payment path stored already claimed (`sent`), at once and without
     /// touching the queue. Runs beside the worker's own jobs; if the daemon stops first, the job

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Prometheus
 import Radius
 import Store
 import Synchronization
@@ -13,6 +14,13 @@ final class DaemonMetrics: Sendable {
     private let lastRadius = Mutex<[String: Int]>([:])
     /// (status, provider) pairs seen before, so a pair that drops to zero reads 0, not stale.
     private let seenPairs = Mutex<Set<[String]>>([])
+
+    /// One registry per process: swift-metrics can be bootstrapped only once.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 
     init(store: any ReportStore, radius: RadiusCounters) {
         self.store = store

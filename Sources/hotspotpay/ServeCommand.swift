@@ -1,19 +1,7 @@
-import Access
 import ArgumentParser
 import Config
-import Console
 import Foundation
-import HotspotPayCore
-import Hummingbird
 import Logging
-import Metrics
-import Payments
-import Portal
-import Prometheus
-import Radius
-import ServiceLifecycle
-import Store
-import Workers
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,13 +20,6 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("log-format"),
         help: "text (default) or json: one JSON object per line, for log shippers. Also $HOTSPOTPAY_LOG_FORMAT.")
     var logFormat: String?
-
-    /// One registry per process: swift-metrics can be bootstrapped only once.
-    static let metricsRegistry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
 
     func run() async throws {
         let format = logFormat ?? ProcessInfo.processInfo.environment["HOTSPOTPAY_LOG_FORMAT"] ?? "text"
@@ -67,125 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
             config[keyPath: keyPath] = address
         }
 
-        let store = try runtime.openStore()
-        // Refuse to run with secrets we cannot open: better now than at the first RADIUS packet.
-        try await store.checkSecretKey()
-        let seeded = try await runtime.seed(store)
-        if seeded.plans + seeded.routers > 0 {
-            logger.info("seeded from config", metadata: ["plans": "\(seeded.plans)", "routers": "\(seeded.routers)"])
-        }
-        if runtime.usesEmbeddedDefaults {
-            logger.notice(
-                "running on embedded defaults (demo): sandbox payments only, key file beside the database",
-                metadata: ["database": "\(config.databasePath)"])
-        }
-
-        let urls = PortalURLs(publicURL: config.publicURL)
-        let providers = PaymentProviders(
-            settings: config.providers, publicURL: urls.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
-        let checkout = CheckoutService(
-            store: store, providers: providers, urls: urls, paymentWindowSeconds: config.paymentWindowSeconds)
-        let portalDirectory = try PortalPages.locate(configured: config.portalDirectory)
-        let pages = try await PortalPages.load(directory: portalDirectory)
-        let throttle = CheckoutThrottle(
-            perDevice: .init(attempts: config.checkoutLimitPerDevice, windowSeconds: 600),
-            perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600))
-        let demoRouter =
-            runtime.usesEmbeddedDefaults
-            ? config.routers.first.map { demo in
-                DemoRouter(
-                    nasIdentifier: demo.nasIdentifier, secret: demo.secret.reveal, coaPort: demo.coaPort, logger: logger
-                )
-            } : nil
-        var guestOptions = GuestPages.Options(demo: runtime.usesEmbeddedDefaults)
-        if let demoRouter {
-            guestOptions.demoDeviceSeen = { @Sendable mac in await demoRouter.deviceSeen(mac: mac) }
-        }
-        let guestPages = GuestPages(
-            store: store, checkout: checkout, pages: pages, throttle: throttle, options: guestOptions,
-            proxies: TrustedProxies(config.trustedProxies))
-        try RadiusDictionary.load()
-        let coa = try await CoAClient.start(logger: logger)
-        var unlockSettings = UnlockWorker.Settings()
-        unlockSettings.stuckAfterSeconds = Double(config.unlockResendAfterSeconds)
-        let unlocker = UnlockWorker(
-            stores: .init(
-                jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
-            messenger: coa, settings: unlockSettings, logger: logger)
-        let sweeper = Sweeper(
-            store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
-            logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
-        let polling = config.paymentPolling.enabled(publicURL: config.publicURL)
-        let poller = PaymentPoller(
-            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
-        if polling {
-            logger.notice(
-                "polling providers for open purchases",
-                metadata: ["public_url": "\(config.publicURL)", "payments.poll": "\(config.paymentPolling.rawValue)"])
-        }
-        let callbacks = CallbackService(
-            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() },
-            sendUnlock: { unlocker.sendNow($0, grant: $1, transaction: $2) })
-        let router = Hummingbird.Router(context: PortalRequestContext.self)
-        PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
-            on: router)
-        let console = OperatorConsole(
-            store: store, providers: providers, logger: logger, onUnlockQueued: { unlocker.doorbell.ring() })
-        AdminAPIRoutes(console: console).register(on: router)
-        AdminWebRoutes(
-            console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
-            secureCookies: config.publicURL.hasPrefix("https://"),
-            routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
-            proxies: TrustedProxies(config.trustedProxies)
-        ).register(on: router)
-        _ = try await store.removeExpiredLoginSessions(at: Date())
-        for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }
-        if try await store.operators().isEmpty {
-            logger.notice(
-                "no operator account yet: create one with `hotspotpay operators add --username NAME` to use the console at /admin"
-            )
-        }
-        let host = config.httpListen.host
-        let publicURL = config.publicURL
-        let routers = StoreRouters(store: store)
-        let processor = RadiusRequestProcessor(
-            directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
-            accounting: StoreAccountingSink(sessions: store), logger: logger)
-        let metrics = DaemonMetrics(store: store, radius: processor.counters)
-        MetricsRoute(registry: Self.metricsRegistry, accounts: console.accounts, collect: { await metrics.collect() })
-            .register(on: router)
-        let radius = RadiusServer(
-            processor: processor,
-            authentication: .init(host: config.radiusAuthListen.host, port: config.radiusAuthListen.port),
-            accounting: .init(host: config.radiusAcctListen.host, port: config.radiusAcctListen.port), logger: logger,
-            onBound: { auth, acct in
-                FileHandle.standardOutput.write(
-                    Data("hotspotpay: RADIUS listening on auth \(auth), acct \(acct)\n".utf8))
-                demoRouter?.start(authPort: auth, accountingPort: acct)
-            })
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: config.httpListen.port), serverName: "hotspotpay"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-                // One line on stdout that people and tests can wait for.
-                FileHandle.standardOutput.write(
-                    Data(
-                        "hotspotpay: portal listening on http://\(shownHost):\(port)/ (public URL \(publicURL))\n".utf8)
-                )
-            },
-            logger: logger)
-        let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
-                ] + (polling ? [.init(service: poller)] : []) + (demoRouter.map { [.init(service: $0)] } ?? []),
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await services.run()
-        await coa.close()
+        let daemon = try await buildDaemon(runtime: runtime, config: config, logger: logger)
+        try await daemon.run()
         logger.info("stopped; every acknowledged write is committed")
     }
 }

@@ -28,7 +28,7 @@ import Workers
         PaymentPoller(
             store: store, providers: PaymentProviders(providers), logger: Logger(label: "poller-test"),
             clock: { [now] in now.time.withLock { $0 } },
-            onUnlockQueued: { [rings] in rings.count.withLock { $0 += 1 } })
+            unlocks: rings)
     }
 
     func advance(_ seconds: Double) { now.time.withLock { $0 = $0.addingTimeInterval(seconds) } }

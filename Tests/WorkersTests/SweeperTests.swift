@@ -26,7 +26,7 @@ struct SweeperTests {
     func sweeper(_ store: SQLiteStore? = nil) -> Sweeper {
         Sweeper(
             store: store ?? self.store, providers: PaymentProviders([sandbox]), logger: Logger(label: "sweeper-test"),
-            onUnlockQueued: { [rings] in rings.count.withLock { $0 += 1 } })
+            unlocks: rings)
     }
 
     /// A pending sandbox transaction whose 15-minute window closed a minute ago.
@@ -131,6 +131,10 @@ struct SweeperTests {
     }
 }
 
-final class RingCounter: Sendable {
+/// Counts what the unlock worker would have been told.
+final class RingCounter: UnlockDispatch {
     let count = Mutex(0)
+    var sendsClaimedJobs: Bool { false }
+    func queued() { count.withLock { $0 += 1 } }
+    func sendNow(_ job: UnlockJob, grant: Grant?, transaction: Transaction?) {}
 }
