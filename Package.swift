@@ -74,12 +74,23 @@ let package = Package(
                 .unsafeFlags(["-L/usr/lib/freeradius", "-Xlinker", "-rpath", "-Xlinker", "/usr/lib/freeradius"])
             ]
         ),
+        // Starting purchases and settling any provider verdict (callback, poller, sweeper) exactly once.
+        .target(
+            name: "Checkout",
+            dependencies: [
+                "HotspotPayCore", "Store", "Payments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The RADIUS server's answers from the store: routers, grants, sessions.
         .target(name: "Access", dependencies: ["HotspotPayCore", "Store", "Radius"], swiftSettings: swiftSettings),
         // Background services: the unlock worker (CoA/Disconnect from the outbox) and the sweeper.
         .target(
             name: "Workers",
             dependencies: [
+                "Checkout",
                 "HotspotPayCore", "Store", "Radius", "Payments",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +120,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
+                "Checkout",
                 "HotspotPayCore",
                 "Console",
                 "Store",
@@ -126,6 +138,7 @@ let package = Package(
         .executableTarget(
             name: "hotspotpay",
             dependencies: [
+                "Checkout",
                 "HotspotSimulator",
                 "HotspotPayCore",
                 "Store",
@@ -242,8 +255,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CheckoutTests", dependencies: ["Checkout", "Store", "HotspotPayCore", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "PortalTests",
             dependencies: [
+                "Checkout",
                 "Portal", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -254,6 +271,7 @@ let package = Package(
         .testTarget(
             name: "hotspotpayTests",
             dependencies: [
+                "Checkout",
                 "hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders", "HotspotSimulator",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,3 +1,4 @@
+import Checkout
 import HTTPTypes
 import Hummingbird
 import Payments

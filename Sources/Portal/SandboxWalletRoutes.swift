@@ -1,3 +1,4 @@
+import Checkout
 import HotspotPayCore
 import Hummingbird
 import Payments

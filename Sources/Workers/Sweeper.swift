@@ -1,3 +1,4 @@
+import Checkout
 import Foundation
 import HotspotPayCore
 import Logging
@@ -123,10 +124,10 @@ public final class Sweeper: Service, Sendable {
         case .held:
             report.heldForReview += 1
             return true
-        case .open(let detail):
+        case .open(let reason):
             let note =
-                "payment window closed; \(detail)"
-                + (detail.contains("failed") ? ", a later success is still honoured" : "")
+                "payment window closed; \(reason)"
+                + (reason.mayStillBePaid ? ", a later success is still honoured" : "")
             let expired = try await apply(.expire, transaction, note)
             if expired { report.expired += 1 }
             return expired

@@ -1,4 +1,5 @@
 import Access
+import Checkout
 import Config
 import Console
 import Foundation

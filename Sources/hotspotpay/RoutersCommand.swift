@@ -3,7 +3,6 @@ import Config
 import Console
 import Foundation
 import HotspotPayCore
-import Portal
 
 struct RoutersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

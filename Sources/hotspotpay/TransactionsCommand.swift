@@ -1,8 +1,8 @@
 import ArgumentParser
+import Checkout
 import Console
 import Foundation
 import HotspotPayCore
-import Portal
 import Store
 
 struct TransactionsCommand: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import Checkout
 import FakeProviders
 import Foundation
 import HotspotPayCore

@@ -4,14 +4,14 @@ import Payments
 import Store
 
 /// Starts purchases: checks what the portal sent against the catalogue, stores a pending
-/// transaction and asks its provider for a payment request. Shared by the HTTP API and the CLI
-/// so the rules exist once.
+/// transaction and asks its provider for a payment request. Used by the guest pages and the JSON
+/// API, so the rules exist once.
 public struct CheckoutService: Sendable {
     let store: any HotspotStore
-    let providers: PaymentProviders
-    let urls: PortalURLs
+    public let providers: PaymentProviders
+    public let urls: PortalURLs
     let paymentWindowSeconds: Int64
-    let clock: @Sendable () -> Date
+    public let clock: @Sendable () -> Date
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, urls: PortalURLs, paymentWindowSeconds: Int64,

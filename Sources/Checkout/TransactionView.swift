@@ -1,10 +1,9 @@
 import Foundation
 import HotspotPayCore
-import Hummingbird
 import Payments
 
 /// A transaction as the portal's browser may see it: no callback token, no provider secrets.
-public struct TransactionView: ResponseCodable, Sendable, Equatable {
+public struct TransactionView: Codable, Sendable, Equatable {
     public var id: String
     public var orderCode: String
     public var plan: String
@@ -52,33 +51,4 @@ public struct PaymentView: Codable, Sendable, Equatable {
         providerOrderID = request.providerOrderID
         expiresAt = request.expiresAt
     }
-}
-
-/// A plan as the portal lists it.
-public struct PlanView: ResponseCodable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var price: Int64
-    public var priceText: String
-    public var duration: String
-    public var dataCap: String?
-    public var speed: String?
-
-    public init(_ plan: Plan, language: Language) {
-        id = plan.id
-        name = plan.name[language]
-        price = plan.price.dong
-        priceText = plan.price.formatted(language)
-        duration = DurationText.format(seconds: plan.durationSeconds)
-        dataCap = plan.dataCapBytes.map(ByteCount.format)
-        speed = plan.rateLimit?.summary
-    }
-}
-
-struct PlanList: ResponseEncodable {
-    var plans: [PlanView]
-}
-
-struct Health: ResponseEncodable {
-    var status: String
 }

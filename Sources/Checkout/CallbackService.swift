@@ -10,11 +10,12 @@ import Store
 /// wallet's callbacks take this same path.
 public struct CallbackService: Sendable {
     let store: any HotspotStore
-    let providers: PaymentProviders
+    public let providers: PaymentProviders
     let logger: Logger
     let clock: @Sendable () -> Date
     /// Told about each unlock job a payment queued (the daemon's worker sends it at once).
     let unlocks: any UnlockDispatch
+    let settlement: Settlement
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
@@ -25,6 +26,7 @@ public struct CallbackService: Sendable {
         self.logger = logger
         self.clock = clock
         self.unlocks = unlocks
+        self.settlement = Settlement(store: store, clock: clock)
     }
 
     /// The reply for `callback`; nil when no configured provider takes that endpoint.
@@ -51,66 +53,59 @@ public struct CallbackService: Sendable {
             "provider": "\(callback.endpoint.rawValue)", "order": "\(transaction.orderCode)",
             "reference": "\(outcome.providerReference)",
         ]
+        let verdict: Settlement.Verdict
+        switch outcome.status {
+        case .paid: verdict = .paid(providerReference: outcome.providerReference, amount: outcome.amount)
+        case .failed(let code, let message): verdict = .failed(code: code, message: message)
+        case .pending(let code): verdict = .open(.pending(code: code))
+        }
+        let settled: Settlement.Outcome
         do {
-            switch outcome.status {
-            case .paid:
-                var confirmation = PaymentConfirmation(
-                    transactionID: transaction.id, provider: provider.id,
-                    providerReference: outcome.providerReference, amount: outcome.amount, at: clock(), actor: actor)
-                confirmation.claimUnlock = unlocks.sendsClaimedJobs
-                let application = try await store.confirmPayment(confirmation)
-                switch application {
-                case .applied(let paid, let grant, let job, let late):
-                    if let job {
-                        if job.status == .sent {
-                            unlocks.sendNow(job, grant: grant, transaction: paid)
-                        } else {
-                            unlocks.queued()
-                        }
-                    }
-                    metadata["late"] = "\(late)"
-                    metadata["grant"] = "\(grant.id)"
-                    logger.info("payment confirmed", metadata: metadata)
-                    return .recorded
-                case .alreadyConfirmed:
-                    logger.info("payment already confirmed", metadata: metadata)
-                    return .alreadyRecorded
-                case .rejected(let rejection):
-                    // The store audited it; say it in the provider's words.
-                    metadata["reason"] = "\(rejection)"
-                    logger.warning("payment not applied", metadata: metadata)
-                    switch rejection {
-                    case .amountMismatch(let expected, let received):
-                        return .rejected(
-                            .amountMismatch(orderCode: transaction.orderCode, expected: expected, received: received))
-                    case .unknownTransaction: return .rejected(.unknownOrder(outcome.providerOrderID))
-                    // Listed as money received without access (the store recorded it); the
-                    // provider hears that the order is settled so it stops sending.
-                    case .notPayable, .duplicatePayment: return .alreadyRecorded
-                    case .providerMismatch, .referenceReused: return .rejected(.orderMismatch(rejection.description))
-                    }
-                }
-            case .failed(let code, let message):
-                metadata["code"] = "\(code)"
-                do {
-                    _ = try await store.apply(
-                        .failPayment, toTransaction: transaction.id, at: clock(), actor: actor,
-                        detail: "code \(code): \(message)")
-                    logger.info("payment failed", metadata: metadata)
-                    return .recorded
-                } catch StoreError.transition {
-                    // Already failed, or paid by an earlier success: a late failure changes nothing.
-                    return .alreadyRecorded
-                }
-            case .pending(let code):
-                metadata["code"] = "\(code)"
-                logger.info("payment still pending", metadata: metadata)
-                return .recorded
-            }
+            settled = try await settlement.settle(
+                transaction, verdict, actor: actor, claimUnlock: unlocks.sendsClaimedJobs)
         } catch {
             metadata["error"] = "\(error)"
             logger.error("callback could not be applied", metadata: metadata)
             return .failed(String(describing: error))
+        }
+        switch settled {
+        case .paid(.applied(let paid, let grant, let job, let late)):
+            if let job {
+                if job.status == .sent {
+                    unlocks.sendNow(job, grant: grant, transaction: paid)
+                } else {
+                    unlocks.queued()
+                }
+            }
+            metadata["late"] = "\(late)"
+            metadata["grant"] = "\(grant.id)"
+            logger.info("payment confirmed", metadata: metadata)
+            return .recorded
+        case .paid(.alreadyConfirmed):
+            logger.info("payment already confirmed", metadata: metadata)
+            return .alreadyRecorded
+        case .paid(.rejected(let rejection)):
+            // The store audited it; say it in the provider's words.
+            metadata["reason"] = "\(rejection)"
+            logger.warning("payment not applied", metadata: metadata)
+            switch rejection {
+            case .amountMismatch(let expected, let received):
+                return .rejected(
+                    .amountMismatch(orderCode: transaction.orderCode, expected: expected, received: received))
+            case .unknownTransaction: return .rejected(.unknownOrder(outcome.providerOrderID))
+            // Listed as money received without access (the store recorded it); the provider
+            // hears that the order is settled so it stops sending.
+            case .notPayable, .duplicatePayment: return .alreadyRecorded
+            case .providerMismatch, .referenceReused: return .rejected(.orderMismatch(rejection.description))
+            }
+        case .failed(let applied):
+            if applied { logger.info("payment failed", metadata: metadata) }
+            // A late failure for an order settled already changes nothing.
+            return applied ? .recorded : .alreadyRecorded
+        case .open(let reason):
+            metadata["reason"] = "\(reason)"
+            logger.info("payment still pending", metadata: metadata)
+            return .recorded
         }
     }
 
