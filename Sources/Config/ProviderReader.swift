@@ -20,11 +20,11 @@ enum ProviderReader {
             let endpoint = url(section, "endpoint") ?? "https://test-payment.momo.vn"
             let type =
                 section.parsed("request_type") { text in
-                    guard ["captureWallet", "payWithMethod"].contains(text) else {
+                    guard let type = MoMoSettings.RequestType(rawValue: text) else {
                         throw Message("'\(text)' is not captureWallet or payWithMethod")
                     }
-                    return text
-                } ?? "captureWallet"
+                    return type
+                } ?? .captureWallet
             let timeout = timeoutSeconds(section, minimum: 30)
             guard let partner, let access, let key else { return nil }
             return MoMoSettings(

@@ -18,7 +18,7 @@ public struct OperatorAccounts: Sendable {
     /// A fresh sign-in: the cookie value to set (shown once) and the session it opens.
     public struct SignIn: Sendable {
         public var cookieToken: String
-        public var session: LoginSession
+        public var session: OperatorSession
         public var person: Operator
     }
 
@@ -100,10 +100,10 @@ public struct OperatorAccounts: Sendable {
         guard let account, matches, !account.person.isDisabled else { throw .badCredentials }
         throttle.recordSuccess(username: username, address: address, now: now)
         let cookieToken = SecretToken.make()
-        let session = LoginSession(
+        let session = OperatorSession(
             tokenHash: SecretToken.digest(cookieToken), operatorID: account.person.id, csrfToken: SecretToken.make(),
             createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetimeSeconds), address: address)
-        try await ConsoleError.wrap { try await store.addLoginSession(session) }
+        try await ConsoleError.wrap { try await store.addOperatorSession(session) }
         return SignIn(cookieToken: cookieToken, session: session, person: account.person)
     }
 
@@ -124,7 +124,7 @@ public struct OperatorAccounts: Sendable {
     }
 
     public func signOut(sessionCookie token: String) async throws(ConsoleError) {
-        try await ConsoleError.wrap { try await store.removeLoginSession(tokenHash: SecretToken.digest(token)) }
+        try await ConsoleError.wrap { try await store.removeOperatorSession(tokenHash: SecretToken.digest(token)) }
     }
 
     /// API tokens start with this, so a leaked one is recognisable (and secret scanners can match it).

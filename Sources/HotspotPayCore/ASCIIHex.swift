@@ -9,4 +9,15 @@ public enum ASCIIHex {
         default: nil
         }
     }
+
+    /// Bytes as lower-case hex, two digits each: digests, signatures, random ids.
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

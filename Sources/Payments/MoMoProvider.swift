@@ -44,7 +44,7 @@ public struct MoMoProvider: PaymentProvider {
             "orderInfo": VietQRPayload.ascii("WiFi \(plan.name.vi) \(transaction.orderCode)"),
             "redirectUrl": context.returnURL,
             "ipnUrl": "\(context.callbackBaseURL)/momo/\(transaction.callbackToken.hex)",
-            "requestType": settings.requestType,
+            "requestType": settings.requestType.rawValue,
             "extraData": Self.extraData(transaction),
         ]
         var body = fields.mapValues(JSONValue.string)

@@ -7,14 +7,13 @@ public struct MoMoSettings: Sendable, Hashable {
     public var secretKey: Secret
     /// `https://test-payment.momo.vn` (sandbox) or `https://payment.momo.vn`.
     public var endpoint: String
-    /// `captureWallet` (QR/app) or `payWithMethod` (the guest picks on MoMo's page).
-    public var requestType: String
+    public var requestType: RequestType
     /// MoMo asks clients to wait at least 30 s for create, query and refund.
     public var timeoutSeconds: Int64
 
     public init(
         partnerCode: String, accessKey: Secret, secretKey: Secret, endpoint: String = "https://test-payment.momo.vn",
-        requestType: String = "captureWallet", timeoutSeconds: Int64 = 30
+        requestType: RequestType = .captureWallet, timeoutSeconds: Int64 = 30
     ) {
         self.partnerCode = partnerCode
         self.accessKey = accessKey
@@ -22,5 +21,13 @@ public struct MoMoSettings: Sendable, Hashable {
         self.endpoint = endpoint
         self.requestType = requestType
         self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// How MoMo's page takes the money.
+    public enum RequestType: String, Sendable, Hashable, CaseIterable {
+        /// The MoMo wallet: QR or app.
+        case captureWallet
+        /// The guest picks a method (wallet, card, ATM) on MoMo's page.
+        case payWithMethod
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HotspotPayCore
 
 /// The keyed hashes the providers sign with (docs/PROVIDERS.md): hex HMAC-SHA256 for MoMo and payOS,
 /// HMAC-SHA512 for VNPay and Casso, and a constant-time, case-insensitive comparison.
@@ -28,6 +29,6 @@ public enum Signature {
     }
 
     private static func hex(_ code: some Sequence<UInt8>) -> String {
-        code.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        ASCIIHex.lowercase(code)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import HotspotPayCore
 import Hummingbird
 
 /// The guest's browser, as far as the portal can tell one from another: a random id in an
@@ -25,13 +26,12 @@ struct GuestBrowser: Sendable, Hashable {
     static func new() -> GuestBrowser {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return GuestBrowser(id: bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+        return GuestBrowser(id: ASCIIHex.lowercase(bytes))
     }
 
     /// What the store keeps: the id itself would let anyone who reads the database act as the buyer.
     var digest: String {
-        SHA256.hash(data: Array(id.utf8)).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-            .joined()
+        ASCIIHex.lowercase(SHA256.hash(data: Array(id.utf8)))
     }
 
     func setCookie(secure: Bool) -> String {

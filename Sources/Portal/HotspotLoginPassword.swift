@@ -7,10 +7,6 @@ import HotspotPayCore
 enum HotspotLoginPassword {
     static func password(secret: LoginSecret, login: HotspotLogin) -> String {
         guard let id = login.chapID, let challenge = login.chapChallenge else { return secret.text }
-        let digest = Insecure.MD5.hash(data: id + Array(secret.text.utf8) + challenge)
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return ASCIIHex.lowercase(Insecure.MD5.hash(data: id + Array(secret.text.utf8) + challenge))
     }
 }

@@ -24,15 +24,3 @@ public struct AccessRequest: Sendable, Hashable {
         acctSessionID = packet["Acct-Session-Id"]
     }
 }
-
-/// The server's answer to an Access-Request.
-public enum AccessAnswer: Sendable, Hashable {
-    case accept([RadiusPacket.Attribute])
-    case reject(reason: String)
-}
-
-/// Decides Access-Requests (the store-backed one looks up the device's grant). Synchronous:
-/// it runs on the UDP event loop, so it must only do short local reads.
-public protocol AccessPolicy: Sendable {
-    func decide(_ request: AccessRequest, client: RadiusClient) throws -> AccessAnswer
-}

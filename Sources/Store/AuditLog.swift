@@ -8,13 +8,3 @@ public protocol AuditLog: Sendable {
     /// The newest events first.
     func recentAuditEvents(limit: Int) async throws -> [AuditEvent]
 }
-
-/// Everything the daemon persists.
-public typealias HotspotStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore
-    & SessionStore & AuditLog & StoreHealth & CheckoutPageStore & OperatorStore & RefundStore & ReportStore
-    & UnappliedPaymentStore
-
-/// A cheap round trip to the database, for `/healthz`.
-public protocol StoreHealth: Sendable {
-    func ping() async throws
-}

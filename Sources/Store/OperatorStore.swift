@@ -26,13 +26,13 @@ public protocol OperatorStore: Sendable {
     /// Disabling also signs the operator out and stops their tokens from working.
     func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws
 
-    func addLoginSession(_ session: LoginSession) async throws
+    func addOperatorSession(_ session: OperatorSession) async throws
     /// The live session with that token hash and its operator (nil when expired, unknown, or the
     /// operator is disabled).
-    func loginSession(tokenHash: String, at: Date) async throws -> (LoginSession, Operator)?
-    func removeLoginSession(tokenHash: String) async throws
+    func loginSession(tokenHash: String, at: Date) async throws -> (OperatorSession, Operator)?
+    func removeOperatorSession(tokenHash: String) async throws
     /// Removes sessions past their expiry; returns how many.
-    func removeExpiredLoginSessions(at: Date) async throws -> Int
+    func removeExpiredOperatorSessions(at: Date) async throws -> Int
 
     func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws
     /// The unrevoked token with that hash and its (enabled) operator.

@@ -101,7 +101,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
         proxies: TrustedProxies(config.trustedProxies)
     ).register(on: router)
-    _ = try await store.removeExpiredLoginSessions(at: Date())
+    _ = try await store.removeExpiredOperatorSessions(at: Date())
     for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }
     if try await store.operators().isEmpty {
         logger.notice(

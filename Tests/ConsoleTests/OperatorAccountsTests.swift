@@ -50,7 +50,7 @@ import Testing
         let signIn = try await accounts.signIn(
             username: "lan", password: Self.password, address: "a", now: Date().addingTimeInterval(-13 * 3600))
         #expect(try await accounts.identity(sessionCookie: signIn.cookieToken) == nil)
-        #expect(try await harness.store.removeExpiredLoginSessions(at: Date()) == 1)
+        #expect(try await harness.store.removeExpiredOperatorSessions(at: Date()) == 1)
     }
 
     @Test func wrongPasswordsAndUnknownNamesGetTheSameAnswer() async throws {

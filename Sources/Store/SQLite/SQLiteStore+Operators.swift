@@ -88,7 +88,7 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func addLoginSession(_ session: LoginSession) async throws {
+    public func addOperatorSession(_ session: OperatorSession) async throws {
         try await write(entity: "login session") { db in
             try db.execute(
                 sql: """
@@ -109,7 +109,7 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func loginSession(tokenHash: String, at: Date) async throws -> (LoginSession, Operator)? {
+    public func loginSession(tokenHash: String, at: Date) async throws -> (OperatorSession, Operator)? {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
@@ -122,7 +122,7 @@ extension SQLiteStore: OperatorStore {
                             """), arguments: [tokenHash, at.epochMilliseconds])
             else { return nil }
             let reader = RowReader(row, entity: "login session", idColumn: "operator_id")
-            let session = LoginSession(
+            let session = OperatorSession(
                 tokenHash: try reader.value("token_hash"), operatorID: try reader.value("operator_id"),
                 csrfToken: try reader.value("csrf_token"), createdAt: try reader.date("session_created"),
                 expiresAt: try reader.date("expires_at"), address: try reader.value("address"))
@@ -130,13 +130,13 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func removeLoginSession(tokenHash: String) async throws {
+    public func removeOperatorSession(tokenHash: String) async throws {
         try await write(entity: "login session") { db in
             try db.execute(sql: "DELETE FROM login_sessions WHERE token_hash = ?", arguments: [tokenHash])
         }
     }
 
-    public func removeExpiredLoginSessions(at: Date) async throws -> Int {
+    public func removeExpiredOperatorSessions(at: Date) async throws -> Int {
         try await write(entity: "login session") { db in
             try db.execute(sql: "DELETE FROM login_sessions WHERE expires_at <= ?", arguments: [at.epochMilliseconds])
             return db.changesCount

@@ -3,7 +3,7 @@ import struct Foundation.Date
 /// An operator's signed-in browser. The cookie holds a random token; the store keeps only its
 /// SHA-256, so a copied database opens no sessions. `csrfToken` must come back with every form
 /// post and unsafe API call made with the cookie.
-public struct LoginSession: Hashable, Sendable {
+public struct OperatorSession: Hashable, Sendable {
     public var tokenHash: String
     public var operatorID: String
     public var csrfToken: String
