@@ -1,4 +1,3 @@
-import Checkout
 import Foundation
 import GRDB
 import HotspotPayCore

@@ -18,7 +18,7 @@ import TestSupport
 /// devices per path join, pay through the sandbox callback one every 50 ms, and the clock runs
 /// from the callback being sent until the hotspot lets the device out.
 enum UnlockBenchmark {
-    static let routerSecret = "bench-router-secret-0123456789"
+    static let routerSecret = CheckoutBenchmark.routerSecret
 
     enum Path: String, CaseIterable {
         case coa
@@ -54,39 +54,10 @@ enum UnlockBenchmark {
         let port = try LocalPort.free(.tcp)
         let coaPort = try LocalPort.free(.udp)
         let config = directory.appendingPathComponent("hotspotpay.yaml")
-        try """
-        data_dir: \(directory.path)/state
-        http:
-          listen: 127.0.0.1:\(port)
-          public_url: http://127.0.0.1:\(port)
-          checkout_limit_per_address: 100000
-          checkout_limit_per_device: 100
-        radius:
-          auth_listen: 127.0.0.1:0
-          acct_listen: 127.0.0.1:0
-        providers:
-          sandbox:
-            secret: \(CheckoutBenchmark.sandboxSecret)
-        routers:
-          - id: venue
-            nas_identifier: venue-hap
-            address: 127.0.0.1
-            secret: \(routerSecret)
-            coa_port: \(coaPort)
-            strategy: \(path == .coa ? "coa" : "login")
-            hotspot_address: 10.5.50.1
-            captive_attributes:
-              - Mikrotik-Group = portal-only
-            paid_attributes:
-              - Mikrotik-Group = paid
-        plans:
-          - id: 1h
-            name_vi: 1 giờ
-            price: 10000
-            duration: 1h
-            download: 10M
-            upload: 2M
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try Venue.configYAML(
+            directory: directory, port: port, coaPort: coaPort, strategy: path == .coa ? "coa" : "login"
+        )
+        .write(to: config, atomically: true, encoding: .utf8)
         setenv("HOTSPOTPAY_SECRET_KEY", CheckoutBenchmark.key, 1)
         let daemon = try ChildProcess(
             binary, ["serve", "--config", config.path, "--log-level", "warning"],

@@ -45,7 +45,31 @@ final class Venue {
 
         let port = try LocalPort.free(.tcp)
         let config = directory.appendingPathComponent("hotspotpay.yaml")
-        try """
+        try Self.configYAML(directory: directory, port: port, coaPort: coaPort, strategy: "coa")
+            .write(to: config, atomically: true, encoding: .utf8)
+        setenv("HOTSPOTPAY_SECRET_KEY", CheckoutBenchmark.key, 1)
+        if filler > 0 {
+            // Seed plans and router with a first start, then add the history while it is stopped.
+            let seed = try ChildProcess(
+                binary, ["serve", "--config", config.path, "--log-level", "warning"],
+                output: directory.appendingPathComponent("seed.out"))
+            _ = try seed.waitForOutput(containing: "portal listening on")
+            seed.stop()
+            let started = Date()
+            try fill(path: directory.appendingPathComponent("state/hotspotpay.sqlite").path, rows: filler)
+            print(String(format: "filled %d old transactions in %.1f s", filler, Date().timeIntervalSince(started)))
+        }
+        let daemon = try ChildProcess(
+            binary, ["serve", "--config", config.path, "--log-level", "warning"],
+            output: directory.appendingPathComponent("daemon.out"))
+        _ = try daemon.waitForOutput(containing: "portal listening on")
+        return Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+    }
+
+    /// The benchmarks' venue: router `venue` at 127.0.0.1 (its CoA port `coaPort`, `strategy`),
+    /// the sandbox, plans `1h` (uncapped) and `1d` (5 GB), and checkout limits out of the way.
+    static func configYAML(directory: URL, port: Int, coaPort: Int, strategy: String) -> String {
+        """
         data_dir: \(directory.path)/state
         http:
           listen: 127.0.0.1:\(port)
@@ -64,7 +88,8 @@ final class Venue {
             address: 127.0.0.1
             secret: \(CheckoutBenchmark.routerSecret)
             coa_port: \(coaPort)
-            strategy: coa
+            strategy: \(strategy)
+            hotspot_address: 10.5.50.1
             captive_attributes:
               - Mikrotik-Group = portal-only
             paid_attributes:
@@ -83,24 +108,7 @@ final class Venue {
             price: 30000
             duration: 1d
             data_cap: 5GB
-        """.write(to: config, atomically: true, encoding: .utf8)
-        setenv("HOTSPOTPAY_SECRET_KEY", CheckoutBenchmark.key, 1)
-        if filler > 0 {
-            // Seed plans and router with a first start, then add the history while it is stopped.
-            let seed = try ChildProcess(
-                binary, ["serve", "--config", config.path, "--log-level", "warning"],
-                output: directory.appendingPathComponent("seed.out"))
-            _ = try seed.waitForOutput(containing: "portal listening on")
-            seed.stop()
-            let started = Date()
-            try fill(path: directory.appendingPathComponent("state/hotspotpay.sqlite").path, rows: filler)
-            print(String(format: "filled %d old transactions in %.1f s", filler, Date().timeIntervalSince(started)))
-        }
-        let daemon = try ChildProcess(
-            binary, ["serve", "--config", config.path, "--log-level", "warning"],
-            output: directory.appendingPathComponent("daemon.out"))
-        _ = try daemon.waitForOutput(containing: "portal listening on")
-        return Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+        """
     }
 
     func stop() {
