@@ -273,6 +273,7 @@ let package = Package(
             dependencies: [
                 "Checkout",
                 "hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders", "HotspotSimulator",
+                "Radius", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
