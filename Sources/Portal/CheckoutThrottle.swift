@@ -49,6 +49,18 @@ public struct CheckoutThrottle: Sendable {
         perDevice.release(reservation.device, now: now)
     }
 
+    /// Runs `create` under a reservation for `mac`, `browser` and `address`, giving the attempt
+    /// back when `create` throws (nothing was created). Throws ``Wait`` when a limit is reached.
+    public func whileReserved<Created: Sendable>(
+        mac: MACAddress, browser: String?, address: String, _ create: () async throws -> Created
+    ) async throws -> Created {
+        let reservation = try reserve(mac: mac, browser: browser, address: address).get()
+        do { return try await create() } catch {
+            release(reservation)
+            throw error
+        }
+    }
+
     /// Seconds to wait before trying again.
     public struct Wait: Error, Sendable, Hashable {
         public var seconds: Int

@@ -222,23 +222,20 @@ public struct GuestPages: Sendable {
         }
         let address = proxies.clientAddress(request, context)
         let browser = GuestBrowser(request) ?? GuestBrowser.new()
-        let reservation: CheckoutThrottle.Reservation
-        switch throttle.reserve(mac: mac, browser: GuestBrowser(request)?.id, address: address) {
-        case .success(let reserved): reservation = reserved
-        case .failure(let wait):
+        let started: CheckoutService.Checkout
+        do {
+            started = try await throttle.whileReserved(mac: mac, browser: GuestBrowser(request)?.id, address: address) {
+                try await checkout.start(
+                    .init(plan: plan, provider: provider, mac: mac.description, ip: visit.ip, router: router.id),
+                    language: language)
+            }
+        } catch let wait as CheckoutThrottle.Wait {
             context.logger.notice("checkout throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
             var response = message(
                 request, language, status: .tooManyRequests, heading: "tooManyHeading", text: "tooManyText")
             response.headers[.retryAfter] = "\(wait.seconds)"
             return response
-        }
-        let started: CheckoutService.Checkout
-        do {
-            started = try await checkout.start(
-                .init(plan: plan, provider: provider, mac: mac.description, ip: visit.ip, router: router.id),
-                language: language)
         } catch let error as CheckoutError {
-            throttle.release(reservation)
             context.logger.notice("checkout refused", metadata: ["reason": "\(error)", "mac": "\(mac)"])
             let text: String
             switch error {
@@ -249,9 +246,6 @@ public struct GuestPages: Sendable {
             return try await plansPage(
                 request, language, visit: visit, demo: demo, error: text, status: PortalRoutes.status(for: error),
                 chosen: (plan, provider))
-        } catch {
-            throttle.release(reservation)
-            throw error
         }
         try await store.addBuyerBrowser(digest: browser.digest, transactionID: started.transaction.id, at: clock())
         if let login = visit.hotspotLogin {

@@ -56,17 +56,10 @@ public struct PortalRoutes: Sendable {
             guard let mac = try? MACAddress(body.mac) else {
                 throw HTTPError(.badRequest, message: "mac '\(body.mac.prefix(40))' is not a MAC address")
             }
-            let reservation: CheckoutThrottle.Reservation
-            switch throttle.reserve(mac: mac, browser: GuestBrowser(request)?.id, address: address) {
-            case .success(let reserved): reservation = reserved
-            case .failure(let wait):
-                context.logger.notice("transaction throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
-                throw HTTPError(
-                    .tooManyRequests, headers: [.retryAfter: "\(wait.seconds)"],
-                    message: "too many transactions from this device or address; try again in \(wait.seconds) s")
-            }
             do {
-                let started = try await checkout.start(body, language: language)
+                let started = try await throttle.whileReserved(
+                    mac: mac, browser: GuestBrowser(request)?.id, address: address
+                ) { try await checkout.start(body, language: language) }
                 let transaction = started.transaction
                 if let browser = GuestBrowser(request) {
                     try await store.addBuyerBrowser(digest: browser.digest, transactionID: transaction.id, at: Date())
@@ -79,13 +72,14 @@ public struct PortalRoutes: Sendable {
                     ])
                 return EditedResponse(
                     status: .created, response: TransactionView(transaction, payment: started.payment))
+            } catch let wait as CheckoutThrottle.Wait {
+                context.logger.notice("transaction throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: "\(wait.seconds)"],
+                    message: "too many transactions from this device or address; try again in \(wait.seconds) s")
             } catch let error as CheckoutError {
-                throttle.release(reservation)
                 context.logger.notice("transaction refused", metadata: ["reason": "\(error)"])
                 throw HTTPError(Self.status(for: error), message: error.description)
-            } catch {
-                throttle.release(reservation)
-                throw error
             }
         }
         router.get("/api/transactions/{id}") { _, context -> TransactionView in
