@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -86,12 +88,25 @@ let package = Package(
         ),
         // The RADIUS server's answers from the store: routers, grants, sessions.
         .target(name: "Access", dependencies: ["HotspotPayCore", "Store", "Radius"], swiftSettings: swiftSettings),
-        // Background services: the unlock worker (CoA/Disconnect from the outbox) and the sweeper.
+        // A RouterOS v7 REST API client (server-side hotspot login, the router doctor), certificate pinned.
+        .target(
+            name: "RouterOSAPI",
+            dependencies: [
+                "HotspotPayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Background services: the unlock worker (CoA/Disconnect/login from the outbox) and the sweeper.
         .target(
             name: "Workers",
             dependencies: [
                 "Checkout",
-                "HotspotPayCore", "Store", "Radius", "Payments",
+                "HotspotPayCore", "Store", "Radius", "Payments", "RouterOSAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -149,6 +164,7 @@ let package = Package(
                 "Access",
                 "Workers",
                 "Console",
+                "RouterOSAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -177,6 +193,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -273,6 +293,7 @@ let package = Package(
             dependencies: [
                 "Checkout",
                 "hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders", "HotspotSimulator",
+                "RouterOSAPI",
                 "Radius", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -8,11 +8,17 @@ import Store
 public struct StoreAccessPolicy: AccessPolicy {
     let grants: any AccessLookup
     let routers: StoreRouters
+    let logins: RecentLogins?
     let clock: @Sendable () -> Date
 
-    public init(grants: any AccessLookup, routers: StoreRouters, clock: @escaping @Sendable () -> Date = Date.init) {
+    /// `logins` learns how each paid device on a `login` router was let in, for the unlock job.
+    public init(
+        grants: any AccessLookup, routers: StoreRouters, logins: RecentLogins? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.grants = grants
         self.routers = routers
+        self.logins = logins
         self.clock = clock
     }
 
@@ -33,8 +39,14 @@ public struct StoreAccessPolicy: AccessPolicy {
                 login = secrets.contains { request.presents(secret: $0.text) } ? .matched : .mismatched
             }
         }
-        switch AccessDecision.decide(grant: grant, router: router, now: clock(), login: login) {
+        let now = clock()
+        switch AccessDecision.decide(grant: grant, router: router, now: now, login: login) {
         case .accept(let attributes):
+            switch login {
+            case .matched: logins?.note(.browser, routerID: router.id, mac: mac, at: now)
+            case .macAuthentication: logins?.note(.macRetry, routerID: router.id, mac: mac, at: now)
+            case .none, .mismatched: break
+            }
             return .accept(attributes.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
         case .reject(let reason):
             return .reject(reason: reason)

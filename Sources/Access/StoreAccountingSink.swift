@@ -7,10 +7,15 @@ import Store
 /// Accounting-On/Off (the router restarted) closes all of that router's open sessions.
 public struct StoreAccountingSink: AccountingSink {
     let sessions: any SessionStore
+    let logins: RecentLogins?
     let clock: @Sendable () -> Date
 
-    public init(sessions: any SessionStore, clock: @escaping @Sendable () -> Date = Date.init) {
+    /// `logins` is the access policy's: it says how a starting session's device was let in.
+    public init(
+        sessions: any SessionStore, logins: RecentLogins? = nil, clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.sessions = sessions
+        self.logins = logins
         self.clock = clock
     }
 
@@ -28,14 +33,17 @@ public struct StoreAccountingSink: AccountingSink {
                 return
             }
             let seconds = Double(record.sessionSeconds)
-            try await sessions.recordSession(
-                RadiusSession(
-                    routerID: client.routerID, acctSessionID: record.acctSessionID, mac: mac,
-                    userName: record.userName, framedIP: record.framedIP.flatMap { try? IPAddress($0) },
-                    startedAt: now.addingTimeInterval(-seconds), updatedAt: now,
-                    stoppedAt: record.kind == .stop ? now : nil, inputBytes: record.inputBytes,
-                    outputBytes: record.outputBytes, sessionSeconds: record.sessionSeconds,
-                    terminateCause: record.terminateCause))
+            var session = RadiusSession(
+                routerID: client.routerID, acctSessionID: record.acctSessionID, mac: mac,
+                userName: record.userName, framedIP: record.framedIP.flatMap { try? IPAddress($0) },
+                startedAt: now.addingTimeInterval(-seconds), updatedAt: now,
+                stoppedAt: record.kind == .stop ? now : nil, inputBytes: record.inputBytes,
+                outputBytes: record.outputBytes, sessionSeconds: record.sessionSeconds,
+                terminateCause: record.terminateCause)
+            if record.kind == .start {
+                session.authenticatedBy = logins?.take(routerID: client.routerID, mac: mac, at: now)
+            }
+            try await sessions.recordSession(session)
         }
     }
 }

@@ -16,6 +16,10 @@ public struct RadiusSession: Hashable, Sendable {
     public var outputBytes: Int64
     public var sessionSeconds: Int64
     public var terminateCause: String?
+    /// How the router authenticated the device for this session, when this node's RADIUS server
+    /// answered it (browser login or MAC-auth retry on a `login` router); not stored, it only
+    /// tells an Accounting-Start which path unlocked the device.
+    public var authenticatedBy: UnlockPath?
 
     public init(
         routerID: String, acctSessionID: String, mac: MACAddress, userName: String, framedIP: IPAddress?,

@@ -20,6 +20,9 @@ public struct Router: Hashable, Sendable, Identifiable {
     /// hotspot interface's IP). A login URL the portal is handed is believed only when it points
     /// there: anyone can type a MAC and a URL into the portal's query string.
     public var hotspotAddress: String?
+    /// The router's REST API, through which the daemon logs a paid device in when its browser
+    /// did not (strategy `login`); nil: the router's own MAC-auth retry does it.
+    public var api: RouterAPI?
 
     public static let defaultCoAPort = 3799
 
@@ -27,7 +30,8 @@ public struct Router: Hashable, Sendable, Identifiable {
         id: String, name: String, nasIdentifier: String, address: IPAddress, secret: Secret,
         coaPort: Int = Router.defaultCoAPort, strategy: UnlockStrategy = .login,
         captiveAttributes: [RadiusAttribute] = [],
-        paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true, hotspotAddress: String? = nil
+        paidAttributes: [RadiusAttribute] = [], requireMessageAuthenticator: Bool = true, hotspotAddress: String? = nil,
+        api: RouterAPI? = nil
     ) {
         self.id = id
         self.name = name
@@ -40,6 +44,7 @@ public struct Router: Hashable, Sendable, Identifiable {
         self.paidAttributes = paidAttributes
         self.requireMessageAuthenticator = requireMessageAuthenticator
         self.hotspotAddress = hotspotAddress
+        self.api = api
     }
 
     /// Whether `login` is this router's own login page (the host of its `link-login-only`).
@@ -94,6 +99,7 @@ public struct Router: Hashable, Sendable, Identifiable {
                     ))
             }
         }
+        if let api { problems += api.problems }
         if !(1...65535).contains(coaPort) {
             problems.append(ValidationProblem(field: "coa_port", message: "\(coaPort) is not a UDP port (1 to 65535)"))
         }
@@ -115,6 +121,13 @@ public struct Router: Hashable, Sendable, Identifiable {
                 "router \(id): strategy login without hotspot_address, so the portal ignores the router's login page "
                     + "and paid guests get online only when the router retries MAC authentication; set it to the "
                     + "hotspot's dns-name (hotspotpay routers update \(id) --hotspot-address NAME)")
+        }
+        if strategy == .login, api == nil {
+            warnings.append(
+                "router \(id): strategy login without the REST API, so a guest whose browser closed while paying "
+                    + "gets online only when the router retries MAC authentication (login-by includes mac, "
+                    + "login-timeout); give the daemon a REST user (hotspotpay routers update \(id) --api-url … "
+                    + "--api-user … --api-password … --api-certificate-sha256 …) to log such guests in at once")
         }
         return warnings
     }

@@ -6,6 +6,23 @@ public enum UnlockAction: String, CaseIterable, Sendable, Codable {
     case coa
     /// Disconnect-Request, so the device logs in again and gets the paid attributes.
     case disconnect
+    /// A `login` router: wait a few seconds for the guest's browser to log in (or the router's
+    /// MAC-auth retry), then log the device in through the router's REST API.
+    case login
+}
+
+/// What brought a paid device online, as the unlock job records it.
+public enum UnlockPath: String, CaseIterable, Sendable, Codable {
+    /// The guest's page posted the one-time password to the router's login page.
+    case browser
+    /// The daemon logged the device in through the router's REST API (the browser had gone).
+    case api
+    /// The router authenticated the device by MAC again (`login-by=mac`, after `login-timeout`).
+    case macRetry = "mac-retry"
+    /// A CoA switched the live session to the paid attributes.
+    case coa
+    /// A Disconnect ended the captive session and the device's new one got the paid attributes.
+    case disconnect
 }
 
 /// An outbox entry: "tell router R that device M has paid". Written in the same database
@@ -21,13 +38,24 @@ public struct UnlockJob: Hashable, Sendable, Identifiable {
     public var attempts: Int
     public var nextAttemptAt: Date
     public var lastError: String?
+    /// Set when the job is done: how the device got online.
+    public var unlockedBy: UnlockPath?
     public var createdAt: Date
     public var updatedAt: Date
+
+    /// How long a `login` job leaves the guest's own browser to log in before the daemon logs the
+    /// device in through the router's REST API: the success page logs in within a second or two
+    /// when it is still open, and a guest who went to the banking app should not wait longer.
+    public static let browserGraceSeconds: Double = 4
+    /// A `login` job on a router without the REST API waits this long for the router's MAC-auth
+    /// retry (RouterOS's `login-timeout`, which the RouterOS script sets well below it) before it
+    /// is reported as paid-but-not-online.
+    public static let macRetryWindowSeconds: Double = 120
 
     public init(
         id: String, transactionID: String?, grantID: String?, routerID: String, mac: MACAddress, action: UnlockAction,
         status: UnlockJobStatus = .queued, attempts: Int = 0, nextAttemptAt: Date, lastError: String? = nil,
-        createdAt: Date, updatedAt: Date
+        unlockedBy: UnlockPath? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.transactionID = transactionID
@@ -39,6 +67,7 @@ public struct UnlockJob: Hashable, Sendable, Identifiable {
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
+        self.unlockedBy = unlockedBy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -22,8 +22,9 @@ public protocol UnlockJobStore: Sendable {
     ) async throws -> UnlockJob
     /// ``apply(_:toUnlockJob:at:nextAttemptAt:error:)`` and `audit` in one database transaction:
     /// an outcome is never recorded without its audit line, and it costs one commit, not two.
+    /// `unlockedBy` records how the device got online when the job is done.
     func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
-        audit: AuditEvent
+        unlockedBy: UnlockPath?, audit: AuditEvent
     ) async throws -> UnlockJob
 }

@@ -3,6 +3,7 @@ import HotspotPayCore
 import Logging
 import Metrics
 import Radius
+import RouterOSAPI
 import ServiceLifecycle
 import Store
 
@@ -54,6 +55,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
 
     let stores: Stores
     let messenger: any RouterMessenger
+    let loginAPI: any HotspotLoginAPI
     let settings: Settings
     let logger: Logger
     let clock: @Sendable () -> Date
@@ -63,12 +65,13 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
     private let routers: RouterCache
 
     public init(
-        stores: Stores, messenger: any RouterMessenger, settings: Settings = Settings(), logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init
+        stores: Stores, messenger: any RouterMessenger, loginAPI: any HotspotLoginAPI = RouterOSClient(),
+        settings: Settings = Settings(), logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.stores = stores
         self.routers = RouterCache(store: stores.routers, clock: clock)
         self.messenger = messenger
+        self.loginAPI = loginAPI
         self.settings = settings
         self.logger = logger
         self.clock = clock
@@ -184,6 +187,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
             .max { $0.updatedAt < $1.updatedAt }
+        if job.action == .login {
+            return try await logIn(job, router: router, session: session, claimed: alreadyClaimed)
+        }
         // The portal's IP is only needed when the router has not reported the session yet.
         var clientIP = known.clientIP
         if session == nil, clientIP == nil, let id = job.transactionID {
@@ -192,6 +198,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let identification = UnlockMessage.identification(
             session: session, mac: job.mac, clientIP: clientIP)
         let message: UnlockMessage
+        let path: UnlockPath
         switch job.action {
         case .coa:
             let now = clock()
@@ -206,8 +213,10 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             }
             message = .coa(
                 identifying: identification, paid: AccessDecision.coaAttributes(grant, router: router, now: now))
-        case .disconnect:
+            path = .coa
+        case .disconnect, .login:
             message = .disconnect(identifying: identification)
+            path = .disconnect
         }
         // The claim: only one worker (on any node) moves a job from queued to sent.
         var claimed = job
@@ -227,7 +236,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let started = clock()
         var result = try await messenger.send(message.code, attributes: message.attributes, to: destination)
         var note = "\(message.code == .coaRequest ? "CoA" : "Disconnect") to \(router.id)"
+        var unlockedBy = path
         if case .refused(let cause) = result, message.code == .coaRequest {
+            unlockedBy = .disconnect
             // The router would not change the session: end it, and the re-login gets the paid attributes.
             note += " refused (Error-Cause \(cause.map(String.init) ?? "none")); Disconnect sent"
             // A second full retransmission window starts: renew the lease for it.
@@ -240,7 +251,8 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         switch result {
         case .acknowledged:
             try await finish(
-                claimed, .acknowledge, note + ", acknowledged in \(milliseconds) ms", kind: .unlockAcknowledged)
+                claimed, .acknowledge, note + ", acknowledged in \(milliseconds) ms", kind: .unlockAcknowledged,
+                path: unlockedBy)
         case .refused(let cause):
             try await finish(
                 claimed, .reject, note + ", refused (Error-Cause \(cause.map(String.init) ?? "none"))",
@@ -260,11 +272,88 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
     }
 
-    private func finish(_ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind) async throws
+    /// A `login` router's job, due when neither the guest's browser nor the router's MAC-auth retry
+    /// brought the device online in time (their Accounting-Start would have settled it): log the
+    /// device in through the router's REST API, or, without one, report it paid but not online.
+    private func logIn(_ job: UnlockJob, router: Router, session: RadiusSession?, claimed alreadyClaimed: Bool)
+        async throws
     {
+        if let session, session.startedAt >= job.createdAt.addingTimeInterval(-1) {
+            return try await finish(
+                job, .acknowledge, "online: session \(session.acctSessionID) on \(router.id)",
+                kind: .unlockAcknowledged)
+        }
+        let waited = Int(clock().timeIntervalSince(job.createdAt))
+        guard router.api != nil else {
+            return try await finish(
+                job, .giveUp,
+                "not online \(waited) s after the payment: no browser login and no MAC-auth retry reached us; check "
+                    + "that \(router.id)'s hotspot profile has login-by including mac and a short login-timeout (the "
+                    + "RouterOS script sets both), or give the daemon the router's REST API",
+                kind: .unlockFailed)
+        }
+        var transaction: Transaction?
+        if let id = job.transactionID { transaction = try await stores.transactions.transaction(id: id) }
+        guard let transaction, let secret = transaction.loginSecret,
+            let ip = transaction.clientIP
+        else {
+            return try await finish(
+                job, .giveUp, "cannot log in through the REST API: the sale has no login password or device address",
+                kind: .unlockFailed)
+        }
+        var claimed = job
+        if !alreadyClaimed {
+            do {
+                claimed = try await stores.jobs.apply(
+                    .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
+            } catch StoreError.notFound {
+                return
+            } catch StoreError.transition {
+                return
+            }
+        }
+        let started = clock()
+        let failure: RouterAPIError?
+        do throws(RouterAPIError) {
+            try await loginAPI.login(
+                router: router, user: job.mac.description, password: secret.text, mac: job.mac, ip: ip)
+            failure = nil
+        } catch {
+            failure = error
+        }
+        guard let error = failure else {
+            let milliseconds = Int(clock().timeIntervalSince(started) * 1000)
+            return try await finish(
+                claimed, .acknowledge,
+                "no browser login \(waited) s after the payment; logged in through \(router.id)'s REST API in "
+                    + "\(milliseconds) ms",
+                kind: .unlockAcknowledged, path: .api)
+        }
+        switch error {
+        case .misconfigured, .certificateMismatch, .unauthorized:
+            // Retrying cannot help until the operator fixes the router or its settings.
+            try await finish(claimed, .giveUp, "REST login: \(error)", kind: .unlockFailed)
+        case .unreachable, .refused, .badResponse:
+            if claimed.attempts >= settings.maxAttempts {
+                return try await finish(
+                    claimed, .giveUp, "REST login: \(error) (after \(claimed.attempts) attempts)", kind: .unlockFailed)
+            }
+            let delay = min(settings.maxBackoffSeconds, settings.backoffSeconds * pow(2, Double(claimed.attempts - 1)))
+            _ = try await stores.jobs.apply(
+                .retry, toUnlockJob: claimed.id, at: clock(), nextAttemptAt: clock().addingTimeInterval(delay),
+                error: "REST login: \(error); next attempt in \(Int(delay)) s")
+            logger.warning(
+                "router REST login failed",
+                metadata: ["router": "\(router.id)", "job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    private func finish(
+        _ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind, path: UnlockPath? = nil
+    ) async throws {
         let now = clock()
         _ = try await stores.jobs.apply(
-            event, toUnlockJob: job.id, at: now, nextAttemptAt: nil, error: note,
+            event, toUnlockJob: job.id, at: now, nextAttemptAt: nil, error: note, unlockedBy: path,
             audit: AuditEvent(
                 at: now, kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
         Counter(

@@ -111,9 +111,10 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let host = config.httpListen.host
     let publicURL = config.publicURL
     let routers = StoreRouters(store: store)
+    let logins = RecentLogins()
     let processor = RadiusRequestProcessor(
-        directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers),
-        accounting: StoreAccountingSink(sessions: store), logger: logger)
+        directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers, logins: logins),
+        accounting: StoreAccountingSink(sessions: store, logins: logins), logger: logger)
     let metrics = DaemonMetrics(store: store, radius: processor.counters)
     MetricsRoute(registry: DaemonMetrics.registry, accounts: console.accounts, collect: { await metrics.collect() })
         .register(on: router)

@@ -114,7 +114,7 @@ import Testing
             secret: Secret("router-secret-0123456789"), strategy: .login)
         #expect(router.setupWarnings.first?.contains("--hotspot-address") == true)
         router.hotspotAddress = "hotspot.lobby.vn"
-        #expect(router.setupWarnings.isEmpty)
+        #expect(router.setupWarnings.count == 1 && router.setupWarnings[0].contains("--api-url"))
         // A login URL counts only on that host, in any case, with or without a port.
         for url in ["http://HOTSPOT.lobby.vn/login", "https://hotspot.lobby.vn:8443/login?x=1"] {
             let login = try! HotspotLogin(loginURL: url, originalURL: nil, chapID: nil, chapChallenge: nil)
@@ -129,10 +129,30 @@ import Testing
         }
     }
 
+    @Test func aRoutersRESTAPIIsPinnedHTTPSOrPlainHTTPOnlyByTheOperatorsWord() {
+        var api = RouterAPI(url: "https://10.5.50.1:8443", user: "hotspotpay", password: Secret("pw"))
+        #expect(api.problems.map(\.field) == ["api.certificate_sha256"])
+        api.certificateSHA256 = RouterAPI.normalizedFingerprint(
+            "AB:CD:" + Array(repeating: "01", count: 30).joined(separator: ":"))
+        #expect(api.problems.isEmpty && api.pinnedDigest?.count == 32)
+        #expect(api.endpoint?.tls == true && api.endpoint?.host == "10.5.50.1" && api.endpoint?.port == 8443)
+        api.url = "http://10.5.50.1"
+        #expect(api.problems.map(\.field) == ["api.plain_http"])
+        api.plainHTTP = true
+        #expect(api.problems.isEmpty && api.endpoint?.port == 80)
+        for bad in ["ftp://x", "https://", "https://a/b", "https://user@host", "https://h:99999", "10.0.0.1"] {
+            api.url = bad
+            #expect(api.problems.map(\.field) == ["api.url"], "\(bad)")
+        }
+    }
+
     @Test func newRoutersAreFailClosedAndACoARouterNeedsItsCaptiveAttributes() {
         var router = Router(
             id: "lobby", name: "Lobby", nasIdentifier: "lobby", address: try! IPAddress("10.0.0.1"),
-            secret: Secret("router-secret-0123456789"), hotspotAddress: "hotspot.lobby.vn")
+            secret: Secret("router-secret-0123456789"), hotspotAddress: "hotspot.lobby.vn",
+            api: RouterAPI(
+                url: "https://10.0.0.1", user: "hotspotpay", password: Secret("api-password"),
+                certificateSHA256: String(repeating: "ab", count: 32)))
         #expect(router.strategy == .login && router.problems.isEmpty && router.setupWarnings.isEmpty)
         // Opting into coa without captive attributes would accept unpaid devices with nothing: refused.
         router.strategy = .coa

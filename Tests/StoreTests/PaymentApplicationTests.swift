@@ -167,16 +167,31 @@ import Testing
         #expect(try await harness.store.grant(id: grant.id)?.transactionIDs == [first.id, second.id])
     }
 
-    @Test func loginRoutersGetNoUnlockJob() async throws {
+    @Test func aLoginRoutersJobWaitsForTheBrowserAndItsAccountingStartSaysHowTheDeviceCameOnline() async throws {
         let harness = try await StoreHarness(strategy: .login)
         let transaction = try await harness.newPending()
-        guard
-            case .applied(_, _, let job, _) = try await harness.store.confirmPayment(harness.confirmation(transaction))
-        else {
-            Issue.record("not applied")
+        let paidAt = Date()
+        var confirmation = harness.confirmation(transaction)
+        confirmation.at = paidAt
+        // Even when the worker could take it at once: the browser gets its chance first.
+        confirmation.claimUnlock = true
+        guard case .applied(_, _, let job?, _) = try await harness.store.confirmPayment(confirmation) else {
+            Issue.record("not applied, or no unlock job")
             return
         }
-        #expect(job == nil)
+        // Without the REST API the job waits for the router's MAC-auth retry, then reports the device stuck.
+        #expect(job.action == .login && job.status == .queued && job.attempts == 0)
+        #expect(job.nextAttemptAt == paidAt.addingTimeInterval(UnlockJob.macRetryWindowSeconds))
+        #expect(try await harness.store.dueUnlockJobs(at: paidAt.addingTimeInterval(60), limit: 10).isEmpty)
+        // The browser logged in: its Accounting-Start settles the job and names the path.
+        var session = RadiusSession(
+            routerID: job.routerID, acctSessionID: "81a00001", mac: job.mac, userName: job.mac.description,
+            framedIP: try IPAddress("10.5.50.7"), startedAt: paidAt.addingTimeInterval(2),
+            updatedAt: paidAt.addingTimeInterval(2))
+        session.authenticatedBy = .browser
+        try await harness.store.recordSession(session)
+        let settled = try #require(try await harness.store.unlockJobs(transactionID: transaction.id).first)
+        #expect(settled.status == .acked && settled.unlockedBy == .browser)
     }
 
     @Test func unlockJobsMoveThroughTheirStatesAndCountAttempts() async throws {

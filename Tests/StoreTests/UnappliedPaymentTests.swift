@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HotspotPayCore
 import Store
 import TestSupport
@@ -101,22 +102,45 @@ import Testing
         try SQLiteStore.migrate(path: path, upTo: "v6-buyers-and-hotspot-address")
         let old = try SQLiteStore(path: path, cipher: cipher, migrate: false)
         try await old.addPlan(Fixtures.plan(), actor: "test")
-        try await old.addRouter(Fixtures.router(), actor: "test")
         var ids: [String] = []
         for index in 0..<5 {
             let transaction = Fixtures.transaction(mac: MACAddress(octets: [2, 0, 0, 0, 0, UInt8(index)]))
             try await old.insertTransaction(transaction, actor: "test")
             ids.append(transaction.id)
         }
-        _ = try await old.confirmPayment(
-            PaymentConfirmation(
-                transactionID: ids[0], provider: .sandbox, providerReference: "R0", amount: Money(dong: 10_000),
-                at: Date(), actor: "test"))
+        // The router, the first sale's payment, grant and acknowledged CoA, written in that release's
+        // columns (today's code writes columns it did not have).
+        let queue = try DatabaseQueue(path: path)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let first = ids[0]
+        let sealedSecret = try cipher.seal("router-secret-0123456789", entity: "router", id: "cafe")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO routers (id, name, nas_identifier, address, secret_sealed, coa_port, strategy, created_at,
+                        updated_at)
+                    VALUES ('cafe', 'Cafe', 'cafe', '10.0.0.1', ?, 3799, 'coa', ?, ?);
+                    UPDATE transactions SET status = 'paid', provider_reference = 'R0', paid_at = ? WHERE id = ?;
+                    INSERT INTO grants (id, mac, status, starts_at, valid_until, created_at, updated_at)
+                    VALUES ('g0', '02:00:00:00:00:00', 'active', ?, ?, ?, ?);
+                    INSERT INTO grant_transactions (grant_id, transaction_id, position) VALUES ('g0', ?, 1);
+                    INSERT INTO unlock_jobs (id, transaction_id, grant_id, router_id, mac, action, status, attempts,
+                        next_attempt_at, created_at, updated_at)
+                    VALUES ('j0', ?, 'g0', 'cafe', '02:00:00:00:00:00', 'coa', 'acked', 1, ?, ?, ?);
+                    """,
+                arguments: [
+                    sealedSecret, now, now, now, first, now, now + 3_600_000, now, now, first, first, now, now, now,
+                ])
+        }
+        try await queue.close()
 
         let store = try SQLiteStore(path: path, cipher: cipher)
         for id in ids { #expect(try await store.transaction(id: id) != nil) }
         #expect(try await store.transaction(id: ids[0])?.status == .paid)
         #expect(try await store.grant(transactionID: ids[0]) != nil)
+        // The rebuilt unlock_jobs keeps the job and says how it unlocked.
+        let jobs = try await store.unlockJobs(transactionID: ids[0])
+        #expect(jobs.map(\.id) == ["j0"] && jobs.first?.unlockedBy == .coa)
         let plan = try await store.queryPlan(SQLiteStore.pendingPastExpirySQL, arguments: [0, 10])
         #expect(plan.contains { $0.contains("USING INDEX transactions_status_expires") }, "\(plan)")
         // The new status is accepted by the rebuilt table.

@@ -110,20 +110,35 @@ extension SQLiteStore {
         ).execute(
             arguments: [grant.id, next.id, grant.transactionIDs.count])
 
-        // Only CoA routers need a message; `login` routers are unlocked by the browser's login.
-        // A CoA cannot set a data cap on RouterOS: a new capped grant's captive session is ended
-        // instead, and the device's next authentication carries the cap.
-        let strategy = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT strategy FROM routers WHERE id = ?"), arguments: [current.routerID])
+        // Every payment gets an unlock job, so "paid but not online" is visible whatever the router.
+        // A CoA router is sent a CoA at once. A CoA cannot set a data cap on RouterOS: a new capped
+        // grant's captive session is ended instead, and the device's next authentication carries
+        // the cap. A login router's job waits for the browser's login (or the MAC-auth retry),
+        // which its Accounting-Start settles; when it did not come, the worker logs the device in
+        // through the router's REST API, or reports it stuck when the router has none.
+        let router = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT strategy, api_url IS NOT NULL AS has_api FROM routers WHERE id = ?"),
+            arguments: [current.routerID])
         var job: UnlockJob?
-        if strategy == UnlockStrategy.coa.rawValue {
-            let action: UnlockAction =
-                grantKind == .grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa
-            let unlock = UnlockJob(
-                id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                routerID: current.routerID, mac: current.mac, action: action,
-                status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
-                nextAttemptAt: at, createdAt: at, updatedAt: at)
+        if let router {
+            let strategy: String = router["strategy"]
+            let hasAPI: Bool = router["has_api"]
+            let unlock: UnlockJob
+            if strategy == UnlockStrategy.coa.rawValue {
+                let action: UnlockAction =
+                    grantKind == .grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa
+                unlock = UnlockJob(
+                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
+                    routerID: current.routerID, mac: current.mac, action: action,
+                    status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
+                    nextAttemptAt: at, createdAt: at, updatedAt: at)
+            } else {
+                let wait = hasAPI ? UnlockJob.browserGraceSeconds : UnlockJob.macRetryWindowSeconds
+                unlock = UnlockJob(
+                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
+                    routerID: current.routerID, mac: current.mac, action: .login,
+                    nextAttemptAt: at.addingTimeInterval(wait), createdAt: at, updatedAt: at)
+            }
             try insert(unlock, db: db)
             job = unlock
         }

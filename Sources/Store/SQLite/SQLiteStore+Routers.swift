@@ -33,44 +33,44 @@ extension SQLiteStore: RouterStore {
 
     public func addRouter(_ router: Router, actor: String) async throws {
         let router = try router.validated()
-        let sealed = try requireCipher(entity: "router", id: router.id).seal(
-            router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try sealedSecrets(router)
         try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) {
                 throw StoreError.duplicate(entity: "router", field: "id", value: router.id)
             }
-            try Self.insert(router, sealedSecret: sealed, db: db, actor: actor)
+            try Self.insert(router, sealed: sealed, db: db, actor: actor)
         }
     }
 
     public func addRouterIfMissing(_ router: Router, actor: String) async throws -> Bool {
         let router = try router.validated()
-        let sealed = try requireCipher(entity: "router", id: router.id).seal(
-            router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try sealedSecrets(router)
         return try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) { return false }
-            try Self.insert(router, sealedSecret: sealed, db: db, actor: actor)
+            try Self.insert(router, sealed: sealed, db: db, actor: actor)
             return true
         }
     }
 
     public func updateRouter(_ router: Router, actor: String) async throws {
         let router = try router.validated()
-        let sealed = try requireCipher(entity: "router", id: router.id).seal(
-            router.secret.reveal, entity: "router", id: router.id)
+        let sealed = try sealedSecrets(router)
         try await write(entity: "router") { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE routers SET name = ?, nas_identifier = ?, address = ?, secret_sealed = ?, coa_port = ?,
                         strategy = ?, captive_attributes = ?, paid_attributes = ?, require_message_authenticator = ?,
-                        hotspot_address = ?, updated_at = ?
+                        hotspot_address = ?, api_url = ?, api_user = ?, api_password_sealed = ?,
+                        api_certificate_sha256 = ?, api_plain_http = ?, updated_at = ?
                     WHERE id = ?
                     """
             ).execute(
                 arguments: [
-                    router.name, router.nasIdentifier, router.address.description, sealed, router.coaPort,
+                    router.name, router.nasIdentifier, router.address.description, sealed.secret, router.coaPort,
                     router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
-                    router.requireMessageAuthenticator, router.hotspotAddress, Date().epochMilliseconds, router.id,
+                    router.requireMessageAuthenticator, router.hotspotAddress, router.api?.url, router.api?.user,
+                    sealed.apiPassword, router.api?.certificateSHA256, router.api?.plainHTTP ?? false,
+                    Date().epochMilliseconds, router.id,
                 ])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: router.id) }
             try Self.audit(
@@ -93,20 +93,32 @@ extension SQLiteStore: RouterStore {
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM routers WHERE id = ?)"), arguments: [id]) ?? false
     }
 
-    private static func insert(_ router: Router, sealedSecret: String, db: Database, actor: String) throws {
+    /// The RADIUS secret and the REST API password, sealed (never stored in clear).
+    private func sealedSecrets(_ router: Router) throws -> (secret: String, apiPassword: String?) {
+        let cipher = try requireCipher(entity: "router", id: router.id)
+        return (
+            try cipher.seal(router.secret.reveal, entity: "router", id: router.id),
+            try router.api.map { try cipher.seal($0.password.reveal, entity: "router", id: router.id) }
+        )
+    }
+
+    private static func insert(
+        _ router: Router, sealed: (secret: String, apiPassword: String?), db: Database, actor: String
+    ) throws {
         let now = Date().epochMilliseconds
         try db.cachedStatement(
             sql: """
                 INSERT INTO routers (id, name, nas_identifier, address, secret_sealed, coa_port, strategy,
-                    captive_attributes, paid_attributes, require_message_authenticator, hotspot_address, created_at,
-                    updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    captive_attributes, paid_attributes, require_message_authenticator, hotspot_address, api_url,
+                    api_user, api_password_sealed, api_certificate_sha256, api_plain_http, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                router.id, router.name, router.nasIdentifier, router.address.description, sealedSecret, router.coaPort,
+                router.id, router.name, router.nasIdentifier, router.address.description, sealed.secret, router.coaPort,
                 router.strategy.rawValue, router.captiveAttributes.storedJSON, router.paidAttributes.storedJSON,
-                router.requireMessageAuthenticator, router.hotspotAddress, now, now,
+                router.requireMessageAuthenticator, router.hotspotAddress, router.api?.url, router.api?.user,
+                sealed.apiPassword, router.api?.certificateSHA256, router.api?.plainHTTP ?? false, now, now,
             ])
         try audit(
             AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
@@ -114,8 +126,18 @@ extension SQLiteStore: RouterStore {
 
     func router(_ row: Row) throws -> Router {
         let reader = RowReader(row, entity: "router")
-        let secret = try requireCipher(entity: "router", id: reader.id).open(
-            try reader.value("secret_sealed"), entity: "router", id: reader.id)
+        let cipher = try requireCipher(entity: "router", id: reader.id)
+        let secret = try cipher.open(try reader.value("secret_sealed"), entity: "router", id: reader.id)
+        var api: RouterAPI?
+        if let url = try reader.value("api_url", as: String?.self),
+            let sealedPassword = try reader.value("api_password_sealed", as: String?.self)
+        {
+            api = RouterAPI(
+                url: url, user: try reader.value("api_user", as: String?.self) ?? "",
+                password: Secret(try cipher.open(sealedPassword, entity: "router", id: reader.id)),
+                certificateSHA256: try reader.value("api_certificate_sha256"),
+                plainHTTP: try reader.value("api_plain_http"))
+        }
         return Router(
             id: reader.id, name: try reader.value("name"), nasIdentifier: try reader.value("nas_identifier"),
             address: try reader.parsed("address") { try IPAddress($0) }, secret: Secret(secret),
@@ -129,6 +151,6 @@ extension SQLiteStore: RouterStore {
             captiveAttributes: try reader.attributes("captive_attributes"),
             paidAttributes: try reader.attributes("paid_attributes"),
             requireMessageAuthenticator: try reader.value("require_message_authenticator"),
-            hotspotAddress: try reader.value("hotspot_address"))
+            hotspotAddress: try reader.value("hotspot_address"), api: api)
     }
 }

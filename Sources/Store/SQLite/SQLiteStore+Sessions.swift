@@ -38,19 +38,23 @@ extension SQLiteStore: SessionStore {
             // is not charged to the guest.
             // A session that began after a job was queued settles it: for a CoA the device is
             // in with its paid attributes, for a Disconnect the old session is gone (RouterOS
-            // keeps one session per MAC per router).
+            // keeps one session per MAC per router), for a login the browser, the MAC-auth retry
+            // or the REST login (a job the worker is sending) brought it in.
             guard let before else {
                 try db.cachedStatement(
                     sql: """
                         UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
-                            last_error = 'unlocked by the accounting start of session ' || ?
-                        WHERE mac = ? AND router_id = ? AND action IN ('coa', 'disconnect') AND status IN ('queued', 'sent')
-                            AND created_at <= ?
+                            last_error = 'unlocked by the accounting start of session ' || ?,
+                            unlocked_by = CASE
+                                WHEN action = 'login' AND status = 'sent' THEN 'api'
+                                WHEN action = 'login' THEN ?
+                                ELSE action END
+                        WHERE mac = ? AND router_id = ? AND status IN ('queued', 'sent') AND created_at <= ?
                         """
                 ).execute(
                     arguments: [
-                        session.updatedAt.epochMilliseconds, session.acctSessionID, session.mac.description,
-                        session.routerID, session.startedAt.epochMilliseconds,
+                        session.updatedAt.epochMilliseconds, session.acctSessionID, session.authenticatedBy?.rawValue,
+                        session.mac.description, session.routerID, session.startedAt.epochMilliseconds,
                     ])
                 return
             }

@@ -66,10 +66,12 @@ extension SQLiteStore: UnlockJobStore {
 
     public func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
-        audit auditEvent: AuditEvent
+        unlockedBy: UnlockPath?, audit auditEvent: AuditEvent
     ) async throws -> UnlockJob {
         try await write(entity: "unlock job") { db in
-            let job = try Self.apply(event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, db: db)
+            let job = try Self.apply(
+                event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, unlockedBy: unlockedBy,
+                db: db)
             try Self.audit(auditEvent, db: db)
             return job
         }
@@ -77,7 +79,7 @@ extension SQLiteStore: UnlockJobStore {
 
     private static func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
-        db: Database
+        unlockedBy: UnlockPath? = nil, db: Database
     ) throws -> UnlockJob {
         guard
             let current = try Row.fetchOne(
@@ -93,16 +95,18 @@ extension SQLiteStore: UnlockJobStore {
         if event == .send { next.attempts += 1 }
         if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
         if let error { next.lastError = error }
+        if let unlockedBy { next.unlockedBy = unlockedBy }
         let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
         var arguments: StatementArguments = [
             next.status.rawValue, next.attempts, next.nextAttemptAt.epochMilliseconds, next.lastError,
-            at.epochMilliseconds, id,
+            next.unlockedBy?.rawValue, at.epochMilliseconds, id,
         ]
         _ = arguments.append(contentsOf: StatementArguments(sources))
         // One SQL text per event (its source states are fixed), so the statement is cached too.
         try db.cachedStatement(
             sql: """
-                UPDATE unlock_jobs SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+                UPDATE unlock_jobs SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, unlocked_by = ?,
+                    updated_at = ?
                 WHERE id = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))
                 """
         ).execute(arguments: arguments)
@@ -114,14 +118,14 @@ extension SQLiteStore: UnlockJobStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO unlock_jobs (id, transaction_id, grant_id, router_id, mac, action, status, attempts,
-                    next_attempt_at, last_error, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    next_attempt_at, last_error, unlocked_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 job.id, job.transactionID, job.grantID, job.routerID, job.mac.description, job.action.rawValue,
                 job.status.rawValue, job.attempts, job.nextAttemptAt.epochMilliseconds, job.lastError,
-                job.createdAt.epochMilliseconds, job.updatedAt.epochMilliseconds,
+                job.unlockedBy?.rawValue, job.createdAt.epochMilliseconds, job.updatedAt.epochMilliseconds,
             ])
     }
 
@@ -143,7 +147,14 @@ extension SQLiteStore: UnlockJobStore {
                 return status
             },
             attempts: try reader.value("attempts"), nextAttemptAt: try reader.date("next_attempt_at"),
-            lastError: try reader.value("last_error"), createdAt: try reader.date("created_at"),
+            lastError: try reader.value("last_error"),
+            unlockedBy: try reader.optionalParsed("unlocked_by") { text in
+                guard let path = UnlockPath(rawValue: text) else {
+                    throw StoreError.notFound(entity: "unlock path", id: text)
+                }
+                return path
+            },
+            createdAt: try reader.date("created_at"),
             updatedAt: try reader.date("updated_at"))
     }
 }

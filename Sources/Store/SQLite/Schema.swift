@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v6-buyers-and-hotspot-address", migrate: v6)
         migrator.registerMigration("v7-unapplied-money", migrate: v7)
         migrator.registerMigration("v8-refund-notes", migrate: v8)
+        migrator.registerMigration("v9-router-api-and-unlock-paths", migrate: v9)
         return migrator
     }()
 
@@ -308,5 +309,46 @@ enum Schema {
     /// What is known of a refund whose outcome the provider left unknown.
     private static func v8(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE refunds ADD COLUMN note TEXT")
+    }
+
+    /// The routers' REST API (server-side login) and `login` unlock jobs with the path that
+    /// brought each device online. SQLite cannot widen a CHECK, so unlock_jobs is rebuilt.
+    private static func v9(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE routers ADD COLUMN api_url TEXT;
+                ALTER TABLE routers ADD COLUMN api_user TEXT;
+                ALTER TABLE routers ADD COLUMN api_password_sealed TEXT;
+                ALTER TABLE routers ADD COLUMN api_certificate_sha256 TEXT;
+                ALTER TABLE routers ADD COLUMN api_plain_http INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TABLE unlock_jobs_v9 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    transaction_id TEXT REFERENCES transactions(id),
+                    grant_id TEXT REFERENCES grants(id),
+                    router_id TEXT NOT NULL,
+                    mac TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('coa', 'disconnect', 'login')),
+                    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'acked', 'nak', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    unlocked_by TEXT
+                        CHECK (unlocked_by IS NULL OR unlocked_by IN ('browser', 'api', 'mac-retry', 'coa', 'disconnect')),
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                INSERT INTO unlock_jobs_v9 (id, transaction_id, grant_id, router_id, mac, action, status, attempts,
+                    next_attempt_at, last_error, unlocked_by, created_at, updated_at)
+                SELECT id, transaction_id, grant_id, router_id, mac, action, status, attempts, next_attempt_at, last_error,
+                    CASE WHEN status = 'acked' THEN action END, created_at, updated_at
+                FROM unlock_jobs;
+                DROP TABLE unlock_jobs;
+                ALTER TABLE unlock_jobs_v9 RENAME TO unlock_jobs;
+                CREATE INDEX unlock_jobs_status_next ON unlock_jobs(status, next_attempt_at);
+                CREATE INDEX unlock_jobs_transaction ON unlock_jobs(transaction_id);
+                -- An Accounting-Start settling the device's open jobs.
+                CREATE INDEX unlock_jobs_mac_status ON unlock_jobs(mac, status);
+                """)
     }
 }
