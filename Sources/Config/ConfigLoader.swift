@@ -184,6 +184,24 @@ public enum ConfigLoader {
             let paid = attributes(reader, "paid_attributes", sink: sink)
             let requireMA = reader.bool("require_message_authenticator") ?? true
             let hotspotAddress = reader.string("hotspot_address").map { $0.lowercased() }
+            var api: RouterAPI?
+            if let node = reader.node("api") {
+                let section = NodeReader(node: node, path: reader.child("api"), sink: sink)
+                let url = section.string("url", required: true)?.lowercased()
+                let user = section.string("user", required: true)
+                let written = section.string("password")
+                let password = overrides.routerAPIPassword(id: routerID) ?? written.map(Secret.init)
+                if password == nil {
+                    section.problem(
+                        "password", "is required (or set \(SecretOverrides.routerAPIPasswordVariable(id: routerID)))")
+                }
+                let pin = section.string("certificate_sha256")
+                let plain = section.bool("plain_http") ?? false
+                section.finish()
+                if let url, let user, let password {
+                    api = RouterAPI(url: url, user: user, password: password, certificateSHA256: pin, plainHTTP: plain)
+                }
+            }
             reader.finish()
             if !seen.insert(routerID).inserted, !routerID.isEmpty {
                 reader.problem("id", "'\(routerID)' is used by another router")
@@ -192,7 +210,7 @@ public enum ConfigLoader {
             let router = Router(
                 id: routerID, name: name, nasIdentifier: nas, address: address, secret: secret, coaPort: port,
                 strategy: strategy, captiveAttributes: captive, paidAttributes: paid,
-                requireMessageAuthenticator: requireMA, hotspotAddress: hotspotAddress)
+                requireMessageAuthenticator: requireMA, hotspotAddress: hotspotAddress, api: api)
             report(
                 router.problems.filter { $0.field != "id" || !routerID.isEmpty }, under: reader.path, line: reader.line,
                 sink: sink)

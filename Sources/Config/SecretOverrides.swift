@@ -4,7 +4,8 @@ import HotspotPayCore
 /// Secrets from the environment win over the file, so the file can be world-readable and the
 /// secrets live in a root-only environment file (systemd `EnvironmentFile=`).
 ///
-/// Names: `HOTSPOTPAY_ROUTER_<ID>_SECRET` (id upper-cased, `-` as `_`), `HOTSPOTPAY_SANDBOX_SECRET`,
+/// Names: `HOTSPOTPAY_ROUTER_<ID>_SECRET` and `HOTSPOTPAY_ROUTER_<ID>_API_PASSWORD` (id upper-cased,
+/// `-` as `_`), `HOTSPOTPAY_SANDBOX_SECRET`,
 /// `HOTSPOTPAY_MOMO_ACCESS_KEY`, `HOTSPOTPAY_MOMO_SECRET_KEY`, `HOTSPOTPAY_VNPAY_HASH_SECRET`,
 /// `HOTSPOTPAY_PAYOS_API_KEY`, `HOTSPOTPAY_PAYOS_CHECKSUM_KEY`, `HOTSPOTPAY_SEPAY_API_KEY`,
 /// `HOTSPOTPAY_CASSO_CHECKSUM_KEY`.
@@ -18,6 +19,13 @@ public struct SecretOverrides: Sendable {
     }
 
     func routerSecret(id: String) -> Secret? { value(Self.routerSecretVariable(id: id)) }
+
+    /// The router's REST API password (`api.password` in the file).
+    public static func routerAPIPasswordVariable(id: String) -> String {
+        "HOTSPOTPAY_ROUTER_\(id.uppercased().replacingOccurrences(of: "-", with: "_"))_API_PASSWORD"
+    }
+
+    func routerAPIPassword(id: String) -> Secret? { value(Self.routerAPIPasswordVariable(id: id)) }
 
     /// The secret named `HOTSPOTPAY_<NAME>`, if set and not empty.
     func value(_ name: String) -> Secret? {

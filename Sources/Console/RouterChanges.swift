@@ -18,11 +18,20 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
     public var requireMessageAuthenticator: Bool?
     /// The hotspot's dns-name or address; empty text clears it.
     public var hotspotAddress: String?
+    /// The router's REST API (server-side login, the doctor); an empty URL removes it. The
+    /// password is write-only: never shown back, kept when not given.
+    public var apiURL: String?
+    public var apiUser: String?
+    public var apiPassword: String?
+    public var apiCertificateSHA256: String?
+    public var apiPlainHTTP: Bool?
 
     public init(
         name: String? = nil, nasIdentifier: String? = nil, address: String? = nil, secret: String? = nil,
         coaPort: Int? = nil, strategy: String? = nil, captiveAttributes: [String]? = nil,
-        paidAttributes: [String]? = nil, requireMessageAuthenticator: Bool? = nil, hotspotAddress: String? = nil
+        paidAttributes: [String]? = nil, requireMessageAuthenticator: Bool? = nil, hotspotAddress: String? = nil,
+        apiURL: String? = nil, apiUser: String? = nil, apiPassword: String? = nil, apiCertificateSHA256: String? = nil,
+        apiPlainHTTP: Bool? = nil
     ) {
         self.name = name
         self.nasIdentifier = nasIdentifier
@@ -34,6 +43,11 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
         self.paidAttributes = paidAttributes
         self.requireMessageAuthenticator = requireMessageAuthenticator
         self.hotspotAddress = hotspotAddress
+        self.apiURL = apiURL
+        self.apiUser = apiUser
+        self.apiPassword = apiPassword
+        self.apiCertificateSHA256 = apiCertificateSHA256
+        self.apiPlainHTTP = apiPlainHTTP
     }
 
     enum CodingKeys: String, CodingKey {
@@ -46,6 +60,11 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
         case paidAttributes = "paid_attributes"
         case requireMessageAuthenticator = "require_message_authenticator"
         case hotspotAddress = "hotspot_address"
+        case apiURL = "api_url"
+        case apiUser = "api_user"
+        case apiPassword = "api_password"
+        case apiCertificateSHA256 = "api_certificate_sha256"
+        case apiPlainHTTP = "api_plain_http"
     }
 
     public func apply(to router: inout Router) throws(ConsoleError) {
@@ -77,9 +96,36 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
             let trimmed = hotspotAddress.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             router.hotspotAddress = trimmed.isEmpty ? nil : trimmed
         }
+        applyAPI(to: &router, &problems)
         guard problems.isEmpty else { throw .invalid(problems) }
         let rules = router.problems
         guard rules.isEmpty else { throw .invalid(rules) }
+    }
+
+    private func applyAPI(to router: inout Router, _ problems: inout [ValidationProblem]) {
+        let trimmed = { (text: String) in text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let apiURL, trimmed(apiURL).isEmpty {
+            router.api = nil
+            return
+        }
+        let touched =
+            apiURL != nil || apiUser != nil || (apiPassword.map { !$0.isEmpty } ?? false)
+            || apiCertificateSHA256 != nil || apiPlainHTTP != nil
+        guard touched else { return }
+        guard var api = router.api ?? apiURL.map({ RouterAPI(url: trimmed($0), user: "", password: Secret("")) })
+        else {
+            problems.append(.init(field: "api_url", message: "give the router's REST API URL first"))
+            return
+        }
+        if let apiURL { api.url = trimmed(apiURL).lowercased() }
+        if let apiUser { api.user = trimmed(apiUser) }
+        if let apiPassword, !apiPassword.isEmpty { api.password = Secret(apiPassword) }
+        if let apiCertificateSHA256 {
+            let pin = RouterAPI.normalizedFingerprint(apiCertificateSHA256)
+            api.certificateSHA256 = pin.isEmpty ? nil : pin
+        }
+        if let apiPlainHTTP { api.plainHTTP = apiPlainHTTP }
+        router.api = api
     }
 
     /// Parses `Name = value` lines (blank lines skipped) and checks each against the dictionary.

@@ -8,6 +8,9 @@ public struct RouterView: Encodable, Sendable {
     public var captiveAttributes, paidAttributes: [String]
     public var requireMessageAuthenticator: Bool
     public var hotspotAddress: String?
+    /// The REST API settings without the password.
+    public var apiURL, apiUser, apiCertificateSHA256: String?
+    public var apiPlainHTTP: Bool
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -20,6 +23,10 @@ public struct RouterView: Encodable, Sendable {
         case paidAttributes = "paid_attributes"
         case requireMessageAuthenticator = "require_message_authenticator"
         case hotspotAddress = "hotspot_address"
+        case apiURL = "api_url"
+        case apiUser = "api_user"
+        case apiCertificateSHA256 = "api_certificate_sha256"
+        case apiPlainHTTP = "api_plain_http"
     }
 
     public init(_ router: HotspotPayCore.Router) {
@@ -33,5 +40,9 @@ public struct RouterView: Encodable, Sendable {
         paidAttributes = router.paidAttributes.map(\.description)
         requireMessageAuthenticator = router.requireMessageAuthenticator
         hotspotAddress = router.hotspotAddress
+        apiURL = router.api?.url
+        apiUser = router.api?.user
+        apiCertificateSHA256 = router.api?.certificateSHA256
+        apiPlainHTTP = router.api?.plainHTTP ?? false
     }
 }

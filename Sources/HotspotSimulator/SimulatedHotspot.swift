@@ -33,11 +33,29 @@ public final class SimulatedHotspot: Sendable {
         /// Seconds to wait for a RADIUS answer, and how many times to send (RouterOS: 3 s).
         public var radiusTimeoutSeconds: Double
         public var radiusTries: Int
+        /// The REST API (`www-ssl`, or `www` when `tls` is false) and the user it accepts; nil: off.
+        public var rest: REST?
+        /// What the configuration menus hold (the router doctor reads them over REST).
+        public var setup: RouterSetup
+
+        /// A RouterOS user allowed to use the REST API.
+        public struct REST: Sendable {
+            public var user: String
+            public var password: String
+            public var tls: Bool
+
+            public init(user: String, password: String, tls: Bool = true) {
+                self.user = user
+                self.password = password
+                self.tls = tls
+            }
+        }
 
         public init(
             nasIdentifier: String, secret: String, authPort: Int, accountingPort: Int, loginByMAC: Bool = true,
             loginTimeoutSeconds: Double = 15, profiles: [String: Bool] = ["default": true],
-            hotspotAddress: String = "10.5.50.1", radiusTimeoutSeconds: Double = 1, radiusTries: Int = 3
+            hotspotAddress: String = "10.5.50.1", radiusTimeoutSeconds: Double = 1, radiusTries: Int = 3,
+            rest: REST? = nil, setup: RouterSetup = RouterSetup()
         ) {
             self.nasIdentifier = nasIdentifier
             self.secret = secret
@@ -49,6 +67,8 @@ public final class SimulatedHotspot: Sendable {
             self.hotspotAddress = hotspotAddress
             self.radiusTimeoutSeconds = radiusTimeoutSeconds
             self.radiusTries = radiusTries
+            self.rest = rest
+            self.setup = setup
         }
     }
 
@@ -82,6 +102,7 @@ public final class SimulatedHotspot: Sendable {
     private let stopped = Mutex(false)
     private let radius: UDPEndpoint
     private let incoming: Mutex<UDPEndpoint?> = Mutex(nil)
+    private let restAPI: Mutex<SimulatedRESTAPI?> = Mutex(nil)
 
     private init(configuration: Configuration, radius: UDPEndpoint) {
         self.configuration = configuration
@@ -97,8 +118,23 @@ public final class SimulatedHotspot: Sendable {
             hotspot?.handleIncoming(bytes)
         }
         hotspot.incoming.withLock { $0 = incoming }
+        if let rest = configuration.rest {
+            let api = try await SimulatedRESTAPI.start(
+                for: hotspot, user: rest.user, password: rest.password, tls: rest.tls)
+            hotspot.restAPI.withLock { $0 = api }
+        }
         return hotspot
     }
+
+    /// The REST API's base URL (`https://127.0.0.1:PORT`), nil when it is off.
+    public var restURL: String? {
+        restAPI.withLock { api in
+            api.map { "\($0.certificateSHA256 == nil ? "http" : "https")://127.0.0.1:\($0.port)" }
+        }
+    }
+
+    /// The SHA-256 fingerprint of the REST API's certificate, for pinning.
+    public var restCertificateSHA256: String? { restAPI.withLock { $0?.certificateSHA256 } }
 
     /// `/radius incoming`'s port.
     public var coaPort: Int { incoming.withLock { $0?.port ?? 0 } }
@@ -108,6 +144,7 @@ public final class SimulatedHotspot: Sendable {
         for host in hosts.withLock({ Array($0.values) }) { host.retry?.cancel() }
         await radius.close()
         await incoming.withLock { $0 }?.close()
+        restAPI.withLock { $0 }?.task.cancel()
     }
 
     /// What happened, one line per event, for a test's failure message.
@@ -173,6 +210,95 @@ public final class SimulatedHotspot: Sendable {
         }
         return await authenticate(
             mac, attributes: attributes, password: clear, loginBy: chap ? "http-chap" : "http-pap")
+    }
+
+    /// `/ip hotspot active login user=… password=… mac-address=… ip=…`: the host is logged in as
+    /// if its browser had posted the password (the router asks RADIUS with it in User-Password).
+    /// Returns RouterOS's failure text, nil when the host is in.
+    func apiLogin(user: String, password: String, mac rawMAC: String?, ip: String?) async -> String? {
+        let found = hosts.withLock { hosts -> (mac: String, host: Host)? in
+            if let rawMAC {
+                let mac = Self.format(rawMAC)
+                return hosts[mac].map { (mac, $0) }
+            }
+            return hosts.first { $0.value.ip == ip }.map { ($0.key, $0.value) }
+        }
+        guard let (mac, host) = found else {
+            note("REST login for an unknown host (\(rawMAC ?? ip ?? "-"))")
+            return "failure: no such host"
+        }
+        note("\(mac): REST login as \(user)")
+        if let ip, ip != host.ip { return "failure: host \(mac) has address \(host.ip), not \(ip)" }
+        if host.session != nil { return nil }
+        let attributes = identity(mac: mac, ip: host.ip, userName: user)
+        guard await authenticate(mac, attributes: attributes, password: password, loginBy: "api") else {
+            return "failure: RADIUS server rejected or did not answer"
+        }
+        return nil
+    }
+
+    /// A configuration menu as `GET /rest/<path>` prints it (RouterOS prints every value as text).
+    func restMenu(_ path: String) -> Any? {
+        let setup = configuration.setup
+        let yes = { (flag: Bool) in flag ? "true" : "false" }
+        switch path {
+        case "system/resource":
+            return ["version": setup.version, "board-name": "hotspot simulator", "platform": "MikroTik"]
+        case "radius":
+            return [
+                [
+                    ".id": "*1", "address": setup.radiusAddress, "service": setup.radiusService,
+                    "authentication-port": String(configuration.authPort),
+                    "accounting-port": String(configuration.accountingPort),
+                    "require-message-auth": yes(setup.requireMessageAuth), "timeout": "1s", "disabled": "false",
+                ]
+            ]
+        case "radius/incoming":
+            return ["accept": yes(setup.incomingAccept), "port": String(coaPort)]
+        case "ip/hotspot":
+            return [
+                [
+                    ".id": "*1", "name": "hotspot1", "interface": "bridge-guests", "profile": "hsprof-hotspotpay",
+                    "login-timeout": "\(Int(configuration.loginTimeoutSeconds.rounded(.up)))s", "disabled": "false",
+                ]
+            ]
+        case "ip/hotspot/profile":
+            let loginBy = (configuration.loginByMAC ? ["mac"] : []) + setup.loginByOthers
+            return [
+                ["name": "default", "use-radius": "false", "login-by": "cookie,http-chap", "dns-name": ""],
+                [
+                    "name": "hsprof-hotspotpay", "use-radius": yes(setup.useRadius),
+                    "login-by": loginBy.joined(separator: ","), "radius-accounting": yes(setup.radiusAccounting),
+                    "radius-interim-update": setup.interimUpdate, "radius-mac-format": setup.radiusMACFormat,
+                    "dns-name": configuration.hotspotAddress, "hotspot-address": "10.5.50.1",
+                ],
+            ]
+        case "ip/hotspot/user/profile":
+            return configuration.profiles.keys.sorted().map { ["name": $0] }
+        case "ip/hotspot/user":
+            return setup.localUsers.map { ["name": $0, "profile": "default"] }
+        case "ip/hotspot/walled-garden":
+            return setup.walledGarden.map { ["dst-host": $0, "action": "allow"] }
+        case "ip/hotspot/active":
+            return hosts.withLock { hosts in
+                hosts.compactMap { mac, host in
+                    host.session.map { session in
+                        [
+                            "user": session.userName, "address": session.ip, "mac-address": mac,
+                            "login-by": session.loginBy, "session-id": session.id,
+                        ]
+                    }
+                }
+            }
+        case "ip/hotspot/host":
+            return hosts.withLock { hosts in
+                hosts.map { mac, host in
+                    ["mac-address": mac, "address": host.ip, "authorized": yes(host.session != nil)]
+                }
+            }
+        default:
+            return nil
+        }
     }
 
     public func session(mac rawMAC: String) -> Session? { hosts.withLock { $0[Self.format(rawMAC)]?.session } }

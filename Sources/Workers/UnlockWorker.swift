@@ -284,6 +284,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 kind: .unlockAcknowledged)
         }
         let waited = Int(clock().timeIntervalSince(job.createdAt))
+        // The cache may predate the operator giving the router its API: look once more before giving up.
+        var router = router
+        if router.api == nil, let fresh = try await stores.routers.router(id: router.id) { router = fresh }
         guard router.api != nil else {
             return try await finish(
                 job, .giveUp,

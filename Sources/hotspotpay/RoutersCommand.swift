@@ -52,17 +52,43 @@ struct RoutersCommand: AsyncParsableCommand {
             name: .customLong("hotspot-address"),
             help: "The hotspot's dns-name or address (login URLs must point there), e.g. hotspot.cafe.vn.")
         var hotspotAddress: String?
+        @Option(
+            name: .customLong("api-url"),
+            help:
+                "The router's REST API, https://HOST[:PORT] (www-ssl); empty removes it. Lets the daemon log a paid device in when its browser did not."
+        )
+        var apiURL: String?
+        @Option(
+            name: .customLong("api-user"),
+            help: "The RouterOS user for the REST API (group with rest-api, read, write).")
+        var apiUser: String?
+        @Option(
+            name: .customLong("api-password"),
+            help: "Its password. Prefer HOTSPOTPAY_ROUTER_<ID>_API_PASSWORD: options show in `ps`.")
+        var apiPassword: String?
+        @Option(
+            name: .customLong("api-certificate-sha256"),
+            help: "SHA-256 fingerprint of the router's www-ssl certificate (/certificate print detail).")
+        var apiCertificateSHA256: String?
+        @Option(
+            name: .customLong("api-plain-http"),
+            help: "true to allow an http:// API URL (a private management network only).")
+        var apiPlainHTTP: Bool?
 
         /// The options as the console's router changes (validated there against the RADIUS
         /// dictionary, as for the web form and API). The secret may come from the environment.
         func changes(id: String) -> RouterChanges {
-            let fromEnvironment = ProcessInfo.processInfo.environment[SecretOverrides.routerSecretVariable(id: id)]
+            let environment = ProcessInfo.processInfo.environment
+            let fromEnvironment = environment[SecretOverrides.routerSecretVariable(id: id)]
             return RouterChanges(
                 name: name, nasIdentifier: nasIdentifier, address: address, secret: secret ?? fromEnvironment,
                 coaPort: coaPort, strategy: strategy,
                 captiveAttributes: captiveAttributes.isEmpty ? nil : captiveAttributes,
                 paidAttributes: paidAttributes.isEmpty ? nil : paidAttributes,
-                requireMessageAuthenticator: requireMessageAuthenticator, hotspotAddress: hotspotAddress)
+                requireMessageAuthenticator: requireMessageAuthenticator, hotspotAddress: hotspotAddress,
+                apiURL: apiURL, apiUser: apiUser,
+                apiPassword: apiPassword ?? environment[SecretOverrides.routerAPIPasswordVariable(id: id)],
+                apiCertificateSHA256: apiCertificateSHA256, apiPlainHTTP: apiPlainHTTP)
         }
     }
 

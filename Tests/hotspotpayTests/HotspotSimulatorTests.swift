@@ -13,7 +13,8 @@ import Testing
 @Suite(.serialized) struct HotspotSimulatorTests {
     /// The daemon (router `venue` with `strategy`) and the hotspot wired to it.
     static func venue(
-        strategy: String, loginByMAC: Bool = true, profiles: [String: Bool], _ label: String = #function
+        strategy: String, loginByMAC: Bool = true, profiles: [String: Bool],
+        rest: SimulatedHotspot.Configuration.REST? = nil, _ label: String = #function
     ) async throws -> (VenueDaemon, SimulatedHotspot) {
         let coaPort = try LocalPort.free(.udp)
         let venue = try VenueDaemon(coaPort: coaPort, strategy: strategy, label)
@@ -22,10 +23,32 @@ import Testing
         let hotspot = try await SimulatedHotspot.start(
             .init(
                 nasIdentifier: "venue-hap", secret: VenueDaemon.routerSecret, authPort: auth, accountingPort: acct,
-                loginByMAC: loginByMAC, loginTimeoutSeconds: 0.5, profiles: profiles),
+                loginByMAC: loginByMAC, loginTimeoutSeconds: 0.5, profiles: profiles, rest: rest),
             coaPort: coaPort)
         return (venue, hotspot)
     }
+
+    /// `hotspotpay routers update venue …` as an operator types it.
+    static func updateRouter(_ venue: VenueDaemon, _ arguments: [String]) async throws {
+        let result = try await DaemonProcess.run(
+            ["routers", "update", VenueDaemon.routerID] + arguments + ["--config", venue.config.path],
+            directory: venue.directory, environment: ["HOTSPOTPAY_SECRET_KEY": venue.key])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// Gives the daemon the hotspot's REST API, its certificate pinned (or `pin` instead).
+    static func giveAPI(_ venue: VenueDaemon, _ hotspot: SimulatedHotspot, pin: String? = nil) async throws {
+        let url = try #require(hotspot.restURL)
+        let fingerprint = try #require(pin ?? hotspot.restCertificateSHA256)
+        try await updateRouter(
+            venue,
+            [
+                "--api-url", url, "--api-user", "hotspotpay", "--api-password", "rest-password-1",
+                "--api-certificate-sha256", fingerprint,
+            ])
+    }
+
+    static let rest = SimulatedHotspot.Configuration.REST(user: "hotspotpay", password: "rest-password-1")
 
     /// Buys `plan` for `mac` and pays it in the sandbox; returns the transaction and when it was paid.
     static func pay(_ venue: VenueDaemon, mac: String, plan: String = "1h") async throws -> (Transaction, Date) {
@@ -73,6 +96,58 @@ import Testing
         try await venue.stop()
     }
 
+    @Test func aPaidGuestWhoseBrowserClosedIsLoggedInThroughTheRoutersPinnedRESTAPI() async throws {
+        // login-by without mac: only the browser or the daemon can log the device in.
+        let (venue, hotspot) = try await Self.venue(
+            strategy: "login", loginByMAC: false, profiles: ["default": true], rest: Self.rest)
+        try await Self.giveAPI(venue, hotspot)
+        let (mac, stranger) = ("F2:00:00:00:16:11", "F2:00:00:00:16:12")
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        await hotspot.deviceAppears(mac: stranger, ip: "10.5.50.44")
+        let (transaction, paidAt) = try await Self.pay(venue, mac: mac)
+        // The guest is in the banking app: nobody posts to the login page.
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 15) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let online = Date().timeIntervalSince(paidAt)
+        #expect(hotspot.session(mac: mac)?.loginBy == "api", "\(hotspot.events)")
+        #expect(online >= UnlockJob.browserGraceSeconds - 0.5, "the browser had its chance first")
+        let store = try CheckoutEndToEndTests.store(venue)
+        try await CheckoutEndToEndTests.eventually("the job says the API unlocked it") {
+            try await store.unlockJobs(transactionID: transaction.id).first?.unlockedBy == .api
+        }
+        let job = try #require(try await store.unlockJobs(transactionID: transaction.id).first)
+        #expect(job.action == .login && job.status == .acked, "\(job)")
+        try await CheckoutEndToEndTests.eventually("the pay page says online") {
+            try await Self.pageState(venue, transaction.id) == "online"
+        }
+        #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
+        print("payment → online by REST login (browser gone): \(Int(online * 1000)) ms")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func aRouterPresentingAnotherCertificateIsToldNothingAndTheSaleShowsWhy() async throws {
+        let (venue, hotspot) = try await Self.venue(
+            strategy: "login", loginByMAC: false, profiles: ["default": true], rest: Self.rest)
+        // The operator pinned a fingerprint, but something else answers at that address.
+        try await Self.giveAPI(venue, hotspot, pin: String(repeating: "0f", count: 32))
+        let mac = "F2:00:00:00:16:13"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        let (transaction, _) = try await Self.pay(venue, mac: mac)
+        let store = try CheckoutEndToEndTests.store(venue)
+        try await CheckoutEndToEndTests.eventually("the job is given up", timeout: 15) {
+            try await store.unlockJobs(transactionID: transaction.id).first?.status == .failed
+        }
+        let job = try #require(try await store.unlockJobs(transactionID: transaction.id).first)
+        #expect(job.lastError?.contains("not the pinned") == true, "\(job)")
+        // The password never reached the impostor, and the device stays held.
+        #expect(!hotspot.events.contains { $0.contains("REST login") }, "\(hotspot.events)")
+        #expect(!hotspot.reachesInternet(mac: mac) && hotspot.unpaidDevicesOnline(paid: []).isEmpty)
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
     @Test func anOpenBrowserLogsInWithTheCHAPAnswerAndAStrangersGuessIsRefused() async throws {
         let (venue, hotspot) = try await Self.venue(strategy: "login", loginByMAC: false, profiles: ["default": true])
         let mac = "F2:00:00:00:16:02"
@@ -93,6 +168,9 @@ import Testing
         #expect(hotspot.session(mac: mac)?.loginBy == "http-chap")
         try await CheckoutEndToEndTests.eventually("the pay page says online") {
             try await Self.pageState(venue, transaction.id) == "online"
+        }
+        try await CheckoutEndToEndTests.eventually("the job says the browser unlocked it") {
+            try await store.unlockJobs(transactionID: transaction.id).first?.unlockedBy == .browser
         }
         await hotspot.stop()
         try await venue.stop()

@@ -165,7 +165,9 @@ extension AdminWebRoutes {
             strategy: field("strategy"), captiveAttributes: lines("captive_attributes"),
             paidAttributes: lines("paid_attributes"),
             requireMessageAuthenticator: form["require_message_authenticator"] == "1",
-            hotspotAddress: form["hotspot_address"] ?? "")
+            hotspotAddress: form["hotspot_address"] ?? "", apiURL: form["api_url"] ?? "",
+            apiUser: field("api_user"), apiPassword: form["api_password"].flatMap { $0.isEmpty ? nil : $0 },
+            apiCertificateSHA256: form["api_certificate_sha256"], apiPlainHTTP: form["api_plain_http"] == "1")
     }
 
     static func routerForm(_ router: HotspotPayCore.Router) -> [String: Any] {
@@ -174,6 +176,9 @@ extension AdminWebRoutes {
             "address": router.address.description, "coa_port": "\(router.coaPort)",
             "coa": router.strategy == .coa, "login": router.strategy == .login,
             "msgauth": router.requireMessageAuthenticator, "hotspot_address": router.hotspotAddress ?? "",
+            "api_url": router.api?.url ?? "", "api_user": router.api?.user ?? "",
+            "api_certificate_sha256": router.api?.certificateSHA256 ?? "",
+            "api_plain_http": router.api?.plainHTTP ?? false,
             "captive": router.captiveAttributes.map(\.description).joined(separator: "\n"),
             "paid": router.paidAttributes.map(\.description).joined(separator: "\n"),
         ]
@@ -181,7 +186,8 @@ extension AdminWebRoutes {
 
     /// What the operator typed, shown again next to the errors (never the secret).
     static func routerFormEcho(_ form: [String: String]) -> [String: Any] {
-        var values: [String: Any] = form.filter { $0.key != "secret" }
+        var values: [String: Any] = form.filter { $0.key != "secret" && $0.key != "api_password" }
+        values["api_plain_http"] = form["api_plain_http"] == "1"
         values["coa"] = form["strategy"] == "coa"
         values["login"] = form["strategy"] != "coa"
         values["msgauth"] = form["require_message_authenticator"] == "1"
