@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt",
+                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt", "RouterOSAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,6 +141,7 @@ let package = Package(
                 "Store",
                 "Payments",
                 "QR",
+                "RouterOSAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

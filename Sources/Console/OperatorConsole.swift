@@ -1,6 +1,7 @@
 import HotspotPayCore
 import Logging
 import Payments
+import RouterOSAPI
 import Store
 
 /// The console's services wired to one store, so the HTTP API, the web pages and the CLI run
@@ -20,11 +21,12 @@ public struct OperatorConsole: Sendable {
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
         hasher: any PasswordHasher = CryptPasswordHasher(), throttle: LoginThrottle = LoginThrottle(),
-        venue: VenueTime = VenueTime(), unlocks: any UnlockDispatch = StoredUnlocksOnly()
+        venue: VenueTime = VenueTime(), unlocks: any UnlockDispatch = StoredUnlocksOnly(),
+        routerExpectations: RouterDoctor.Expectations = .init()
     ) {
         accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
         plans = PlanCatalog(store: store)
-        routers = RouterRegistry(store: store)
+        routers = RouterRegistry(store: store, expectations: routerExpectations)
         sales = SalesLedger(store: store, venue: venue)
         grants = GrantDesk(store: store, unlocks: unlocks)
         refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)

@@ -1,12 +1,35 @@
 import Foundation
 import HotspotPayCore
+import RouterOSAPI
 import Store
 
 /// The routers allowed to use the daemon, as operators change them.
 public struct RouterRegistry: Sendable {
     let store: any RouterStore
+    let doctor: RouterDoctor
+    let expectations: RouterDoctor.Expectations
 
-    public init(store: any RouterStore) { self.store = store }
+    /// `expectations`: what the router doctor compares routers against (the daemon's ports and portal).
+    public init(
+        store: any RouterStore, doctor: RouterDoctor = RouterDoctor(),
+        expectations: RouterDoctor.Expectations = .init()
+    ) {
+        self.store = store
+        self.doctor = doctor
+        self.expectations = expectations
+    }
+
+    /// Reads the live router over its REST API and lists every difference from what the daemon
+    /// expects, each with its fix (``RouterDoctor``).
+    public func examine(id: String) async throws(ConsoleError) -> RouterDoctor.Report {
+        let router = try await router(id: id)
+        guard router.api != nil else {
+            throw .conflict(
+                "router \(id) has no REST API settings: give it the API URL, user, password and certificate "
+                    + "fingerprint first")
+        }
+        return await doctor.examine(router, expecting: expectations)
+    }
 
     public func routers() async throws(ConsoleError) -> [Router] {
         try await ConsoleError.wrap { try await store.routers() }

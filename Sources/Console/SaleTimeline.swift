@@ -68,12 +68,24 @@ public struct SaleDetail: Sendable {
                     detail: "payment request \(payment.providerOrderID)"))
         }
         for job in jobs where job.attempts > 0 {
+            let message =
+                switch job.action {
+                case .coa: "CoA to"
+                case .disconnect: "Disconnect to"
+                case .login: "REST login at"
+                }
             entries.append(
                 TimelineEntry(
                     step: "unlock_sent", at: job.createdAt, actor: "unlock-worker",
                     detail:
-                        "\(job.action == .coa ? "CoA" : "Disconnect") to router \(job.routerID), \(job.attempts) attempt(s), now \(job.status.rawValue)"
+                        "\(message) router \(job.routerID), \(job.attempts) attempt(s), now \(job.status.rawValue)"
                 ))
+        }
+        for job in jobs where job.status == .acked {
+            guard let path = job.unlockedBy else { continue }
+            entries.append(
+                TimelineEntry(
+                    step: "unlocked_by", at: job.updatedAt, actor: "router:\(job.routerID)", detail: path.explanation))
         }
         if let paidAt = transaction.paidAt {
             for session in sessions where session.updatedAt >= paidAt {

@@ -46,7 +46,8 @@ public enum CheckoutProgress: Hashable, Sendable {
             return .closed(.usedUp)
         }
         let paidAt = transaction.paidAt ?? transaction.updatedAt
-        let acknowledged = unlockJobs.contains { $0.action == .coa && $0.status == .acked }
+        // A Disconnect's ACK only ends the old session; a CoA's ACK or a login job done means the device is in.
+        let acknowledged = unlockJobs.contains { $0.action != .disconnect && $0.status == .acked }
         let sessionSincePayment = sessions.contains {
             $0.isOpen && $0.mac == transaction.mac && $0.routerID == transaction.routerID && $0.startedAt >= paidAt
         }

@@ -23,6 +23,17 @@ public enum UnlockPath: String, CaseIterable, Sendable, Codable {
     case coa
     /// A Disconnect ended the captive session and the device's new one got the paid attributes.
     case disconnect
+
+    /// One sentence for the operator's timeline.
+    public var explanation: String {
+        switch self {
+        case .browser: "online through the guest's browser logging in at the router's login page"
+        case .api: "online: the daemon logged the device in through the router's REST API (the browser had gone)"
+        case .macRetry: "online through the router's MAC-authentication retry"
+        case .coa: "online: the router applied the paid attributes by CoA"
+        case .disconnect: "online: the captive session was ended and the device's new login got the paid attributes"
+        }
+    }
 }
 
 /// An outbox entry: "tell router R that device M has paid". Written in the same database

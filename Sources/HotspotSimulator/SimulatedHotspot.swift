@@ -237,6 +237,12 @@ public final class SimulatedHotspot: Sendable {
         return nil
     }
 
+    /// The menus `GET /rest/<menu>` serves.
+    static let restMenus = [
+        "system/resource", "radius", "radius/incoming", "ip/hotspot", "ip/hotspot/profile", "ip/hotspot/user/profile",
+        "ip/hotspot/user", "ip/hotspot/walled-garden", "ip/hotspot/active", "ip/hotspot/host",
+    ]
+
     /// A configuration menu as `GET /rest/<path>` prints it (RouterOS prints every value as text).
     func restMenu(_ path: String) -> Any? {
         let setup = configuration.setup

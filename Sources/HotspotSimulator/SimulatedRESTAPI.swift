@@ -40,13 +40,13 @@ struct SimulatedRESTAPI: Sendable {
             }
             return Self.json([[String: String]]())
         }
-        router.get("/rest/**") { [weak hotspot] request, _ -> Response in
-            guard let hotspot else { return Self.error(503, "Service Unavailable", detail: "router stopping") }
-            let path = String(request.uri.path.dropFirst("/rest/".count))
-            guard let entries = hotspot.restMenu(path) else {
-                return Self.error(400, "Bad Request", detail: "no such command or directory (\(path))")
+        for menu in SimulatedHotspot.restMenus {
+            router.get("/rest/\(menu)") { [weak hotspot] _, _ -> Response in
+                guard let hotspot, let entries = hotspot.restMenu(menu) else {
+                    return Self.error(503, "Service Unavailable", detail: "router stopping")
+                }
+                return Self.json(entries)
             }
-            return Self.json(entries)
         }
 
         var certificateSHA256: String?

@@ -93,7 +93,8 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
         on: router)
     let console = OperatorConsole(
-        store: store, providers: providers, logger: logger, unlocks: unlocker)
+        store: store, providers: providers, logger: logger, unlocks: unlocker,
+        routerExpectations: config.doctorExpectations)
     AdminAPIRoutes(console: console).register(on: router)
     AdminWebRoutes(
         console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),

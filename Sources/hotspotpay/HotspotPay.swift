@@ -15,7 +15,7 @@ struct HotspotPay: AsyncParsableCommand {
             TransactionsCommand.self, RefundCommand.self, RefundsCommand.self, UnappliedCommand.self,
             GrantsCommand.self, RevenueCommand.self,
             OperatorsCommand.self,
-            TokensCommand.self, KeygenCommand.self, RouterOSScriptCommand.self, BackupCommand.self,
+            TokensCommand.self, KeygenCommand.self, RouterOSScriptCommand.self, DoctorCommand.self, BackupCommand.self,
         ]
     )
 }

@@ -56,7 +56,8 @@ struct Runtime {
         logger.logLevel = .warning
         let providers = PaymentProviders(
             settings: config.providers, publicURL: config.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
-        return OperatorConsole(store: store, providers: providers, logger: logger)
+        return OperatorConsole(
+            store: store, providers: providers, logger: logger, routerExpectations: config.doctorExpectations)
     }
 
     /// Adds the config's plans and routers that the database does not have yet.

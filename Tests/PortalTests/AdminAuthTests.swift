@@ -11,7 +11,8 @@ import Testing
         (.get, "/api/admin/me"), (.get, "/api/admin/dashboard"), (.get, "/api/admin/plans"),
         (.post, "/api/admin/plans"), (.get, "/api/admin/plans/1h"), (.patch, "/api/admin/plans/1h"),
         (.get, "/api/admin/routers"), (.post, "/api/admin/routers"), (.get, "/api/admin/routers/cafe"),
-        (.patch, "/api/admin/routers/cafe"), (.delete, "/api/admin/routers/cafe"), (.get, "/api/admin/transactions"),
+        (.patch, "/api/admin/routers/cafe"), (.delete, "/api/admin/routers/cafe"),
+        (.get, "/api/admin/routers/cafe/doctor"), (.get, "/api/admin/transactions"),
         (.get, "/api/admin/transactions.csv"), (.get, "/api/admin/transactions/x"),
         (.post, "/api/admin/transactions/x/refund"), (.get, "/api/admin/grants"), (.post, "/api/admin/grants/x/extend"),
         (.post, "/api/admin/grants/x/revoke"), (.get, "/api/admin/sessions"), (.get, "/api/admin/revenue"),
@@ -25,7 +26,8 @@ import Testing
 
     static let pages = [
         "/admin", "/admin/sales", "/admin/sales/x", "/admin/devices", "/admin/plans", "/admin/plans/1h",
-        "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc", "/admin/revenue", "/admin/audit",
+        "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc",
+        "/admin/routers/cafe/doctor", "/admin/revenue", "/admin/audit",
         "/admin/operators",
     ]
 

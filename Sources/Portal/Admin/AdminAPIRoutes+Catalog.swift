@@ -57,6 +57,11 @@ extension AdminAPIRoutes {
                     AdminJSON.RouterJSON(try await console.routers.router(id: try Self.parameter(context, "id"))))
             }
         }
+        api.get("routers/{id}/doctor") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                AdminResponses.json(try await console.routers.examine(id: try Self.parameter(context, "id")))
+            }
+        }
         api.patch("routers/{id}") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
                 let changes = try await Self.decode(RouterChanges.self, request)

@@ -23,7 +23,8 @@ public struct AdminAPIRoutes: Sendable {
     /// in step): the source of the 405 answers below.
     static let operations: [String: [HTTPRequest.Method]] = [
         "me": [.get], "dashboard": [.get], "plans": [.get, .post], "plans/{id}": [.get, .patch],
-        "routers": [.get, .post], "routers/{id}": [.get, .patch, .delete], "transactions": [.get],
+        "routers": [.get, .post], "routers/{id}": [.get, .patch, .delete],
+        "routers/{id}/doctor": [.get], "transactions": [.get],
         "transactions.csv": [.get], "transactions/{id}": [.get], "transactions/{id}/refund": [.post],
         "grants": [.get], "grants/{id}/extend": [.post], "grants/{id}/revoke": [.post], "sessions": [.get],
         "revenue": [.get], "audit": [.get], "operators": [.get, .post], "operators/{username}/password": [.post],

@@ -132,7 +132,7 @@ enum AdminJSON {
     struct UnlockJobJSON: Encodable {
         var id, router, mac, action, status: String
         var attempts: Int
-        var lastError, transaction: String?
+        var lastError, transaction, unlockedBy: String?
         var createdAt, updatedAt: Date
 
         enum CodingKeys: String, CodingKey {
@@ -143,6 +143,7 @@ enum AdminJSON {
             case status
             case attempts
             case lastError = "last_error"
+            case unlockedBy = "unlocked_by"
             case transaction
             case createdAt = "created_at"
             case updatedAt = "updated_at"
@@ -156,6 +157,7 @@ enum AdminJSON {
             status = job.status.rawValue
             attempts = job.attempts
             lastError = job.lastError
+            unlockedBy = job.unlockedBy?.rawValue
             transaction = job.transactionID
             createdAt = job.createdAt
             updatedAt = job.updatedAt

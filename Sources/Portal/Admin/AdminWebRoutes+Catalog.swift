@@ -2,6 +2,7 @@ import Console
 import Foundation
 import HotspotPayCore
 import Hummingbird
+import RouterOSAPI
 
 extension AdminWebRoutes {
     func registerCatalog(on admin: RouterGroup<PortalRequestContext>) {
@@ -55,7 +56,15 @@ extension AdminWebRoutes {
         admin.get("routers/{id}") { request, context in
             do throws(ConsoleError) {
                 let router = try await console.routers.router(id: try AdminAPIRoutes.parameter(context, "id"))
-                return routerEditPage(request, context, id: router.id, form: Self.routerForm(router), error: nil)
+                return routerEditPage(
+                    request, context, id: router.id, form: Self.routerForm(router), hasAPI: router.api != nil,
+                    error: nil)
+            } catch { return failure(error, request, context) }
+        }
+        admin.get("routers/{id}/doctor") { request, context in
+            do throws(ConsoleError) {
+                let report = try await console.routers.examine(id: try AdminAPIRoutes.parameter(context, "id"))
+                return routerDoctorPage(request, context, report)
             } catch { return failure(error, request, context) }
         }
         admin.post("routers/{id}") { request, context in
@@ -215,14 +224,40 @@ extension AdminWebRoutes {
             status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
     }
 
+    func routerDoctorPage(_ request: Request, _ context: PortalRequestContext, _ report: RouterDoctor.Report)
+        -> Response
+    {
+        let problems = report.findings.filter { $0.severity == .problem }.count
+        let warnings = report.findings.filter { $0.severity == .warning }.count
+        return page(
+            "router_doctor", request, context, nav: "routers", title: text("routerDoctor", request),
+            values: [
+                "routerID": report.routerID, "version": report.version ?? "", "readError": report.error ?? "",
+                "findings": report.findings.map { finding -> [String: Any] in
+                    let mark =
+                        switch finding.severity {
+                        case .ok: "✔"
+                        case .warning: "!"
+                        case .problem: "✘"
+                        }
+                    return [
+                        "severity": finding.severity.rawValue, "mark": mark, "check": finding.check,
+                        "found": finding.found, "fix": finding.fix ?? "",
+                    ]
+                },
+                "summary": report.error == nil ? "\(problems) ✘ · \(warnings) !" : "",
+            ], status: .ok, error: nil)
+    }
+
     func routerEditPage(
-        _ request: Request, _ context: PortalRequestContext, id: String, form: [String: Any], error: ConsoleError?
+        _ request: Request, _ context: PortalRequestContext, id: String, form: [String: Any], hasAPI: Bool = false,
+        error: ConsoleError?
     ) -> Response {
         page(
             "router_edit", request, context, nav: "routers", title: text("editRouter", request),
             values: [
                 "form": form, "isNew": false, "formAction": "/admin/routers/\(id)", "routerID": id,
-                "hasScript": routerScript != nil,
+                "hasScript": routerScript != nil, "hasAPI": hasAPI,
             ],
             status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
     }

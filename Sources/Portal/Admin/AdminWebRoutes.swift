@@ -18,7 +18,8 @@ public struct AdminWebRoutes: Sendable {
     /// The console's templates.
     public static let requiredTemplates = [
         "head", "foot", "style", "login", "message", "dashboard", "sales", "sales_table", "sale", "devices", "plans",
-        "plan_form", "plan_edit", "routers", "router_form", "router_edit", "revenue", "audit", "operators",
+        "plan_form", "plan_edit", "routers", "router_form", "router_edit", "router_doctor", "revenue", "audit",
+        "operators",
     ]
 
     /// Whose `X-Forwarded-For` names the client: behind Caddy or nginx every sign-in comes from

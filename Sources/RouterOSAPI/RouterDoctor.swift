@@ -1,0 +1,272 @@
+import HotspotPayCore
+
+/// Reads a live router's setup over its REST API and reports every difference from what the
+/// daemon expects of it, each with the RouterOS command that fixes it. Everything checked is
+/// something MikroTik documents (RADIUS client, `/radius incoming`, hotspot server and profile,
+/// local users, walled garden); nothing is changed on the router.
+public struct RouterDoctor: Sendable {
+    /// What the daemon knows about itself that the router must agree with.
+    public struct Expectations: Sendable, Hashable {
+        /// The portal's host (from `public_url`): unpaid guests must reach it through the walled garden.
+        public var portalHost: String?
+        /// The daemon's RADIUS ports.
+        public var authPort: Int?
+        public var accountingPort: Int?
+
+        public init(portalHost: String? = nil, authPort: Int? = nil, accountingPort: Int? = nil) {
+            self.portalHost = portalHost
+            self.authPort = authPort
+            self.accountingPort = accountingPort
+        }
+    }
+
+    /// One check's result.
+    public struct Finding: Sendable, Hashable, Encodable {
+        public enum Severity: String, Sendable, Encodable {
+            /// Paid guests will not get online, or unpaid ones might.
+            case problem
+            /// Works, but worse than it should (slower unlocks, weaker security).
+            case warning
+            case ok
+        }
+
+        public var severity: Severity
+        public var check: String
+        public var found: String
+        /// The RouterOS command that makes it right.
+        public var fix: String?
+
+        public init(_ severity: Severity, _ check: String, found: String, fix: String? = nil) {
+            self.severity = severity
+            self.check = check
+            self.found = found
+            self.fix = fix
+        }
+    }
+
+    /// The doctor's answer for one router.
+    public struct Report: Sendable, Encodable {
+        public var routerID: String
+        public var version: String?
+        public var findings: [Finding]
+        /// The REST API could not be read: nothing else was checked.
+        public var error: String?
+
+        public var problems: Int { findings.filter { $0.severity == .problem }.count + (error == nil ? 0 : 1) }
+
+        enum CodingKeys: String, CodingKey {
+            case routerID = "router"
+            case version, findings, error
+        }
+    }
+
+    /// The menus read, in the order the report lists them.
+    public static let menus = [
+        "system/resource", "radius", "radius/incoming", "ip/hotspot", "ip/hotspot/profile", "ip/hotspot/user",
+        "ip/hotspot/user/profile", "ip/hotspot/walled-garden",
+    ]
+
+    let client: RouterOSClient
+
+    public init(client: RouterOSClient = RouterOSClient()) { self.client = client }
+
+    /// Reads the router's menus and examines them.
+    public func examine(_ router: Router, expecting expectations: Expectations) async -> Report {
+        var read: [String: [[String: String]]] = [:]
+        for menu in Self.menus {
+            do throws(RouterAPIError) {
+                read[menu] = try await client.entries(router: router, path: menu)
+            } catch {
+                return Report(routerID: router.id, version: nil, findings: [], error: "\(error)")
+            }
+        }
+        return Report(
+            routerID: router.id, version: read["system/resource"]?.first?["version"],
+            findings: Self.examine(router, menus: read, expecting: expectations))
+    }
+
+    /// The checks, on menus as `GET /rest/<menu>` printed them.
+    public static func examine(_ router: Router, menus: [String: [[String: String]]], expecting: Expectations)
+        -> [Finding]
+    {
+        var findings: [Finding] = []
+        func yes(_ value: String?) -> Bool { value == "true" || value == "yes" }
+
+        // RouterOS v7.
+        let version = menus["system/resource"]?.first?["version"] ?? "?"
+        if let major = Int(version.prefix { $0.isNumber }), major >= 7 {
+            findings.append(Finding(.ok, "RouterOS v7", found: version))
+        } else {
+            findings.append(
+                Finding(.problem, "RouterOS v7", found: version, fix: "/system package update install"))
+        }
+
+        // /radius: the daemon as the hotspot's RADIUS server.
+        let radius = (menus["radius"] ?? []).filter {
+            ($0["service"] ?? "").split(separator: ",").contains("hotspot") && !yes($0["disabled"])
+        }
+        let radiusFix =
+            "/radius add service=hotspot address=<this daemon's address> secret=<router \(router.id)'s secret>"
+            + " authentication-port=\(expecting.authPort ?? 1812) accounting-port=\(expecting.accountingPort ?? 1813)"
+            + " require-message-auth=yes"
+        if let entry = radius.first {
+            findings.append(Finding(.ok, "/radius entry for the hotspot", found: "address \(entry["address"] ?? "?")"))
+            if let port = expecting.authPort, entry["authentication-port"] != String(port) {
+                findings.append(
+                    Finding(
+                        .problem, "/radius authentication-port", found: entry["authentication-port"] ?? "-",
+                        fix: "/radius set [find service~\"hotspot\"] authentication-port=\(port)"))
+            }
+            if let port = expecting.accountingPort, entry["accounting-port"] != String(port) {
+                findings.append(
+                    Finding(
+                        .problem, "/radius accounting-port", found: entry["accounting-port"] ?? "-",
+                        fix: "/radius set [find service~\"hotspot\"] accounting-port=\(port)"))
+            }
+            if entry["require-message-auth"].map(yes) == false {
+                findings.append(
+                    Finding(
+                        .warning, "/radius require-message-auth (BlastRADIUS)", found: "no",
+                        fix: "/radius set [find service~\"hotspot\"] require-message-auth=yes"))
+            }
+        } else {
+            findings.append(Finding(.problem, "/radius entry for the hotspot", found: "none", fix: radiusFix))
+        }
+
+        // /radius incoming: CoA and Disconnect (extensions, revocations, coa unlocks).
+        let incoming = menus["radius/incoming"]?.first ?? [:]
+        if !yes(incoming["accept"]) || incoming["port"] != String(router.coaPort) {
+            findings.append(
+                Finding(
+                    .problem, "/radius incoming accepts CoA on port \(router.coaPort)",
+                    found: "accept=\(incoming["accept"] ?? "-") port=\(incoming["port"] ?? "-")",
+                    fix: "/radius incoming set accept=yes port=\(router.coaPort)"))
+        } else {
+            findings.append(Finding(.ok, "/radius incoming", found: "accept, port \(router.coaPort)"))
+        }
+
+        // The hotspot server and its profile.
+        let servers = (menus["ip/hotspot"] ?? []).filter { !yes($0["disabled"]) }
+        let profiles = menus["ip/hotspot/profile"] ?? []
+        let usingRadius = servers.compactMap { server in
+            profiles.first { $0["name"] == server["profile"] && yes($0["use-radius"]) }.map { (server, $0) }
+        }
+        guard let (server, profile) = usingRadius.first else {
+            findings.append(
+                Finding(
+                    .problem, "a hotspot server whose profile uses RADIUS",
+                    found: servers.isEmpty
+                        ? "no hotspot server" : "profiles \(servers.compactMap { $0["profile"] }) do not use RADIUS",
+                    fix:
+                        "/ip hotspot profile set [find name=\(servers.first?["profile"] ?? "<profile>")] use-radius=yes"
+                ))
+            return findings
+        }
+        let name = profile["name"] ?? "?"
+        findings.append(Finding(.ok, "hotspot \(server["name"] ?? "?") uses RADIUS", found: "profile \(name)"))
+        let loginBy = Set((profile["login-by"] ?? "").split(separator: ",").map(String.init))
+        var wanted: Set<String> = []
+        switch router.strategy {
+        case .login:
+            wanted.insert("http-chap")
+            // Without the REST API the router's own MAC-auth retry is how a closed browser gets online.
+            if router.api == nil { wanted.insert("mac") }
+        case .coa:
+            wanted.insert("mac")
+        }
+        let missing = wanted.subtracting(loginBy)
+        if missing.isEmpty {
+            findings.append(Finding(.ok, "login-by", found: loginBy.sorted().joined(separator: ",")))
+        } else {
+            findings.append(
+                Finding(
+                    .problem, "login-by includes \(wanted.sorted().joined(separator: ","))",
+                    found: loginBy.sorted().joined(separator: ","),
+                    fix:
+                        "/ip hotspot profile set [find name=\(name)] login-by=\(loginBy.union(wanted).sorted().joined(separator: ","))"
+                ))
+        }
+        if !yes(profile["radius-accounting"]) {
+            findings.append(
+                Finding(
+                    .problem, "radius-accounting (sessions, data caps, unlock proof)", found: "no",
+                    fix: "/ip hotspot profile set [find name=\(name)] radius-accounting=yes radius-interim-update=5m"))
+        }
+        if profile["radius-mac-format"] != "XX:XX:XX:XX:XX:XX" {
+            findings.append(
+                Finding(
+                    .warning, "radius-mac-format", found: profile["radius-mac-format"] ?? "-",
+                    fix: "/ip hotspot profile set [find name=\(name)] radius-mac-format=XX:XX:XX:XX:XX:XX"))
+        }
+        if let address = router.hotspotAddress, profile["dns-name"]?.lowercased() != address,
+            profile["hotspot-address"] != address
+        {
+            findings.append(
+                Finding(
+                    .problem, "dns-name is the router's hotspot_address (\(address))",
+                    found: profile["dns-name"].map { $0.isEmpty ? "(none)" : $0 } ?? "-",
+                    fix: "/ip hotspot profile set [find name=\(name)] dns-name=\(address)"))
+        }
+        if wanted.contains("mac"), let timeout = seconds(server["login-timeout"]), timeout > 60 {
+            findings.append(
+                Finding(
+                    .warning, "login-timeout short enough for the MAC-auth retry",
+                    found: server["login-timeout"] ?? "-",
+                    fix: "/ip hotspot set [find name=\(server["name"] ?? "hotspot1")] login-timeout=30s"))
+        }
+
+        // Local users are consulted before RADIUS: one named for a MAC overrides every answer.
+        let stale = (menus["ip/hotspot/user"] ?? []).compactMap { $0["name"] }.filter { (try? MACAddress($0)) != nil }
+        for user in stale {
+            findings.append(
+                Finding(
+                    .problem, "no local hotspot user overrides RADIUS", found: "local user \(user)",
+                    fix: "/ip hotspot user remove [find name=\"\(user)\"]"))
+        }
+
+        // User profiles the router is told to put devices in must exist (a missing one may mean full access).
+        let groups = Set((menus["ip/hotspot/user/profile"] ?? []).compactMap { $0["name"] })
+        for attribute in router.captiveAttributes + router.paidAttributes
+        where attribute.name == "Mikrotik-Group" && !groups.contains(attribute.value) {
+            findings.append(
+                Finding(
+                    .problem, "user profile \(attribute.value) exists", found: "missing",
+                    fix: "/ip hotspot user profile add name=\(attribute.value)  # then hotspotpay routeros-script"))
+        }
+
+        // Unpaid guests must reach the portal.
+        if let host = expecting.portalHost, (try? IPAddress(host)) == nil {
+            let garden = (menus["ip/hotspot/walled-garden"] ?? []).compactMap { $0["dst-host"]?.lowercased() }
+            if garden.contains(where: { $0 == host || ($0.hasPrefix("*") && host.hasSuffix($0.dropFirst())) }) {
+                findings.append(Finding(.ok, "walled garden lets unpaid guests reach the portal", found: host))
+            } else {
+                findings.append(
+                    Finding(
+                        .problem, "walled garden lets unpaid guests reach the portal (\(host))", found: "not listed",
+                        fix: "/ip hotspot walled-garden add dst-host=\(host) action=allow"))
+            }
+        }
+        return findings
+    }
+
+    /// RouterOS durations: `30s`, `2m`, `1h30m`, `00:00:30`.
+    static func seconds(_ text: String?) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        if text.contains(":") {
+            let parts = text.split(separator: ":").compactMap { Int($0) }
+            return parts.reduce(0) { $0 * 60 + $1 }
+        }
+        var total = 0
+        var number = 0
+        for character in text {
+            if let digit = character.wholeNumberValue {
+                number = number * 10 + digit
+            } else {
+                let unit = ["w": 604_800, "d": 86_400, "h": 3600, "m": 60, "s": 1][String(character)] ?? 0
+                total += number * unit
+                number = 0
+            }
+        }
+        return total + number
+    }
+}
