@@ -129,7 +129,10 @@ let package = Package(
         .target(name: "QR", dependencies: ["CQREncode"], swiftSettings: swiftSettings),
         .target(
             name: "Config",
-            dependencies: ["HotspotPayCore", "Payments", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "HotspotPayCore", "Payments", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

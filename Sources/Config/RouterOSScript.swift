@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HotspotPayCore
 import Payments
@@ -102,7 +103,9 @@ public struct RouterOSScript: Sendable {
             "# CoA and Disconnect from the daemon (the port set explicitly: the manual's default is 1700).",
             "/radius incoming set accept=yes port=\(router.coaPort)",
             "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
-            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username radius-mac-format=XX:XX:XX:XX:XX:XX\(router.strategy == .login ? " login-timeout=5s" : "")\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username radius-mac-format=XX:XX:XX:XX:XX:XX\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
+            "# login-timeout belongs to the hotspot server: an unauthorized host is forgotten and MAC-authenticated again after it.",
+            "/ip hotspot set [find profile=\(Self.quoted(profile))] login-timeout=\(router.strategy == .login ? "5s" : "30s")",
             hotspotAddressNote,
             "# Reachable before paying: the portal and the payment providers' pages.",
             "/ip hotspot walled-garden remove [find comment~\"^hotspotpay\"]",
@@ -121,6 +124,7 @@ public struct RouterOSScript: Sendable {
             ":if ([:len [/ip firewall filter find]] > 0) do={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\" place-before=0} else={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\"}",
         ]
         if router.strategy == .coa { lines += coaHold }
+        lines += restAPI
         lines += [
             "# Phones that ask (RFC 8908, DHCP option 114) learn where the portal is without probing.",
             "/ip dhcp-server option remove [find name=\"hotspotpay-captive\"]",
@@ -162,6 +166,35 @@ public struct RouterOSScript: Sendable {
             "/ip firewall nat add chain=dstnat hotspot=auth src-address-list=!hotspotpay-paid protocol=tcp dst-port=80 dst-address-list=!hotspotpay-open action=dst-nat to-addresses=\(daemonAddress) to-ports=\(portalPort) comment=\"hotspotpay: unpaid web to the portal\"",
         ]
         return lines
+    }
+
+    /// The REST API the daemon logs guests in through when their browser closed (and the router
+    /// doctor reads): a self-signed certificate for `www-ssl`, a group with only the policies the
+    /// REST login needs, and a user that may log in only from the daemon's address. The password
+    /// is the router's REST password in hotspotpay, else one derived from the RADIUS secret, so
+    /// running the script again sets the same one.
+    var restAPI: [String] {
+        let user = router.api?.user ?? "hotspotpay"
+        let password = router.api?.password.reveal ?? derivedAPIPassword
+        let certificate = "hotspotpay-api"
+        return [
+            "# REST API for the daemon (server-side login when the guest's browser closed, hotspotpay doctor).",
+            ":if ([:len [/certificate find name=\"\(certificate)\"]] = 0) do={/certificate add name=\"\(certificate)\" common-name=\"\(Self.comment(router.address.description))\" key-usage=digital-signature,key-encipherment,tls-server days-valid=3650; /certificate sign \"\(certificate)\"}",
+            "/ip service set www-ssl disabled=no certificate=\"\(certificate)\"",
+            "/user remove [find comment=\"hotspotpay\"]",
+            "/user group remove [find comment=\"hotspotpay\"]",
+            "/user group add name=\"hotspotpay-api\" policy=read,write,api,rest-api,!local,!telnet,!ssh,!ftp,!reboot,!policy,!test,!winbox,!password,!web,!sniff,!sensitive,!romon comment=\"hotspotpay\"",
+            "/user add name=\(Self.quoted(user)) group=\"hotspotpay-api\" password=\(Self.quoted(password)) address=\(daemonAddress)/32 comment=\"hotspotpay\"",
+            "# Then pin the certificate in hotspotpay with the fingerprint printed here:",
+            ":put [/certificate get [find name=\"\(certificate)\"] fingerprint]",
+            "# hotspotpay routers update \(Self.comment(router.id)) --api-url https://\(router.address) --api-user \(Self.comment(user)) --api-password '<the password above>' --api-certificate-sha256 <fingerprint>",
+        ]
+    }
+
+    /// A REST password for a router that has none in hotspotpay yet: stable for its RADIUS secret.
+    var derivedAPIPassword: String {
+        let digest = SHA256.hash(data: Data(("hotspotpay-rest-api:" + router.secret.reveal).utf8))
+        return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The port the portal answers on at the daemon's address (the public URL's, else 80).

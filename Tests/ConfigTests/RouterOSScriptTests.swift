@@ -18,7 +18,7 @@ import Testing
         var conditionals: [String] = []
         for line in script.split(separator: "\n").map(String.init) {
             if line.hasPrefix("#") { continue }
-            if line.hasPrefix(":if ") {
+            if line.hasPrefix(":") {
                 conditionals.append(line)
                 continue
             }
@@ -112,8 +112,22 @@ import Testing
             // The browser's login, and the router's own MAC-auth retry for a closed browser.
             #expect(profile.arguments["login-by"] == "http-chap,http-pap,mac")
             #expect(profile.arguments["mac-auth-mode"] == "mac-as-username")
-            #expect(profile.arguments["login-timeout"] == "5s")
         }
+        // login-timeout is the hotspot server's, not the profile's (RouterOS would refuse the whole line).
+        #expect(profile.arguments["login-timeout"] == nil)
+        let server = try #require(command("ip hotspot", "set").first)
+        #expect(server.arguments["login-timeout"] == (strategy == .login ? "5s" : "30s"))
+        #expect(script.contains(#"/ip hotspot set [find profile="hsprof1"] "#))
+        // The REST API: a least-privilege group, a user only the daemon's address may use, www-ssl on.
+        let group = try #require(command("user group").first)
+        let policies = Set((group.arguments["policy"] ?? "").split(separator: ",").map(String.init))
+        #expect(policies.isSuperset(of: ["read", "write", "api", "rest-api"]))
+        #expect(policies.isSuperset(of: ["!policy", "!password", "!sensitive", "!ssh", "!winbox", "!reboot"]))
+        let user = try #require(command("user").first)
+        #expect(user.arguments["group"] == "hotspotpay-api" && user.arguments["address"] == "192.168.88.10/32")
+        #expect((user.arguments["password"] ?? "").count >= 16)
+        #expect(command("ip service", "set").first?.arguments["disabled"] == "no")
+        #expect(conditionals.contains { $0.contains("/certificate sign") })
         let garden = command("ip hotspot walled-garden").compactMap { $0.arguments["dst-host"] }
         #expect(garden.contains("wifi.example.vn"))
         #expect(garden.contains("payment.momo.vn") && garden.contains("*.momo.vn"))
