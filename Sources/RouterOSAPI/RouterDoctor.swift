@@ -181,7 +181,7 @@ public struct RouterDoctor: Sendable {
             findings.append(
                 Finding(
                     .problem, "login-by includes \(wanted.sorted().joined(separator: ","))",
-                    found: loginBy.sorted().joined(separator: ","),
+                    found: loginBy.isEmpty ? "(none)" : loginBy.sorted().joined(separator: ","),
                     fix:
                         "/ip hotspot profile set [find name=\(name)] login-by=\(loginBy.union(wanted).sorted().joined(separator: ","))"
                 ))
@@ -226,7 +226,8 @@ public struct RouterDoctor: Sendable {
 
         // User profiles the router is told to put devices in must exist (a missing one may mean full access).
         let groups = Set((menus["ip/hotspot/user/profile"] ?? []).compactMap { $0["name"] })
-        for attribute in router.captiveAttributes + router.paidAttributes
+        // (A login router never sends its captive attributes.)
+        for attribute in (router.strategy == .coa ? router.captiveAttributes : []) + router.paidAttributes
         where attribute.name == "Mikrotik-Group" && !groups.contains(attribute.value) {
             findings.append(
                 Finding(
