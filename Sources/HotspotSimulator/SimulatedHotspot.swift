@@ -43,11 +43,14 @@ public final class SimulatedHotspot: Sendable {
             public var user: String
             public var password: String
             public var tls: Bool
+            /// How long a login command takes before the router acts on it (a busy router).
+            public var loginDelaySeconds: Double
 
-            public init(user: String, password: String, tls: Bool = true) {
+            public init(user: String, password: String, tls: Bool = true, loginDelaySeconds: Double = 0) {
                 self.user = user
                 self.password = password
                 self.tls = tls
+                self.loginDelaySeconds = loginDelaySeconds
             }
         }
 
@@ -228,6 +231,9 @@ public final class SimulatedHotspot: Sendable {
             return "failure: no such host"
         }
         note("\(mac): REST login as \(user)")
+        if let delay = configuration.rest?.loginDelaySeconds, delay > 0 {
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
         if let ip, ip != host.ip { return "failure: host \(mac) has address \(host.ip), not \(ip)" }
         if host.session != nil { return nil }
         let attributes = identity(mac: mac, ip: host.ip, userName: user)

@@ -25,7 +25,9 @@ public final class VenueDaemon: @unchecked Sendable {
     public init(
         coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
         checkoutLimitPerAddress: Int = 300, poll: String = "auto", moreProviders: String = "",
-        strategy: String = "coa", hotspotAddress: String = "10.5.50.1", _ label: String = #function
+        strategy: String = "coa", hotspotAddress: String = "10.5.50.1",
+        radiusPorts: (auth: Int, accounting: Int)? = nil,
+        _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
         port = try LocalPort.free(.tcp)
@@ -37,8 +39,8 @@ public final class VenueDaemon: @unchecked Sendable {
           public_url: http://127.0.0.1:\(port)
           checkout_limit_per_address: \(checkoutLimitPerAddress)
         radius:
-          auth_listen: 127.0.0.1:0
-          acct_listen: 127.0.0.1:0
+          auth_listen: 127.0.0.1:\(radiusPorts?.auth ?? 0)
+          acct_listen: 127.0.0.1:\(radiusPorts?.accounting ?? 0)
         payments:
           window: \(window)
           poll: \(poll)

@@ -14,10 +14,12 @@ import Testing
     /// The daemon (router `venue` with `strategy`) and the hotspot wired to it.
     static func venue(
         strategy: String, loginByMAC: Bool = true, profiles: [String: Bool],
-        rest: SimulatedHotspot.Configuration.REST? = nil, _ label: String = #function
+        rest: SimulatedHotspot.Configuration.REST? = nil, fixedRadiusPorts: Bool = false, _ label: String = #function
     ) async throws -> (VenueDaemon, SimulatedHotspot) {
         let coaPort = try LocalPort.free(.udp)
-        let venue = try VenueDaemon(coaPort: coaPort, strategy: strategy, label)
+        // A daemon that is restarted must come back on the ports the router knows.
+        let ports = fixedRadiusPorts ? (auth: try LocalPort.free(.udp), accounting: try LocalPort.free(.udp)) : nil
+        let venue = try VenueDaemon(coaPort: coaPort, strategy: strategy, radiusPorts: ports, label)
         try await venue.start()
         let (auth, acct) = try await #require(venue.process).waitForRadius()
         let hotspot = try await SimulatedHotspot.start(
@@ -123,6 +125,61 @@ import Testing
         }
         #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
         print("payment → online by REST login (browser gone): \(Int(online * 1000)) ms")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func aDaemonKilledBeforeTheBrowsersGraceRanOutLogsTheDeviceInAfterItsRestart() async throws {
+        let (venue, hotspot) = try await Self.venue(
+            strategy: "login", loginByMAC: false, profiles: ["default": true], rest: Self.rest, fixedRadiusPorts: true)
+        try await Self.giveAPI(venue, hotspot)
+        let mac = "F2:00:00:00:16:14"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        let (transaction, _) = try await Self.pay(venue, mac: mac)
+        // kill -9 while the login job waits for the browser.
+        try await venue.kill()
+        let store = try CheckoutEndToEndTests.store(venue)
+        #expect(try await store.unlockJobs(transactionID: transaction.id).first?.status == .queued)
+        try await venue.start()
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 20) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        #expect(hotspot.events.filter { $0.contains("REST login") }.count == 1, "\(hotspot.events)")
+        try await CheckoutEndToEndTests.eventually("the job says the API unlocked it") {
+            try await store.unlockJobs(transactionID: transaction.id).first?.unlockedBy == .api
+        }
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func aRESTLoginCutOffByKillNineStillEndsOnlineOnce() async throws {
+        // A busy router: the login command takes 3 s, and the daemon dies while it waits.
+        let slow = SimulatedHotspot.Configuration.REST(
+            user: Self.rest.user, password: Self.rest.password, loginDelaySeconds: 3)
+        let (venue, hotspot) = try await Self.venue(
+            strategy: "login", loginByMAC: false, profiles: ["default": true], rest: slow, fixedRadiusPorts: true)
+        try await Self.giveAPI(venue, hotspot)
+        let mac = "F2:00:00:00:16:15"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        let (transaction, _) = try await Self.pay(venue, mac: mac)
+        let store = try CheckoutEndToEndTests.store(venue)
+        try await CheckoutEndToEndTests.eventually("the REST login is under way", timeout: 15) {
+            hotspot.events.contains { $0.contains("REST login") }
+        }
+        try await venue.kill()
+        #expect(try await store.unlockJobs(transactionID: transaction.id).first?.status == .sent)
+        try await venue.start()
+        // The router finishes the command it was given and asks the restarted daemon; or, had that
+        // failed, the job's lease runs out and the login is sent again.
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 60) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        try await CheckoutEndToEndTests.eventually("the job is done", timeout: 60) {
+            try await store.unlockJobs(transactionID: transaction.id).first?.status == .acked
+        }
+        #expect(hotspot.session(mac: mac)?.loginBy == "api")
+        #expect(hotspot.events.filter { $0.contains(": in by") }.count == 1, "one session: \(hotspot.events)")
+        #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
         await hotspot.stop()
         try await venue.stop()
     }
