@@ -42,11 +42,14 @@ struct SimulatedRESTAPI: Sendable {
             return Self.json([[String: String]]())
         }
         for menu in SimulatedHotspot.restMenus {
-            router.get("/rest/\(menu)") { [weak hotspot] _, _ -> Response in
+            router.get("/rest/\(menu)") { [weak hotspot] request, _ -> Response in
                 guard let hotspot, let entries = hotspot.restMenu(menu) else {
                     return Self.error(503, "Service Unavailable", detail: "router stopping")
                 }
-                return Self.json(entries)
+                // `?property=value` keeps only the entries that have it, as RouterOS's REST API does.
+                let filters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+                guard !filters.isEmpty, let list = entries as? [[String: String]] else { return Self.json(entries) }
+                return Self.json(list.filter { entry in filters.allSatisfy { entry[$0.0] == $0.1 } })
             }
         }
 

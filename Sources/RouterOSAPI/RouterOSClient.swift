@@ -21,14 +21,24 @@ public struct RouterOSClient: Sendable {
     }
 
     /// `POST /rest/ip/hotspot/active/login`: the router logs the device in as if its browser had
-    /// posted `user` and `password` to the login page, asking RADIUS first.
+    /// posted `user` and `password` to the login page, asking RADIUS first. The device's address is
+    /// the one the hotspot knows it by (`/ip hotspot host`), which the portal may not have seen
+    /// (a proxy, a changed lease); `fallbackIP` only when the router lists no such host. Returns
+    /// the address used.
+    @discardableResult
     public func login(
-        router: Router, user: String, password: String, mac: MACAddress, ip: IPAddress
-    ) async throws(RouterAPIError) {
+        router: Router, user: String, password: String, mac: MACAddress, fallbackIP: IPAddress?
+    ) async throws(RouterAPIError) -> IPAddress {
+        let hosts = try await entries(router: router, path: "ip/hotspot/host?mac-address=\(mac)")
+        let known = hosts.lazy.compactMap { $0["address"].flatMap { try? IPAddress($0) } }.first
+        guard let ip = known ?? fallbackIP else {
+            throw .refused(status: 0, detail: "\(mac) is not on the hotspot now (no /ip hotspot host entry)")
+        }
         let body: [String: String] = [
             "user": user, "password": password, "mac-address": mac.description, "ip": ip.description,
         ]
         _ = try await call(router: router, method: .POST, path: "/rest/ip/hotspot/active/login", json: body)
+        return ip
     }
 
     /// `GET /rest/<path>`: a RouterOS menu's entries (the router doctor reads its setup this way).
@@ -150,9 +160,12 @@ public struct RouterOSClient: Sendable {
                 head.headers.add(name: "Content-Type", value: "application/json")
             }
             head.headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0))
-            try await outbound.write(HTTPClientRequestPart.head(head))
-            if let body { try await outbound.write(HTTPClientRequestPart.body(.byteBuffer(body))) }
-            try await outbound.write(HTTPClientRequestPart.end(nil))
+            // One write: a server may answer (and close, Connection: close) as soon as the head
+            // of a bodiless request is in, before a separate end would be written.
+            var parts: [HTTPClientRequestPart] = [.head(head)]
+            if let body { parts.append(.body(.byteBuffer(body))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
             for try await response in inbound { return response }
             throw RouterAPIError.unreachable(url: api.url, reason: "the connection closed without an answer")
         }

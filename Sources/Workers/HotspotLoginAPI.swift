@@ -5,8 +5,10 @@ import RouterOSAPI
 /// router's REST API (``RouterOSClient``); the seam lets the worker's logic be exercised
 /// against any peer.
 public protocol HotspotLoginAPI: Sendable {
-    func login(router: Router, user: String, password: String, mac: MACAddress, ip: IPAddress)
-        async throws(RouterAPIError)
+    /// Returns the device address the router logged in (`fallbackIP` when it could not say).
+    @discardableResult
+    func login(router: Router, user: String, password: String, mac: MACAddress, fallbackIP: IPAddress?)
+        async throws(RouterAPIError) -> IPAddress
 }
 
 extension RouterOSClient: HotspotLoginAPI {}

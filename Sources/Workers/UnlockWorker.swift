@@ -297,11 +297,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
         var transaction: Transaction?
         if let id = job.transactionID { transaction = try await stores.transactions.transaction(id: id) }
-        guard let transaction, let secret = transaction.loginSecret,
-            let ip = transaction.clientIP
-        else {
+        guard let transaction, let secret = transaction.loginSecret else {
             return try await finish(
-                job, .giveUp, "cannot log in through the REST API: the sale has no login password or device address",
+                job, .giveUp, "cannot log in through the REST API: the sale has no login password",
                 kind: .unlockFailed)
         }
         var claimed = job
@@ -319,7 +317,8 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let failure: RouterAPIError?
         do throws(RouterAPIError) {
             try await loginAPI.login(
-                router: router, user: job.mac.description, password: secret.text, mac: job.mac, ip: ip)
+                router: router, user: job.mac.description, password: secret.text, mac: job.mac,
+                fallbackIP: transaction.clientIP)
             failure = nil
         } catch {
             failure = error

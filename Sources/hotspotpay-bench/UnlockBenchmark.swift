@@ -14,7 +14,8 @@ import TestSupport
 
 /// Payment → device online, as the simulated RouterOS hotspot sees it, for each way a device gets
 /// in: CoA on a `coa` router; on a `login` router the guest's open page posting the CHAP answer,
-/// or (browser gone) the router's MAC-authentication retry every `login-timeout`. `payments`
+/// or (browser gone) the daemon's login through the router's pinned REST API, or the router's
+/// MAC-authentication retry every `login-timeout`. `payments`
 /// devices per path join, pay through the sandbox callback one every 50 ms, and the clock runs
 /// from the callback being sent until the hotspot lets the device out.
 enum UnlockBenchmark {
@@ -23,6 +24,7 @@ enum UnlockBenchmark {
     enum Path: String, CaseIterable {
         case coa
         case browser
+        case api
         case macRetry = "mac-retry"
     }
 
@@ -50,7 +52,12 @@ enum UnlockBenchmark {
             "hotspotpay-unlock-\(getpid())-\(path.rawValue)")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer {
+            // HOTSPOTPAY_BENCH_KEEP=1 keeps the daemon's log and database for a look afterwards.
+            if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_KEEP"] == nil {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         let port = try LocalPort.free(.tcp)
         let coaPort = try LocalPort.free(.udp)
         let config = directory.appendingPathComponent("hotspotpay.yaml")
@@ -69,14 +76,21 @@ enum UnlockBenchmark {
         let hotspot = try await SimulatedHotspot.start(
             .init(
                 nasIdentifier: "venue-hap", secret: routerSecret, authPort: numbers[numbers.count - 2],
-                accountingPort: numbers[numbers.count - 1], loginByMAC: path != .browser,
+                accountingPort: numbers[numbers.count - 1], loginByMAC: path == .coa || path == .macRetry,
                 loginTimeoutSeconds: loginTimeout,
-                profiles: ["default": true, "portal-only": false, "paid": true]),
+                profiles: ["default": true, "portal-only": false, "paid": true],
+                rest: path == .api ? .init(user: "hotspotpay", password: "rest-password-1") : nil),
             coaPort: coaPort)
         let client = HTTPClient()
         let store = try SQLiteStore(
             path: directory.appendingPathComponent("state/hotspotpay.sqlite").path,
             cipher: SecretCipher(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": CheckoutBenchmark.key])!))
+        if path == .api, var router = try await store.router(id: "venue"), let url = hotspot.restURL {
+            router.api = RouterAPI(
+                url: url, user: "hotspotpay", password: Secret("rest-password-1"),
+                certificateSHA256: hotspot.restCertificateSHA256)
+            try await store.updateRouter(router, actor: "bench")
+        }
         let sandbox = SandboxProvider(secret: Secret(CheckoutBenchmark.sandboxSecret), walletBaseURL: "http://unused")
         let baseURL = "http://127.0.0.1:\(port)"
         var orders: [(mac: String, transaction: Transaction)] = []
