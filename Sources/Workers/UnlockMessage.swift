@@ -5,11 +5,11 @@ import Radius
 /// it in accounting (User-Name, Acct-Session-Id, Framed-IP-Address, Calling-Station-Id), then,
 /// for a CoA, the paid attributes. Without a reported session, the MAC and the IP the portal
 /// saw are the best names we have.
-struct UnlockMessage: Hashable {
-    var code: RadiusCode
-    var attributes: [RadiusPacket.Attribute]
+public struct UnlockMessage: Hashable, Sendable {
+    public var code: RadiusCode
+    public var attributes: [RadiusPacket.Attribute]
 
-    static func identification(session: RadiusSession?, mac: MACAddress, clientIP: IPAddress?) -> [RadiusPacket
+    public static func identification(session: RadiusSession?, mac: MACAddress, clientIP: IPAddress?) -> [RadiusPacket
         .Attribute]
     {
         var attributes: [RadiusPacket.Attribute] = []
@@ -25,13 +25,15 @@ struct UnlockMessage: Hashable {
         return attributes
     }
 
-    static func coa(identifying identification: [RadiusPacket.Attribute], paid: [RadiusAttribute]) -> UnlockMessage {
+    public static func coa(identifying identification: [RadiusPacket.Attribute], paid: [RadiusAttribute])
+        -> UnlockMessage
+    {
         UnlockMessage(
             code: .coaRequest,
             attributes: identification + paid.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
     }
 
-    static func disconnect(identifying identification: [RadiusPacket.Attribute]) -> UnlockMessage {
+    public static func disconnect(identifying identification: [RadiusPacket.Attribute]) -> UnlockMessage {
         UnlockMessage(code: .disconnectRequest, attributes: identification)
     }
 }

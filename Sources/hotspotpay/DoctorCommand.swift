@@ -2,6 +2,8 @@ import ArgumentParser
 import Config
 import Foundation
 import HotspotPayCore
+import Logging
+import Radius
 import RouterOSAPI
 
 struct DoctorCommand: AsyncParsableCommand {
@@ -19,6 +21,12 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The router's id, as in `hotspotpay routers`.") var router: String
+    @Option(
+        help: """
+            A test device's MAC on the router: also run a real round trip with it, timed (unpaid: a wrong-password \
+            login must be refused; paid with a session: CoA and Disconnect acknowledged, then back online).
+            """)
+    var live: String?
 
     func run() async throws {
         let runtime = try options.runtime()
@@ -33,7 +41,19 @@ struct DoctorCommand: AsyncParsableCommand {
                 "router \(router.id) has no REST API settings: hotspotpay routers update \(router.id) --api-url "
                     + "https://ROUTER --api-user USER --api-password … --api-certificate-sha256 FINGERPRINT")
         }
-        let report = await RouterDoctor().examine(router, expecting: runtime.config.doctorExpectations)
+        var report = await RouterDoctor().examine(router, expecting: runtime.config.doctorExpectations)
+        if let live, report.error == nil {
+            let mac: MACAddress
+            do { mac = try MACAddress(live) } catch { throw ValidationError("--live: '\(live)' is not a MAC address") }
+            var logger = Logger(label: "hotspotpay")
+            logger.logLevel = .warning
+            try RadiusDictionary.load()
+            let coa = try await CoAClient.start(logger: logger)
+            report.findings += await RouterLiveCheck(
+                router: router, mac: mac, store: store, client: RouterOSClient(), coa: coa
+            ).run()
+            await coa.close()
+        }
         if options.json {
             try JSONOutput.print(report)
         } else {

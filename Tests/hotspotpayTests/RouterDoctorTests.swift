@@ -1,4 +1,5 @@
 import Foundation
+import HotspotPayCore
 import HotspotSimulator
 import TestSupport
 import Testing
@@ -10,11 +11,12 @@ import Testing
 /// `hotspotpay doctor` reads a live router (the simulated hotspot's REST API, its certificate
 /// pinned) and names every difference from what the daemon expects, with the command that fixes it.
 @Suite(.serialized) struct RouterDoctorTests {
-    static func doctor(_ venue: VenueDaemon, json: Bool = false) async throws -> (
+    static func doctor(_ venue: VenueDaemon, json: Bool = false, live: String? = nil) async throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         try await DaemonProcess.run(
-            ["doctor", "--router", VenueDaemon.routerID, "--config", venue.config.path] + (json ? ["--json"] : []),
+            ["doctor", "--router", VenueDaemon.routerID, "--config", venue.config.path] + (json ? ["--json"] : [])
+                + (live.map { ["--live", $0] } ?? []),
             directory: venue.directory, environment: ["HOTSPOTPAY_SECRET_KEY": venue.key])
     }
 
@@ -90,6 +92,42 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
         #expect(findings.filter { $0["severity"] as? String == "problem" }.count == 5, "\(json.stdout)")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func aLiveRoundTripRefusesAnUnpaidDeviceThenTakesAPaidOneThroughCoADisconnectAndBack() async throws {
+        let (venue, hotspot) = try await HotspotSimulatorTests.venue(
+            strategy: "login", loginByMAC: false, profiles: Self.profiles, rest: HotspotSimulatorTests.rest)
+        try await HotspotSimulatorTests.giveAPI(venue, hotspot)
+        let mac = "F2:00:00:00:17:02"
+        // Not on the hotspot yet: the doctor says so.
+        let absent = try await Self.doctor(venue, live: mac)
+        #expect(absent.status == 1 && absent.stdout.contains("no /ip hotspot host"), "\(absent.stdout)")
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.50")
+        let unpaid = try await Self.doctor(venue, live: mac)
+        #expect(unpaid.status == 0, "\(unpaid.stdout)\(unpaid.stderr)")
+        #expect(unpaid.stdout.contains("✔ an unpaid device is refused"), "\(unpaid.stdout)")
+        #expect(!hotspot.reachesInternet(mac: mac))
+
+        _ = try await HotspotSimulatorTests.pay(venue, mac: mac)
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 15) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let store = try CheckoutEndToEndTests.store(venue)
+        try await CheckoutEndToEndTests.eventually("its session is reported") {
+            !(try await store.openSessions(mac: try MACAddress(mac))).isEmpty
+        }
+        let paid = try await Self.doctor(venue, live: mac)
+        #expect(paid.status == 0, "\(paid.stdout)\(paid.stderr)")
+        for line in [
+            "✔ CoA acknowledged", "✔ Disconnect acknowledged", "✔ the device is back online after the Disconnect",
+        ] {
+            #expect(paid.stdout.contains(line), "missing \(line) in\n\(paid.stdout)")
+        }
+        #expect(hotspot.events.contains("\(mac.uppercased()): CoA applied"), "\(hotspot.events)")
+        #expect(hotspot.events.contains("\(mac.uppercased()): disconnected"), "\(hotspot.events)")
+        #expect(hotspot.reachesInternet(mac: mac) && hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
         await hotspot.stop()
         try await venue.stop()
     }
