@@ -98,6 +98,8 @@ import Testing
         #expect(radius.arguments["service"] == "hotspot")
         #expect(radius.arguments["authentication-port"] == "1812" && radius.arguments["accounting-port"] == "1813")
         #expect(radius.arguments["require-message-auth"] == "yes-for-request-resp")
+        // The daemon accepts RADIUS only from the router's configured address: the router sends from it.
+        #expect(radius.arguments["src-address"] == "192.168.88.1")
         let incoming = try #require(command("radius incoming", "set").first)
         #expect(incoming.arguments["accept"] == "yes" && incoming.arguments["port"] == "3799")
         let profile = try #require(command("ip hotspot profile", "set").first)

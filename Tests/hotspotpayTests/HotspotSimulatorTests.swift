@@ -7,6 +7,10 @@ import Store
 import TestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The real daemon against a simulated RouterOS hotspot (RADIUS both ways, the router's rules for
 /// CoA), with the guest's payment made through the sandbox: does every paid device get online,
 /// and does no unpaid device ever reach the Internet?
@@ -50,10 +54,29 @@ import Testing
             ])
     }
 
+    /// An operator `lan` and an API token for it.
+    static func operatorToken(_ venue: VenueDaemon) async throws -> String {
+        let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]
+        let added = try await DaemonProcess.run(
+            ["operators", "add", "--config", venue.config.path, "--username", "lan", "--display-name", "Lan"],
+            directory: venue.directory,
+            environment: environment.merging(["HOTSPOTPAY_OPERATOR_PASSWORD": ConsoleEndToEndTests.password]) { $1 })
+        #expect(added.status == 0, "\(added.stderr)")
+        let token = try await DaemonProcess.run(
+            ["tokens", "create", "--config", venue.config.path, "--username", "lan", "--name", "test"],
+            directory: venue.directory, environment: environment)
+        #expect(token.status == 0, "\(token.stderr)")
+        return token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static let rest = SimulatedHotspot.Configuration.REST(user: "hotspotpay", password: "rest-password-1")
 
     /// Buys `plan` for `mac` and pays it in the sandbox; returns the transaction and when it was paid.
-    static func pay(_ venue: VenueDaemon, mac: String, plan: String = "1h") async throws -> (Transaction, Date) {
+    /// `wallet`: paid in the daemon's sandbox wallet (which the sandbox can then refund), not by a
+    /// signed callback sent from here.
+    static func pay(_ venue: VenueDaemon, mac: String, plan: String = "1h", wallet: Bool = false) async throws -> (
+        Transaction, Date
+    ) {
         let created = try await HTTP.postJSON(
             URL(string: "\(venue.baseURL)/api/transactions")!,
             ["plan": plan, "provider": "sandbox", "mac": mac, "ip": "10.5.50.40", "router": VenueDaemon.routerID])
@@ -63,6 +86,12 @@ import Testing
         let id = try #require(json["id"] as? String)
         let transaction = try #require(try await store.transaction(id: id))
         let paidAt = Date()
+        if wallet {
+            let answer = try await HTTP.postForm(
+                URL(string: "\(venue.baseURL)/sandbox/wallet/\(transaction.id)")!, "action=pay")
+            #expect(answer.status == 303 || answer.status == 200, "\(answer.status)")
+            return (transaction, paidAt)
+        }
         let answer = try await CheckoutEndToEndTests.deliver(
             await CheckoutEndToEndTests.sandboxCallback(for: transaction, paid: true), to: venue)
         #expect(answer.status == 204 || answer.status == 200, "\(answer.status)")
@@ -182,6 +211,49 @@ import Testing
         #expect(hotspot.session(mac: mac)?.loginBy == "api")
         #expect(hotspot.events.filter { $0.contains(": in by") }.count == 1, "one session: \(hotspot.events)")
         #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
+    @Test func anExtensionIsACoAOnTheLiveSessionAndAFullRefundDisconnectsTheDeviceForGood() async throws {
+        let (venue, hotspot) = try await Self.venue(strategy: "login", profiles: ["default": true])
+        let mac = "F2:00:00:00:16:16"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        let (transaction, _) = try await Self.pay(venue, mac: mac, wallet: true)
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 10) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let before = try #require(hotspot.session(mac: mac)?.sessionTimeout)
+        #expect((3500...3600).contains(before), "\(before)")
+        let store = try CheckoutEndToEndTests.store(venue)
+        let grant = try #require(try await store.activeGrant(mac: try MACAddress(mac)))
+        let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]
+        let extend = try await DaemonProcess.run(
+            ["grants", "extend", grant.id, "--duration", "30m", "--reason", "test", "--config", venue.config.path],
+            directory: venue.directory, environment: environment)
+        #expect(extend.status == 0, "\(extend.stderr)")
+        // The live session gets the new time by CoA: no disconnect, no new login.
+        try await CheckoutEndToEndTests.eventually("the session has the extra half hour", timeout: 10) {
+            (hotspot.session(mac: mac)?.sessionTimeout ?? 0) > 5000
+        }
+        #expect(hotspot.events.contains("\(mac): CoA applied") && !hotspot.events.contains("\(mac): disconnected"))
+
+        // The operator refunds it all from the console (the sandbox's wallet lives in the daemon).
+        let token = try await Self.operatorToken(venue)
+        var request = URLRequest(url: URL(string: "\(venue.baseURL)/api/admin/transactions/\(transaction.id)/refund")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"reason":"guest left"}"#.utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201, "\(String(decoding: body, as: UTF8.self))")
+        try await CheckoutEndToEndTests.eventually("the device is disconnected", timeout: 15) {
+            hotspot.events.contains("\(mac): disconnected")
+        }
+        // The router keeps retrying MAC authentication; with the money back, it is refused.
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(!hotspot.reachesInternet(mac: mac), "\(hotspot.events)")
+        #expect(hotspot.unpaidDevicesOnline(paid: []).isEmpty)
         await hotspot.stop()
         try await venue.stop()
     }

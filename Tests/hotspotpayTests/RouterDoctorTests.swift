@@ -32,19 +32,9 @@ import Testing
         #expect(!result.stdout.contains("✘"), "\(result.stdout)")
 
         // The console's API runs the same doctor in the running daemon.
-        let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]
-        let added = try await DaemonProcess.run(
-            ["operators", "add", "--config", venue.config.path, "--username", "lan", "--display-name", "Lan"],
-            directory: venue.directory,
-            environment: environment.merging(["HOTSPOTPAY_OPERATOR_PASSWORD": ConsoleEndToEndTests.password]) { $1 })
-        #expect(added.status == 0, "\(added.stderr)")
-        let token = try await DaemonProcess.run(
-            ["tokens", "create", "--config", venue.config.path, "--username", "lan", "--name", "doctor"],
-            directory: venue.directory, environment: environment)
+        let token = try await HotspotSimulatorTests.operatorToken(venue)
         var request = URLRequest(url: URL(string: venue.baseURL + "/api/admin/routers/venue/doctor")!)
-        request.setValue(
-            "Bearer " + token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
-            forHTTPHeaderField: "Authorization")
+        request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         let (data, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: data, as: UTF8.self))")
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
