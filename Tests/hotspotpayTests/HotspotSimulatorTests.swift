@@ -155,6 +155,19 @@ import Testing
             try await Self.pageState(venue, transaction.id) == "online"
         }
         #expect(hotspot.unpaidDevicesOnline(paid: [mac]).isEmpty)
+        // The console shows how the device came online.
+        var request = URLRequest(url: URL(string: "\(venue.baseURL)/api/admin/transactions/\(transaction.id)")!)
+        request.setValue("Bearer \(try await Self.operatorToken(venue))", forHTTPHeaderField: "Authorization")
+        let (body, _) = try await URLSession.shared.data(for: request)
+        let sale = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let jobs = try #require(sale["unlock_jobs"] as? [[String: Any]])
+        #expect(jobs.first?["unlocked_by"] as? String == "api", "\(jobs)")
+        let timeline = try #require(sale["timeline"] as? [[String: Any]])
+        #expect(
+            timeline.contains {
+                $0["step"] as? String == "unlocked_by" && ($0["detail"] as? String)?.contains("REST API") == true
+            },
+            "\(timeline)")
         print("payment → online by REST login (browser gone): \(Int(online * 1000)) ms")
         await hotspot.stop()
         try await venue.stop()
