@@ -144,6 +144,7 @@ let package = Package(
                 "Store",
                 "Payments",
                 "QR",
+                "Radius",
                 "RouterOSAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

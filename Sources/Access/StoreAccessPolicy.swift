@@ -47,7 +47,7 @@ public struct StoreAccessPolicy: AccessPolicy {
             case .macAuthentication: logins?.note(.macRetry, routerID: router.id, mac: mac, at: now)
             case .none, .mismatched: break
             }
-            return .accept(attributes.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
+            return .accept(attributes.map(RadiusPacket.Attribute.init))
         case .reject(let reason):
             return .reject(reason: reason)
         }

@@ -195,7 +195,7 @@ public struct RouterOSScript: Sendable {
     /// A REST password for a router that has none in hotspotpay yet: stable for its RADIUS secret.
     var derivedAPIPassword: String {
         let digest = SHA256.hash(data: Data(("hotspotpay-rest-api:" + router.secret.reveal).utf8))
-        return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        return ASCIIHex.lowercase(digest.prefix(12))
     }
 
     /// The port the portal answers on at the daemon's address (the public URL's, else 80).

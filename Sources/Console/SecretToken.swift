@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HotspotPayCore
 
 /// Random bearer secrets (session cookies, API tokens, CSRF tokens) and the digest the store keeps.
 enum SecretToken {
@@ -14,6 +15,6 @@ enum SecretToken {
 
     /// Hex SHA-256: what the store keeps instead of the token.
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        ASCIIHex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -16,7 +16,7 @@ extension GuestPages {
         }
         let (progress, grant, unlockTrouble) = try await progress(of: transaction)
         let query = Self.query(request)
-        let router = try await routers.entries().first { $0.id == transaction.routerID }
+        let router = try routers.entries().first { $0.id == transaction.routerID }
         // The buyer is the browser that checked out, or one that typed the receipt code in.
         let browser = GuestBrowser(request)
         var buyer = try await isBuyer(browser, of: transaction)

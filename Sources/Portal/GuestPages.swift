@@ -40,14 +40,14 @@ public struct GuestPages: Sendable {
     }
 
     public init(
-        store: any HotspotStore, checkout: CheckoutService, pages: PortalPages, throttle: CheckoutThrottle,
-        options: Options = Options(), proxies: TrustedProxies = TrustedProxies(),
+        store: any HotspotStore, routers: RouterSnapshot, checkout: CheckoutService, pages: PortalPages,
+        throttle: CheckoutThrottle, options: Options = Options(), proxies: TrustedProxies = TrustedProxies(),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.checkout = checkout
         self.pages = pages
-        self.routers = RouterIndex(store: store)
+        self.routers = RouterIndex(snapshot: routers)
         self.throttle = throttle
         self.options = options
         self.proxies = proxies
@@ -100,7 +100,7 @@ public struct GuestPages: Sendable {
         if options.demo, let seen = options.demoDeviceSeen, demoCookie != nil || isDemoDevice(request, visit) {
             await seen(mac.description)
         }
-        guard let router = try await routers.resolve(visit.router) else {
+        guard let router = try routers.resolve(visit.router) else {
             context.logger.notice("landing from an unknown router", metadata: ["router": "\(visit.router ?? "-")"])
             return message(
                 request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
@@ -216,7 +216,7 @@ public struct GuestPages: Sendable {
         do { mac = try MACAddress(macText) } catch {
             return message(request, language, status: .badRequest, heading: "badRequestHeading", raw: error.description)
         }
-        guard let router = try await routers.resolve(visit.router) else {
+        guard let router = try routers.resolve(visit.router) else {
             return message(
                 request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
         }

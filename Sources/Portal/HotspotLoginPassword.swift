@@ -1,5 +1,5 @@
-import Crypto
 import HotspotPayCore
+import Radius
 
 /// The password the success page posts to the router's `link-login-only`: the one-time secret
 /// itself for HTTP-PAP, or RouterOS's HTTP-CHAP form `hex(MD5(chap-id ‖ secret ‖ chap-challenge))`,
@@ -7,6 +7,6 @@ import HotspotPayCore
 enum HotspotLoginPassword {
     static func password(secret: LoginSecret, login: HotspotLogin) -> String {
         guard let id = login.chapID, let challenge = login.chapChallenge else { return secret.text }
-        return ASCIIHex.lowercase(Insecure.MD5.hash(data: id + Array(secret.text.utf8) + challenge))
+        return ASCIIHex.lowercase(CHAPResponse.digest(identifier: id, secret: secret.text, challenge: challenge))
     }
 }

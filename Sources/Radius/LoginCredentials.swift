@@ -28,10 +28,7 @@ extension AccessRequest {
     public func presents(secret: String) -> Bool {
         if let password { return ConstantTime.equal(password, secret) }
         guard let chapPassword, chapPassword.count == 17, let challenge = chapChallenge else { return false }
-        var md5 = Insecure.MD5()
-        md5.update(data: [chapPassword[0]])
-        md5.update(data: Array(secret.utf8))
-        md5.update(data: challenge)
-        return ConstantTime.equal(Array(md5.finalize()), Array(chapPassword[1...]))
+        let expected = CHAPResponse.digest(identifier: [chapPassword[0]], secret: secret, challenge: challenge)
+        return ConstantTime.equal(expected, Array(chapPassword[1...]))
     }
 }

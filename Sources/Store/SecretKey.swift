@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HotspotPayCore
 
 /// The AES-256 key that seals secrets at rest. It comes from the environment, never from the
 /// database it protects.
@@ -26,7 +27,7 @@ public struct SecretKey: Sendable {
         }
         key = SymmetricKey(data: bytes)
         let digest = SHA256.hash(data: Array("hotspotpay key id".utf8) + bytes)
-        id = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+        id = ASCIIHex.lowercase(digest.prefix(4))
     }
 
     /// Reads base64 (44 characters) or hex (64 characters) text.

@@ -30,7 +30,7 @@ public struct UnlockMessage: Hashable, Sendable {
     {
         UnlockMessage(
             code: .coaRequest,
-            attributes: identification + paid.map { RadiusPacket.Attribute(name: $0.name, value: $0.value) })
+            attributes: identification + paid.map(RadiusPacket.Attribute.init))
     }
 
     public static func disconnect(identifying identification: [RadiusPacket.Attribute]) -> UnlockMessage {

@@ -36,12 +36,13 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         var jobs: any UnlockJobStore
         var grants: any GrantStore
         var sessions: any SessionStore
-        var routers: any RouterStore
+        var routers: any RouterStore & AccessLookup
         var transactions: any TransactionStore
         var audit: any AuditLog
 
         public init(
-            jobs: any UnlockJobStore, grants: any GrantStore, sessions: any SessionStore, routers: any RouterStore,
+            jobs: any UnlockJobStore, grants: any GrantStore, sessions: any SessionStore,
+            routers: any RouterStore & AccessLookup,
             transactions: any TransactionStore, audit: any AuditLog
         ) {
             self.jobs = jobs
@@ -62,14 +63,16 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
     /// Rung by the payment path (and the sweeper) so a new job goes out at once, not at the next poll.
     public let doorbell = Doorbell()
     private let inFlight = InFlightSet()
-    private let routers: RouterCache
+    private let routers: RouterSnapshot
 
+    /// `routers`: the daemon's shared snapshot; without one the worker keeps its own.
     public init(
         stores: Stores, messenger: any RouterMessenger, loginAPI: any HotspotLoginAPI = RouterOSClient(),
-        settings: Settings = Settings(), logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
+        routers: RouterSnapshot? = nil, settings: Settings = Settings(), logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.stores = stores
-        self.routers = RouterCache(store: stores.routers, clock: clock)
+        self.routers = routers ?? RouterSnapshot(stores.routers, clock: clock)
         self.messenger = messenger
         self.loginAPI = loginAPI
         self.settings = settings
@@ -182,7 +185,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
     }
 
     private func attempt(_ job: UnlockJob, claimed alreadyClaimed: Bool, known: Known) async throws {
-        guard let router = try await routers.router(id: job.routerID) else {
+        guard let router = try routers.router(id: job.routerID) else {
             return try await finish(job, .giveUp, "router \(job.routerID) is no longer configured", kind: .unlockFailed)
         }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
@@ -286,7 +289,10 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let waited = Int(clock().timeIntervalSince(job.createdAt))
         // The cache may predate the operator giving the router its API: look once more before giving up.
         var router = router
-        if router.api == nil, let fresh = try await stores.routers.router(id: router.id) { router = fresh }
+        if router.api == nil {
+            try routers.refresh()
+            if let fresh = try routers.router(id: router.id) { router = fresh }
+        }
         guard router.api != nil else {
             return try await finish(
                 job, .giveUp,

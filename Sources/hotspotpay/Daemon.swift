@@ -66,8 +66,11 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     if let demoRouter {
         guestOptions.demoDeviceSeen = { @Sendable mac in await demoRouter.deviceSeen(mac: mac) }
     }
+    // One view of the routers for the RADIUS server, the unlock worker and the guest pages.
+    let routerSnapshot = RouterSnapshot(store)
     let guestPages = GuestPages(
-        store: store, checkout: checkout, pages: pages, throttle: throttle, options: guestOptions,
+        store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
+        options: guestOptions,
         proxies: TrustedProxies(config.trustedProxies))
     try RadiusDictionary.load()
     let coa = try await CoAClient.start(logger: logger)
@@ -76,7 +79,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let unlocker = UnlockWorker(
         stores: .init(
             jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
-        messenger: coa, settings: unlockSettings, logger: logger)
+        messenger: coa, routers: routerSnapshot, settings: unlockSettings, logger: logger)
     let sweeper = Sweeper(
         store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
         logger: logger, unlocks: unlocker)
@@ -111,7 +114,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     }
     let host = config.httpListen.host
     let publicURL = config.publicURL
-    let routers = StoreRouters(store: store)
+    let routers = StoreRouters(snapshot: routerSnapshot)
     let logins = RecentLogins()
     let processor = RadiusRequestProcessor(
         directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers, logins: logins),

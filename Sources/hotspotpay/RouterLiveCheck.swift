@@ -133,7 +133,7 @@ struct RouterLiveCheck {
     /// An unpaid device's login with a wrong password must be refused by this daemon's RADIUS server.
     private func refusedWhileUnpaid(host: [String: String], milliseconds: (Duration) -> Int) async -> Finding {
         var generator = SystemRandomNumberGenerator()
-        let wrong = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let wrong = ASCIIHex.lowercase((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
         let clock = ContinuousClock()
         let start = clock.now
         do throws(RouterAPIError) {

@@ -50,7 +50,7 @@ struct GuestPageHarness {
             store: store, checkout: checkout,
             callbacks: CallbackService(store: store, providers: providers, logger: Logger(label: "test")),
             guestPages: GuestPages(
-                store: store, checkout: checkout, pages: pages, throttle: throttle,
+                store: store, routers: RouterSnapshot(store), checkout: checkout, pages: pages, throttle: throttle,
                 options: .init(demo: demo, eventStreamSeconds: eventStreamSeconds))
         ).register(on: router)
         app = Application(router: router)

@@ -108,6 +108,6 @@ extension AdminWebRoutes {
 enum AdminLoginToken {
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return ASCIIHex.lowercase((0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
