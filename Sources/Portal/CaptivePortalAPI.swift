@@ -47,12 +47,8 @@ struct CaptivePortalAPI: Sendable {
                     }
                 }
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/captive+json", .cacheControl: "private, no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(document))))
+            return try JSONResponse.make(
+                document, contentType: "application/captive+json", cacheControl: "private, no-store")
         }
     }
 

@@ -108,9 +108,6 @@ public struct PortalRoutes: Sendable {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
-        let data = try JSONEncoder().encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        try JSONResponse.make(value, status: status)
     }
 }

@@ -16,13 +16,10 @@ enum AdminResponses {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        (try? JSONResponse.make(value, status: status))
+            ?? Response(
+                status: .internalServerError, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"the answer could not be encoded"}"#)))
     }
 
     static func error(status: HTTPResponse.Status, api: Bool, message: String, problems: [ValidationProblem]? = nil)
