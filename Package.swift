@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt", "RouterOSAPI",
+                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt", "RouterOSAPI", "Checkout",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

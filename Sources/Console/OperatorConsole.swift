@@ -11,6 +11,8 @@ public struct OperatorConsole: Sendable {
     public let plans: PlanCatalog
     public let routers: RouterRegistry
     public let sales: SalesLedger
+    /// Stuck sales: ask the provider now, send the unlock again.
+    public let saleDesk: SaleDesk
     public let grants: GrantDesk
     public let refunds: RefundDesk
     /// Money received without access.
@@ -28,6 +30,7 @@ public struct OperatorConsole: Sendable {
         plans = PlanCatalog(store: store)
         routers = RouterRegistry(store: store, expectations: routerExpectations)
         sales = SalesLedger(store: store, venue: venue)
+        saleDesk = SaleDesk(store: store, providers: providers, unlocks: unlocks)
         grants = GrantDesk(store: store, unlocks: unlocks)
         refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)
         unapplied = UnappliedMoneyDesk(

@@ -32,6 +32,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let unlockAcknowledged = AuditKind(rawValue: "unlock.acknowledged")
     /// The unlock was refused, given up or became pointless (grant ended, router removed).
     public static let unlockFailed = AuditKind(rawValue: "unlock.failed")
+    /// An operator asked the provider about a sale ("ask the provider now").
+    public static let paymentRechecked = AuditKind(rawValue: "payment.rechecked")
+    /// An operator sent a paid device's unlock again.
+    public static let unlockResent = AuditKind(rawValue: "unlock.resent")
     public static let planChanged = AuditKind(rawValue: "plan.changed")
     public static let routerChanged = AuditKind(rawValue: "router.changed")
     /// Part of a paid transaction's amount was given back; it stays paid.

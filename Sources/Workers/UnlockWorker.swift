@@ -339,7 +339,17 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
         switch error {
         case .misconfigured, .certificateMismatch, .unauthorized:
-            // Retrying cannot help until the operator fixes the router or its settings.
+            // Retrying cannot help until the operator fixes the router or its settings; if they
+            // just did (another process changed them since this node read them), try once more now.
+            try routers.refresh()
+            if let fresh = try routers.router(id: router.id), fresh.api != router.api,
+                claimed.attempts < settings.maxAttempts
+            {
+                _ = try await stores.jobs.apply(
+                    .retry, toUnlockJob: claimed.id, at: clock(), nextAttemptAt: clock(),
+                    error: "REST login: \(error); the router's API settings changed meanwhile, trying them")
+                return doorbell.ring()
+            }
             try await finish(claimed, .giveUp, "REST login: \(error)", kind: .unlockFailed)
         case .unreachable, .refused, .badResponse:
             if claimed.attempts >= settings.maxAttempts {

@@ -7,7 +7,8 @@ import Store
 
 struct TransactionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transactions", abstract: "Look up purchases.", subcommands: [List.self, Show.self],
+        commandName: "transactions", abstract: "Look up purchases.",
+        subcommands: [List.self, Show.self, Recheck.self, Unlock.self],
         defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
@@ -109,6 +110,39 @@ struct TransactionsCommand: AsyncParsableCommand {
             var table = TextTable("TIME", "STEP", "BY", "DETAIL")
             for entry in detail.timeline { table.add(time(entry.at), entry.step, entry.actor, entry.detail) }
             print(table.rendered)
+        }
+    }
+
+    struct Recheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask the provider about a sale now; a definite answer is applied as a callback would be.",
+            discussion: """
+                A payment the provider confirms late is applied (access started, unlock queued for the running \
+                daemon); a failure fails the sale. Audited as the CLI.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The transaction's id or order code.") var reference: String
+
+        func run() async throws {
+            let runtime = try options.runtime()
+            let recheck = try await runtime.console(try runtime.openStore()).saleDesk.recheck(
+                transactionID: reference, actor: "cli")
+            print("\(recheck.transaction.orderCode): \(recheck.summary) (now \(recheck.transaction.status.rawValue))")
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a paid device's unlock again (CoA, or a REST login on a login router with the API).",
+            discussion: "The running daemon's unlock worker sends it; `transactions show` shows the result.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The transaction's id or order code.") var reference: String
+
+        func run() async throws {
+            let runtime = try options.runtime()
+            let job = try await runtime.console(try runtime.openStore()).saleDesk.resendUnlock(
+                transactionID: reference, actor: "cli")
+            print("queued \(job.action.rawValue) for \(job.mac) at router \(job.routerID) (job \(job.id))")
         }
     }
 }

@@ -288,6 +288,23 @@ import Testing
         // The password never reached the impostor, and the device stays held.
         #expect(!hotspot.events.contains { $0.contains("REST login") }, "\(hotspot.events)")
         #expect(!hotspot.reachesInternet(mac: mac) && hotspot.unpaidDevicesOnline(paid: []).isEmpty)
+
+        // The operator pins the right certificate and presses "send the unlock again".
+        try await Self.giveAPI(venue, hotspot)
+        var request = URLRequest(url: URL(string: "\(venue.baseURL)/api/admin/transactions/\(transaction.id)/unlock")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(try await Self.operatorToken(venue))", forHTTPHeaderField: "Authorization")
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 202, "\(String(decoding: body, as: UTF8.self))")
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 15) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        #expect(hotspot.session(mac: mac)?.loginBy == "api")
+        let kinds = try await store.auditEvents(transactionID: transaction.id).map(\.kind)
+        #expect(kinds.contains(.unlockResent), "\(kinds)")
+        try await CheckoutEndToEndTests.eventually("the new job says the API unlocked it") {
+            try await store.unlockJobs(transactionID: transaction.id).last?.unlockedBy == .api
+        }
         await hotspot.stop()
         try await venue.stop()
     }

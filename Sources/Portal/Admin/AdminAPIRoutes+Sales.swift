@@ -96,6 +96,20 @@ extension AdminAPIRoutes {
                     status: outcome.refund.status == .requested ? .accepted : .created)
             }
         }
+        api.post("transactions/{id}/recheck") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let recheck = try await console.saleDesk.recheck(
+                    transactionID: try Self.parameter(context, "id"), actor: Self.actor(context))
+                return AdminResponses.json(AdminJSON.RecheckJSON(recheck))
+            }
+        }
+        api.post("transactions/{id}/unlock") { _, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let job = try await console.saleDesk.resendUnlock(
+                    transactionID: try Self.parameter(context, "id"), actor: Self.actor(context))
+                return AdminResponses.json(AdminJSON.UnlockJobJSON(job), status: .accepted)
+            }
+        }
         api.post("refunds/{id}/check") { _, context in
             await Self.answer(context) { () async throws(ConsoleError) in
                 AdminResponses.json(

@@ -164,6 +164,25 @@ enum AdminJSON {
         }
     }
 
+    /// `POST /transactions/{id}/recheck`: what the provider said and the sale's status now.
+    struct RecheckJSON: Encodable {
+        var answer: String
+        var applied: Bool
+        var summary: String
+        var status: String
+
+        init(_ recheck: SaleDesk.Recheck) {
+            switch recheck.outcome {
+            case .paid(let applied): (answer, self.applied) = ("paid", applied)
+            case .failed(let applied): (answer, self.applied) = ("failed", applied)
+            case .held: (answer, applied) = ("held", true)
+            case .open: (answer, applied) = ("open", false)
+            }
+            summary = recheck.summary
+            status = recheck.transaction.status.rawValue
+        }
+    }
+
     struct TimelineJSON: Encodable {
         var step, actor, detail: String
         var at: Date

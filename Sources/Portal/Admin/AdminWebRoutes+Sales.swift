@@ -64,6 +64,16 @@ extension AdminWebRoutes {
                 return salePage(request, context, detail, error: error)
             }
         }
+        admin.post("sales/{id}/recheck") { request, context in
+            await saleAction(request, context, flash: "rechecked") { id, actor throws(ConsoleError) in
+                _ = try await console.saleDesk.recheck(transactionID: id, actor: actor)
+            }
+        }
+        admin.post("sales/{id}/unlock") { request, context in
+            await saleAction(request, context, flash: "unlockResent") { id, actor throws(ConsoleError) in
+                _ = try await console.saleDesk.resendUnlock(transactionID: id, actor: actor)
+            }
+        }
         for action in ["check", "resolve"] {
             admin.post("refunds/{id}/\(action)") { request, context in
                 let form = await Self.form(request)
@@ -270,6 +280,23 @@ extension AdminWebRoutes {
             status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
     }
 
+    /// A button on a sale (or on the dashboard's stuck list): do it, then back to where the
+    /// operator was (`back=dashboard`) or the sale's page, with the outcome or the error.
+    func saleAction(
+        _ request: Request, _ context: PortalRequestContext, flash: String,
+        _ body: (String, String) async throws(ConsoleError) -> Void
+    ) async -> Response {
+        let form = await Self.form(request)
+        let id = context.parameters.get("id") ?? ""
+        do throws(ConsoleError) {
+            try await body(id, AdminAPIRoutes.actor(context))
+            return Self.redirect(form["back"] == "dashboard" ? "/admin?ok=\(flash)" : "/admin/sales/\(id)?ok=\(flash)")
+        } catch {
+            guard let detail = try? await console.sales.sale(id: id) else { return failure(error, request, context) }
+            return salePage(request, context, detail, error: error)
+        }
+    }
+
     func salePage(_ request: Request, _ context: PortalRequestContext, _ detail: SaleDetail, error: ConsoleError?)
         -> Response
     {
@@ -300,6 +327,8 @@ extension AdminWebRoutes {
                 ]
             },
             "canRefund": detail.refundable.dong > 0, "refundable": "\(detail.refundable.dong)",
+            "canRecheck": sale.status != .refunded,
+            "canResendUnlock": sale.status == .paid && detail.grant?.status == .active,
         ]
         if let grant = detail.grant {
             values["grant"] = [

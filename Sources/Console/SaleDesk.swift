@@ -1,0 +1,131 @@
+import Checkout
+import Foundation
+import HotspotPayCore
+import Payments
+import Store
+
+/// What an operator can do for a sale that is stuck: ask the provider now (its answer applied
+/// through the same ``Settlement`` as a callback), and send the device's unlock again (a fresh
+/// unlock job). Both audited with the operator's name.
+public struct SaleDesk: Sendable {
+    public typealias Stores = TransactionStore & GrantStore & SessionStore & UnlockJobStore & RouterStore & AuditLog
+    let store: any Stores
+    let providers: PaymentProviders
+    let unlocks: any UnlockDispatch
+    let clock: @Sendable () -> Date
+
+    public init(
+        store: any Stores, providers: PaymentProviders, unlocks: any UnlockDispatch = StoredUnlocksOnly(),
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.providers = providers
+        self.unlocks = unlocks
+        self.clock = clock
+    }
+
+    /// The provider's answer and what it did to the sale, in a sentence for the operator.
+    public struct Recheck: Sendable, Equatable {
+        public var outcome: PaymentStatusCheck.Outcome
+        public var transaction: Transaction
+        public var summary: String
+    }
+
+    /// Asks the sale's provider where its payment stands and applies a definite answer exactly
+    /// as a callback would: a late "paid" starts the grant and queues the unlock.
+    public func recheck(transactionID: String, actor: String) async throws(ConsoleError) -> Recheck {
+        let transaction = try await sale(transactionID)
+        guard transaction.status != .refunded else {
+            throw .conflict("sale \(transaction.orderCode) was refunded: there is nothing to ask the provider")
+        }
+        let check = PaymentStatusCheck(store: store, providers: providers, clock: clock)
+        let outcome = try await ConsoleError.wrap { try await check.check(transaction, actor: actor) }
+        let summary: String
+        switch outcome {
+        case .paid(applied: true):
+            summary = "the provider says paid: the payment is now applied and the device unlocked"
+        case .paid(applied: false): summary = "the provider says paid; it was already applied"
+        case .failed(applied: true): summary = "the provider says the payment failed: the sale is now failed"
+        case .failed(applied: false): summary = "the provider says the payment failed; nothing to change"
+        case .held(let why):
+            summary = "the provider says paid but it does not match the order (\(why)): held for review"
+        case .open(let reason): summary = "no definite answer: \(reason)"
+        }
+        if case .paid(applied: true) = outcome { unlocks.queued() }
+        let now = clock()
+        try await ConsoleError.wrap {
+            try await store.append(
+                AuditEvent(
+                    at: now, kind: .paymentRechecked, actor: actor, transactionID: transaction.id,
+                    detail: "asked \(transaction.provider) now: \(summary)"))
+        }
+        let current = try await sale(transactionID)
+        return Recheck(outcome: outcome, transaction: current, summary: summary)
+    }
+
+    /// Queues a fresh unlock job for a paid sale's device: a CoA to its live session on a `coa`
+    /// router, a REST login on a `login` router with the API. Returns the job.
+    public func resendUnlock(transactionID: String, actor: String) async throws(ConsoleError) -> UnlockJob {
+        let transaction = try await sale(transactionID)
+        guard transaction.status == .paid else {
+            throw .conflict(
+                "sale \(transaction.orderCode) is \(transaction.status.rawValue), not paid: nothing to unlock")
+        }
+        let now = clock()
+        let grant = try await ConsoleError.wrap { try await store.activeGrant(mac: transaction.mac) }
+        guard let grant, !grant.isExhausted(at: now) else {
+            throw .conflict("\(transaction.mac) has no access left to unlock (ended, revoked or used up)")
+        }
+        guard let router = try await ConsoleError.wrap({ try await store.router(id: transaction.routerID) }) else {
+            throw .conflict("router \(transaction.routerID) is no longer configured")
+        }
+        let sessions = try await ConsoleError.wrap { try await store.openSessions(mac: transaction.mac) }
+        let online = sessions.contains { $0.routerID == router.id }
+        let action: UnlockAction
+        switch router.strategy {
+        case .coa:
+            guard online else {
+                throw .conflict(
+                    "router \(router.id) reports no session for \(transaction.mac): ask the guest to turn WiFi off "
+                        + "and on; the router then asks again and gets the paid answer")
+            }
+            action = .coa
+        case .login:
+            guard router.api != nil else {
+                throw .conflict(
+                    online
+                        ? "\(transaction.mac) is online on \(router.id) already"
+                        : "router \(router.id) has no REST API for the daemon to log the device in: ask the guest to "
+                            + "open any web page (the portal logs it in), or give the router its API")
+            }
+            action = .login
+        }
+        var generator = SystemRandomNumberGenerator()
+        let job = UnlockJob(
+            id: EntityID.random(using: &generator), transactionID: transaction.id, grantID: grant.id,
+            routerID: router.id, mac: transaction.mac, action: action, nextAttemptAt: now, createdAt: now,
+            updatedAt: now)
+        try await ConsoleError.wrap {
+            try await store.enqueueUnlockJob(job)
+            try await store.append(
+                AuditEvent(
+                    at: now, kind: .unlockResent, actor: actor, transactionID: transaction.id,
+                    detail: "\(action == .coa ? "CoA" : "REST login") for \(transaction.mac) at \(router.id) sent again"
+                ))
+        }
+        unlocks.queued()
+        return job
+    }
+
+    private func sale(_ id: String) async throws(ConsoleError) -> Transaction {
+        if let transaction = try await ConsoleError.wrap({ try await store.transaction(id: id) }) {
+            return transaction
+        }
+        if let code = try? OrderCode(id),
+            let transaction = try await ConsoleError.wrap({ try await store.transaction(orderCode: code) })
+        {
+            return transaction
+        }
+        throw .notFound(entity: "sale", id: id)
+    }
+}

@@ -1,0 +1,95 @@
+import Console
+import Foundation
+import HotspotPayCore
+import Payments
+import Store
+import TestSupport
+import Testing
+
+/// The counter's buttons for a stuck sale: ask the provider now, send the unlock again.
+@Suite struct SaleDeskTests {
+    @Test func askingTheProviderNowAppliesAPaymentItsCallbackNeverDeliveredAndIsAudited() async throws {
+        let harness = try await ConsoleHarness()
+        let transaction = Fixtures.transaction()
+        try await harness.store.insertTransaction(transaction, actor: "test")
+        // The guest paid in the wallet; the callback was lost on the way.
+        _ = await harness.sandbox.walletCallback(for: transaction, pay: true)
+        let recheck = try await harness.console.saleDesk.recheck(
+            transactionID: transaction.orderCode.description, actor: "operator:lan")
+        #expect(recheck.outcome == .paid(applied: true) && recheck.transaction.status == .paid, "\(recheck)")
+        #expect(try await harness.store.grant(transactionID: transaction.id) != nil)
+        // The unlock is queued like a callback's (a coa router: the CoA).
+        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).map(\.action) == [.coa])
+        let audit = try await harness.store.auditEvents(transactionID: transaction.id)
+        let asked = try #require(audit.first { $0.kind == .paymentRechecked })
+        #expect(asked.actor == "operator:lan" && asked.detail.contains("now applied"), "\(asked)")
+        // Asked again: already applied, nothing doubled.
+        let again = try await harness.console.saleDesk.recheck(transactionID: transaction.id, actor: "operator:lan")
+        #expect(again.outcome == .paid(applied: false))
+        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).count == 1)
+    }
+
+    @Test func aProviderWithNoDefiniteAnswerChangesNothingButTheAuditSaysItWasAsked() async throws {
+        let harness = try await ConsoleHarness()
+        let transaction = Fixtures.transaction()
+        try await harness.store.insertTransaction(transaction, actor: "test")
+        let recheck = try await harness.console.saleDesk.recheck(transactionID: transaction.id, actor: "operator:lan")
+        guard case .open = recheck.outcome else {
+            Issue.record("expected no definite answer, got \(recheck.outcome)")
+            return
+        }
+        #expect(recheck.transaction.status == .pending)
+        let kinds = try await harness.store.auditEvents(transactionID: transaction.id).map(\.kind)
+        #expect(kinds.contains(.paymentRechecked))
+    }
+
+    @Test func sendingTheUnlockAgainQueuesAFreshJobOrSaysWhyItCannot() async throws {
+        let harness = try await ConsoleHarness()
+        let sale = try await harness.paidSale()
+        // A coa router with no session for the device: only the device can make the router ask again.
+        await #expect(throws: ConsoleError.self) {
+            _ = try await harness.console.saleDesk.resendUnlock(transactionID: sale.id, actor: "operator:lan")
+        }
+        try await harness.store.recordSession(
+            RadiusSession(
+                routerID: sale.routerID, acctSessionID: "81a00009", mac: sale.mac, userName: sale.mac.description,
+                framedIP: try IPAddress("10.5.50.9"), startedAt: Date(), updatedAt: Date()))
+        let before = try await harness.store.unlockJobs(transactionID: sale.id).count
+        let job = try await harness.console.saleDesk.resendUnlock(transactionID: sale.id, actor: "operator:lan")
+        #expect(job.action == .coa && job.status == .queued)
+        #expect(try await harness.store.unlockJobs(transactionID: sale.id).count == before + 1)
+        let resent = try #require(
+            try await harness.store.auditEvents(transactionID: sale.id).first { $0.kind == .unlockResent })
+        #expect(resent.actor == "operator:lan")
+
+        // A login router without its REST API: the daemon cannot log the device in; the answer says what to do.
+        var lobby = Fixtures.router(id: "lobby", address: "10.0.0.2", strategy: .login)
+        try await harness.store.addRouter(lobby, actor: "test")
+        let other = Fixtures.transaction(mac: MACAddress(octets: [2, 0, 0, 0, 0, 9]), router: "lobby")
+        try await harness.store.insertTransaction(other, actor: "test")
+        _ = try await harness.store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: other.id, provider: .sandbox, providerReference: "LOBBY1", amount: other.amount,
+                at: Date(), actor: "test"))
+        do {
+            _ = try await harness.console.saleDesk.resendUnlock(transactionID: other.id, actor: "operator:lan")
+            Issue.record("a login router without the API cannot be told")
+        } catch {
+            #expect(error.description.contains("REST API"), "\(error)")
+        }
+        // With the API it is a REST login, due now.
+        lobby.api = RouterAPI(
+            url: "https://10.0.0.2", user: "hotspotpay", password: Secret("rest-password-1"),
+            certificateSHA256: String(repeating: "ab", count: 32))
+        try await harness.store.updateRouter(lobby, actor: "test")
+        let login = try await harness.console.saleDesk.resendUnlock(transactionID: other.id, actor: "operator:lan")
+        #expect(login.action == .login && login.nextAttemptAt <= Date())
+
+        // Not paid: nothing to unlock.
+        let pending = Fixtures.transaction(mac: MACAddress(octets: [2, 0, 0, 0, 0, 10]))
+        try await harness.store.insertTransaction(pending, actor: "test")
+        await #expect(throws: ConsoleError.self) {
+            _ = try await harness.console.saleDesk.resendUnlock(transactionID: pending.id, actor: "operator:lan")
+        }
+    }
+}
