@@ -271,6 +271,35 @@ import Testing
         try await venue.stop()
     }
 
+    @Test func buyingMoreTimeWhileOnlineOnALoginRouterReachesTheLiveSessionByCoA() async throws {
+        let (venue, hotspot) = try await Self.venue(
+            strategy: "login", profiles: ["default": true], rest: Self.rest)
+        try await Self.giveAPI(venue, hotspot)
+        let mac = "F2:00:00:00:16:17"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        _ = try await Self.pay(venue, mac: mac)
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 10) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let store = try CheckoutEndToEndTests.store(venue)
+        try await CheckoutEndToEndTests.eventually("its session is reported") {
+            !(try await store.openSessions(mac: try MACAddress(mac))).isEmpty
+        }
+        // The guest buys another hour while online.
+        let (second, _) = try await Self.pay(venue, mac: mac)
+        try await CheckoutEndToEndTests.eventually("the live session has two hours", timeout: 10) {
+            (hotspot.session(mac: mac)?.sessionTimeout ?? 0) > 7000
+        }
+        let job = try #require(try await store.unlockJobs(transactionID: second.id).first)
+        #expect(job.action == .coa, "\(job)")
+        // Same session: no disconnect, no second login.
+        #expect(
+            !hotspot.events.contains("\(mac): disconnected") && !hotspot.events.contains { $0.contains("REST login") })
+        #expect(hotspot.events.filter { $0.contains("\(mac): in by") }.count == 1, "\(hotspot.events)")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
     @Test func aRouterPresentingAnotherCertificateIsToldNothingAndTheSaleShowsWhy() async throws {
         let (venue, hotspot) = try await Self.venue(
             strategy: "login", loginByMAC: false, profiles: ["default": true], rest: Self.rest)

@@ -132,6 +132,22 @@ extension SQLiteStore {
                     routerID: current.routerID, mac: current.mac, action: action,
                     status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
                     nextAttemptAt: at, createdAt: at, updatedAt: at)
+            } else if grantKind == .grantExtended,
+                try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM radius_sessions
+                                WHERE mac = ? AND router_id = ? AND stopped_at IS NULL)
+                            """),
+                    arguments: [current.mac.description, current.routerID]) == true
+            {
+                // More time for a device already online: its live session gets the new
+                // Session-Timeout by CoA (a login would find it logged in already).
+                unlock = UnlockJob(
+                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
+                    routerID: current.routerID, mac: current.mac, action: .coa,
+                    status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
+                    nextAttemptAt: at, createdAt: at, updatedAt: at)
             } else {
                 let wait = hasAPI ? UnlockJob.browserGraceSeconds : UnlockJob.macRetryWindowSeconds
                 unlock = UnlockJob(
