@@ -43,7 +43,11 @@ public struct PortalRoutes: Sendable {
             return PlanList(
                 plans: try await store.plans(includeInactive: false).map { PlanView($0, language: language) })
         }
-        router.post("/api/transactions") { request, context -> EditedResponse<TransactionView> in
+        // A double tap in a flaky captive browser retries with the same key: one order, not two.
+        let idempotent = IdempotencyMiddleware(
+            store: store, scope: { [proxies] request, context in "guest:" + proxies.clientAddress(request, context) })
+        router.group("api/transactions").add(middleware: idempotent).post {
+            request, context -> EditedResponse<TransactionView> in
             let body: CheckoutService.Request
             do {
                 body = try await request.decode(as: CheckoutService.Request.self, context: context)

@@ -98,7 +98,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let console = OperatorConsole(
         store: store, providers: providers, logger: logger, unlocks: unlocker,
         routerExpectations: config.doctorExpectations)
-    AdminAPIRoutes(console: console).register(on: router)
+    AdminAPIRoutes(console: console, idempotency: store).register(on: router)
     AdminWebRoutes(
         console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
         secureCookies: config.publicURL.hasPrefix("https://"),

@@ -35,7 +35,7 @@ struct AdminHarness {
             username: "lan", displayName: "Lan", password: Self.password, actor: "test")
         token = try await console.accounts.createToken(name: "tests", for: lan, actor: "test").secret
         let router = Hummingbird.Router(context: PortalRequestContext.self)
-        AdminAPIRoutes(console: console).register(on: router)
+        AdminAPIRoutes(console: console, idempotency: store).register(on: router)
         AdminWebRoutes(
             console: console,
             pages: try await AdminWebRoutes.loadPages(portalDirectory: GuestPageHarness.portalDirectory),

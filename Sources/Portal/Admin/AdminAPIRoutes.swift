@@ -8,12 +8,23 @@ import Store
 /// ``AdminAuthMiddleware`` and runs the same ``OperatorConsole`` services as the web pages and the CLI.
 public struct AdminAPIRoutes: Sendable {
     let console: OperatorConsole
+    /// Where `Idempotency-Key` answers are kept; nil: the header is ignored.
+    let idempotency: (any IdempotencyStore)?
 
-    public init(console: OperatorConsole) { self.console = console }
+    public init(console: OperatorConsole, idempotency: (any IdempotencyStore)? = nil) {
+        self.console = console
+        self.idempotency = idempotency
+    }
 
     public func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.add(middleware: AdminMethodGuard())
         let api = router.group("api/admin").add(middleware: AdminAuthMiddleware(accounts: console.accounts))
+        if let idempotency {
+            // After authentication: an operator's keys are theirs alone.
+            api.add(
+                middleware: IdempotencyMiddleware(
+                    store: idempotency, scope: { _, context in context.identity?.actor ?? "operator:?" }))
+        }
         registerCatalog(on: api)
         registerSales(on: api)
         registerAccounts(on: api)

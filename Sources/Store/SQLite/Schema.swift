@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v7-unapplied-money", migrate: v7)
         migrator.registerMigration("v8-refund-notes", migrate: v8)
         migrator.registerMigration("v9-router-api-and-unlock-paths", migrate: v9)
+        migrator.registerMigration("v10-idempotency-keys", migrate: v10)
         return migrator
     }()
 
@@ -349,6 +350,24 @@ enum Schema {
                 CREATE INDEX unlock_jobs_transaction ON unlock_jobs(transaction_id);
                 -- An Accounting-Start settling the device's open jobs.
                 CREATE INDEX unlock_jobs_mac_status ON unlock_jobs(mac, status);
+                """)
+    }
+
+    /// Idempotency-Key answers, kept a day.
+    private static func v10(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE idempotency_keys (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    request_digest TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    status INTEGER,
+                    content_type TEXT,
+                    body BLOB,
+                    PRIMARY KEY (scope, key)
+                );
+                CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
                 """)
     }
 }
