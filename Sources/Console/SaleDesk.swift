@@ -4,11 +4,13 @@ import HotspotPayCore
 import Payments
 import Store
 
-/// What an operator can do for a sale that is stuck: ask the provider now (its answer applied
-/// through the same ``Settlement`` as a callback), and send the device's unlock again (a fresh
-/// unlock job). Both audited with the operator's name.
+/// The counter: sell a plan for cash to a device (by the code its portal page shows, or its MAC),
+/// and for a sale that is stuck, ask the provider now (its answer applied through the same
+/// ``Settlement`` as a callback) or send the device's unlock again (a fresh unlock job). All
+/// audited with the operator's name.
 public struct SaleDesk: Sendable {
     public typealias Stores = TransactionStore & GrantStore & SessionStore & UnlockJobStore & RouterStore & AuditLog
+        & PlanStore
     let store: any Stores
     let providers: PaymentProviders
     let unlocks: any UnlockDispatch
@@ -115,6 +117,73 @@ public struct SaleDesk: Sendable {
         }
         unlocks.queued()
         return job
+    }
+
+    /// Sells `planID` to the device for cash taken at the counter: a `cash` sale at the plan's
+    /// price in the cashier's name, applied through the same exactly-once path as a payment (one
+    /// grant or an extension, the unlock queued, the audit lines). `device` is the code the
+    /// device's portal page shows or its MAC; `routerID` may be left out when the venue has one
+    /// router or the device was seen on one.
+    public func sellForCash(planID: String, device: String, routerID: String?, actor: String)
+        async throws(ConsoleError) -> Transaction
+    {
+        var problems: [ValidationProblem] = []
+        var mac: MACAddress?
+        if let parsed = try? MACAddress(device) {
+            mac = parsed
+        } else {
+            do throws(DeviceCode.ParseError) { mac = try DeviceCode(device).mac } catch {
+                problems.append(
+                    .init(field: "device", message: "the code the device's portal page shows, or its MAC: \(error)"))
+            }
+        }
+        let plan = try await ConsoleError.wrap { try await store.plan(id: planID) }
+        if plan == nil || plan?.isActive == false {
+            problems.append(.init(field: "plan", message: "no plan '\(planID)' on sale"))
+        }
+        guard problems.isEmpty, let mac, let plan else { throw .invalid(problems) }
+        let router = try await counterRouter(routerID, mac: mac)
+        let now = clock()
+        var generator = SystemRandomNumberGenerator()
+        let transaction = Transaction.pending(
+            plan: plan, mac: mac, clientIP: nil, routerID: router, provider: .cash, now: now,
+            paymentWindowSeconds: 60, using: &generator)
+        let applied = try await ConsoleError.wrap {
+            try await store.insertTransaction(transaction, actor: actor)
+            return try await store.confirmPayment(
+                PaymentConfirmation(
+                    transactionID: transaction.id, provider: .cash,
+                    providerReference: "CASH-\(transaction.orderCode)", amount: plan.price, at: now, actor: actor))
+        }
+        guard case .applied(let paid, _, let job, _) = applied else {
+            throw .conflict("the cash sale could not be applied: \(applied)")
+        }
+        if job != nil { unlocks.queued() }
+        return paid
+    }
+
+    /// The router a counter sale is for: the one named, else the device's latest, else the only one.
+    private func counterRouter(_ given: String?, mac: MACAddress) async throws(ConsoleError) -> String {
+        if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
+            guard try await ConsoleError.wrap({ try await store.routerExists(id: given) }) else {
+                throw .invalid([.init(field: "router", message: "no router '\(given)'")])
+            }
+            return given
+        }
+        let sessions = try await ConsoleError.wrap { try await store.openSessions(mac: mac) }
+        if let session = sessions.max(by: { $0.updatedAt < $1.updatedAt }) { return session.routerID }
+        if let latest = try await ConsoleError.wrap({ try await store.latestTransaction(mac: mac) }) {
+            return latest.routerID
+        }
+        let routers = try await ConsoleError.wrap { try await store.routers() }
+        guard routers.count == 1 else {
+            throw .invalid([
+                .init(
+                    field: "router",
+                    message: "which router is the device on? (\(routers.map(\.id).joined(separator: ", ")))")
+            ])
+        }
+        return routers[0].id
     }
 
     private func sale(_ id: String) async throws(ConsoleError) -> Transaction {

@@ -14,5 +14,8 @@ public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, CustomS
 
     public static let known: [ProviderID] = [.sandbox, .momo, .vnpay, .vietqr]
 
+    /// Money taken at the counter by a cashier (recorded with the cashier's name).
+    public static let cash = ProviderID(rawValue: "cash")
+
     public var description: String { rawValue }
 }

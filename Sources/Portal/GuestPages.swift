@@ -195,6 +195,8 @@ public struct GuestPages: Sendable {
             "title": pages.text("titlePlans", language), "plans": planValues, "providers": providerValues,
             "hidden": visit.fields.map { ["name": $0.name, "value": $0.value] },
             "demo": demo, "device": visit.mac ?? "",
+            // For paying cash at the counter: the cashier types this code.
+            "deviceCode": visit.mac.flatMap { try? MACAddress($0) }.map { DeviceCode(mac: $0).description } ?? "",
         ]
         if let error { values["error"] = error }
         return html(request, language, template: "plans", values: values, status: status)

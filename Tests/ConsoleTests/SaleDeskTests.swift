@@ -43,6 +43,36 @@ import Testing
         #expect(kinds.contains(.paymentRechecked))
     }
 
+    @Test func aCashSaleByTheDevicesCodeIsAPaidSaleInTheCashiersNameAndUnlocksLikeAPayment() async throws {
+        let harness = try await ConsoleHarness()
+        let mac = try MACAddress("F2:00:00:00:20:01")
+        let code = DeviceCode(mac: mac).description
+        let sold = try await harness.console.saleDesk.sellForCash(
+            planID: Fixtures.plan().id, device: code.lowercased(), routerID: nil, actor: "operator:thu")
+        #expect(
+            sold.status == .paid && sold.provider == .cash && sold.mac == mac && sold.amount == Fixtures.plan().price)
+        #expect(sold.providerReference == "CASH-\(sold.orderCode)")
+        #expect(try await harness.store.activeGrant(mac: mac) != nil)
+        #expect(try await harness.store.unlockJobs(transactionID: sold.id).count == 1)
+        let paid = try #require(
+            try await harness.store.auditEvents(transactionID: sold.id).first { $0.kind == .paymentConfirmed })
+        #expect(paid.actor == "operator:thu")
+        // By MAC too; a second sale extends the same access.
+        let again = try await harness.console.saleDesk.sellForCash(
+            planID: Fixtures.plan().id, device: "f2-00-00-00-20-01", routerID: "cafe", actor: "operator:thu")
+        #expect(try await harness.store.grant(transactionID: again.id)?.transactionIDs == [sold.id, again.id])
+        // A mistyped code, an unknown plan, an unknown router: nothing is sold.
+        for (plan, device, router) in [
+            (Fixtures.plan().id, "K7QX2-M9P4", nil), ("nope", code, nil), (Fixtures.plan().id, code, "attic"),
+        ] as [(String, String, String?)] {
+            await #expect(throws: ConsoleError.self) {
+                _ = try await harness.console.saleDesk.sellForCash(
+                    planID: plan, device: device, routerID: router, actor: "operator:thu")
+            }
+        }
+        #expect(try await harness.store.transactions(matching: TransactionFilter(mac: mac)).count == 2)
+    }
+
     @Test func sendingTheUnlockAgainQueuesAFreshJobOrSaysWhyItCannot() async throws {
         let harness = try await ConsoleHarness()
         let sale = try await harness.paidSale()

@@ -29,4 +29,18 @@ import Testing
         #expect(mac.octets == [0, 1, 2, 0xFD, 0xFE, 0xFF])
         #expect(MACAddress(octets: mac.octets) == mac)
     }
+
+    @Test func aDeviceCodeIsTheMACInTenTypeableCharactersAndReadsBackWhateverTheCase() throws {
+        for text in ["00:00:00:00:00:00", "FF:FF:FF:FF:FF:FF", "F2:00:00:00:20:01", "3C:22:FB:9A:01:7E"] {
+            let mac = try MACAddress(text)
+            let code = DeviceCode(mac: mac).description
+            #expect(code.count == 11 && code.contains("-"), "\(code)")
+            #expect(!code.contains { "01ILOU".contains($0) })
+            #expect(try DeviceCode(code).mac == mac)
+            #expect(try DeviceCode(code.lowercased().replacingOccurrences(of: "-", with: " ")).mac == mac)
+        }
+        for bad in ["", "K7QX2-M9P4", "K7QX2-M9P4TT", "K7QX2-M9P40", "ZZZZZ-ZZZZZ"] {
+            #expect(throws: DeviceCode.ParseError.self, "\(bad)") { try DeviceCode(bad) }
+        }
+    }
 }

@@ -15,7 +15,8 @@ import Testing
         (.get, "/api/admin/routers/cafe/doctor"), (.get, "/api/admin/transactions"),
         (.get, "/api/admin/transactions.csv"), (.get, "/api/admin/transactions/x"),
         (.post, "/api/admin/transactions/x/refund"), (.post, "/api/admin/transactions/x/recheck"),
-        (.post, "/api/admin/transactions/x/unlock"), (.get, "/api/admin/grants"), (.post, "/api/admin/grants/x/extend"),
+        (.post, "/api/admin/transactions/x/unlock"), (.post, "/api/admin/cash-sales"), (.get, "/api/admin/grants"),
+        (.post, "/api/admin/grants/x/extend"),
         (.post, "/api/admin/grants/x/revoke"), (.get, "/api/admin/sessions"), (.get, "/api/admin/revenue"),
         (.get, "/api/admin/audit"), (.get, "/api/admin/operators"), (.post, "/api/admin/operators"),
         (.post, "/api/admin/operators/lan/password"), (.post, "/api/admin/operators/lan/disable"),
@@ -34,7 +35,8 @@ import Testing
 
     static let formPosts = [
         "/admin/plans", "/admin/plans/1h", "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/remove",
-        "/admin/sales/x/refund", "/admin/sales/x/recheck", "/admin/sales/x/unlock", "/admin/grants/x/extend",
+        "/admin/sales/x/refund", "/admin/sales/x/recheck", "/admin/sales/x/unlock", "/admin/cash-sales",
+        "/admin/grants/x/extend",
         "/admin/grants/x/revoke", "/admin/operators",
         "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/tokens", "/admin/tokens/x/revoke",
         "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x",

@@ -271,6 +271,35 @@ import Testing
         try await venue.stop()
     }
 
+    @Test func aCashierSellsAtTheCounterByTheCodeOnTheGuestsPlansPage() async throws {
+        let (venue, hotspot) = try await Self.venue(strategy: "login", profiles: ["default": true])
+        let mac = "F2:00:00:00:16:18"
+        await hotspot.deviceAppears(mac: mac, ip: "10.5.50.40")
+        // The guest's plans page shows the code to read out at the counter.
+        let page = try await HTTP.get(URL(string: "\(venue.baseURL)/?mac=\(mac)&ip=10.5.50.40&router=venue-hap")!)
+        let html = String(decoding: page.body, as: UTF8.self)
+        let code = DeviceCode(mac: try MACAddress(mac)).description
+        #expect(html.contains(code), "no device code on the plans page")
+        // The cashier types it and takes the cash.
+        var request = URLRequest(url: URL(string: "\(venue.baseURL)/api/admin/cash-sales")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(try await Self.operatorToken(venue))", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"plan":"1h","device":"\#(code)"}"#.utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201, "\(String(decoding: body, as: UTF8.self))")
+        // The router's MAC retry lets the device in.
+        try await CheckoutEndToEndTests.eventually("the device is online", timeout: 10) {
+            hotspot.reachesInternet(mac: mac)
+        }
+        let revenue = try await DaemonProcess.run(
+            ["revenue", "--by", "provider", "--config", venue.config.path], directory: venue.directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": venue.key])
+        #expect(revenue.stdout.contains("cash"), "\(revenue.stdout)")
+        await hotspot.stop()
+        try await venue.stop()
+    }
+
     @Test func buyingMoreTimeWhileOnlineOnALoginRouterReachesTheLiveSessionByCoA() async throws {
         let (venue, hotspot) = try await Self.venue(
             strategy: "login", profiles: ["default": true], rest: Self.rest)

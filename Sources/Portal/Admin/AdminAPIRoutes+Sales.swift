@@ -28,6 +28,12 @@ extension AdminAPIRoutes {
     }
 
     struct ReasonBody: Decodable { var reason: String }
+    /// A cash sale at the counter: the plan, the device's code (or MAC), the router if not obvious.
+    struct CashSaleBody: Decodable {
+        var plan: String
+        var device: String
+        var router: String?
+    }
 
     struct UnappliedBody: Decodable {
         var action: String
@@ -94,6 +100,15 @@ extension AdminAPIRoutes {
                 return AdminResponses.json(
                     AdminJSON.SaleDetailJSON(try await console.sales.sale(id: outcome.transaction.id)),
                     status: outcome.refund.status == .requested ? .accepted : .created)
+            }
+        }
+        api.post("cash-sales") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(CashSaleBody.self, request)
+                let sold = try await console.saleDesk.sellForCash(
+                    planID: body.plan, device: body.device, routerID: body.router, actor: Self.actor(context))
+                return AdminResponses.json(
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: sold.id)), status: .created)
             }
         }
         api.post("transactions/{id}/recheck") { _, context in

@@ -37,7 +37,7 @@ public struct AdminAPIRoutes: Sendable {
         "routers": [.get, .post], "routers/{id}": [.get, .patch, .delete],
         "routers/{id}/doctor": [.get], "transactions": [.get],
         "transactions.csv": [.get], "transactions/{id}": [.get], "transactions/{id}/refund": [.post],
-        "transactions/{id}/recheck": [.post], "transactions/{id}/unlock": [.post],
+        "transactions/{id}/recheck": [.post], "transactions/{id}/unlock": [.post], "cash-sales": [.post],
         "grants": [.get], "grants/{id}/extend": [.post], "grants/{id}/revoke": [.post], "sessions": [.get],
         "revenue": [.get], "audit": [.get], "operators": [.get, .post], "operators/{username}/password": [.post],
         "operators/{username}/disable": [.post], "operators/{username}/enable": [.post], "tokens": [.get, .post],

@@ -64,6 +64,17 @@ extension AdminWebRoutes {
                 return salePage(request, context, detail, error: error)
             }
         }
+        admin.post("cash-sales") { request, context in
+            let form = await Self.form(request)
+            do throws(ConsoleError) {
+                let sold = try await console.saleDesk.sellForCash(
+                    planID: form["plan"] ?? "", device: form["device"] ?? "", routerID: form["router"],
+                    actor: AdminAPIRoutes.actor(context))
+                return Self.redirect("/admin/sales/\(sold.id)?ok=cashSold")
+            } catch {
+                return await devicesPage(request, context, form: form, error: error)
+            }
+        }
         admin.post("sales/{id}/recheck") { request, context in
             await saleAction(request, context, flash: "rechecked") { id, actor throws(ConsoleError) in
                 _ = try await console.saleDesk.recheck(transactionID: id, actor: actor)
@@ -135,34 +146,7 @@ extension AdminWebRoutes {
             }
         }
         admin.get("devices") { request, context in
-            do throws(ConsoleError) {
-                let sessions = try await console.dashboard.liveSessions(limit: 500)
-                let grants = try await console.grants.active(limit: 500)
-                let now = Date()
-                let values: [String: Any] = [
-                    "sessionCount": sessions.count, "grantCount": grants.count,
-                    "sessions": sessions.map { session in
-                        [
-                            "mac": session.mac.description, "ip": session.framedIP?.description ?? "",
-                            "router": session.routerID, "started": time(session.startedAt),
-                            "updated": time(session.updatedAt),
-                            "used": ByteCount.format(session.inputBytes + session.outputBytes),
-                        ]
-                    },
-                    "grants": grants.map { grant in
-                        [
-                            "mac": grant.mac.description,
-                            "left": DurationText.format(seconds: grant.secondsLeft(at: now)),
-                            "until": time(grant.validUntil),
-                            "data": grant.dataRemainingBytes.map(ByteCount.format) ?? text("unlimited", request),
-                            "speed": grant.rateLimit?.summary ?? text("routerDefault", request),
-                            "transaction": grant.transactionIDs.last ?? "",
-                        ]
-                    },
-                ]
-                return page(
-                    "devices", request, context, nav: "devices", title: text("navDevices", request), values: values)
-            } catch { return failure(error, request, context) }
+            await devicesPage(request, context, form: [:], error: nil)
         }
         admin.get("revenue") { request, context in
             let parameters = AdminAPIRoutes.query(request)
@@ -278,6 +262,52 @@ extension AdminWebRoutes {
         return page(
             "sales", request, context, nav: "sales", title: text("navSales", request), values: values,
             status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
+    }
+
+    /// Live sessions, active access, and the counter's cash-sale form (`form` echoes what the
+    /// cashier typed when the sale was refused).
+    func devicesPage(
+        _ request: Request, _ context: PortalRequestContext, form: [String: String], error: ConsoleError?
+    ) async -> Response {
+        do throws(ConsoleError) {
+            let sessions = try await console.dashboard.liveSessions(limit: 500)
+            let grants = try await console.grants.active(limit: 500)
+            let now = Date()
+            let plans = try await console.plans.plans(includeInactive: false)
+            let routers = try await console.routers.routers()
+            let values: [String: Any] = [
+                "cashPlans": plans.map { plan in
+                    [
+                        "id": plan.id, "label": "\(plan.name[Self.language(request)]) · \(money(plan.price, request))",
+                        "selected": form["plan"] == plan.id,
+                    ] as [String: Any]
+                },
+                "cashRouters": routers.map { ["id": $0.id, "selected": form["router"] == $0.id] as [String: Any] },
+                "manyRouters": routers.count > 1, "cashDevice": form["device"] ?? "",
+                "sessionCount": sessions.count, "grantCount": grants.count,
+                "sessions": sessions.map { session in
+                    [
+                        "mac": session.mac.description, "ip": session.framedIP?.description ?? "",
+                        "router": session.routerID, "started": time(session.startedAt),
+                        "updated": time(session.updatedAt),
+                        "used": ByteCount.format(session.inputBytes + session.outputBytes),
+                    ]
+                },
+                "grants": grants.map { grant in
+                    [
+                        "mac": grant.mac.description,
+                        "left": DurationText.format(seconds: grant.secondsLeft(at: now)),
+                        "until": time(grant.validUntil),
+                        "data": grant.dataRemainingBytes.map(ByteCount.format) ?? text("unlimited", request),
+                        "speed": grant.rateLimit?.summary ?? text("routerDefault", request),
+                        "transaction": grant.transactionIDs.last ?? "",
+                    ]
+                },
+            ]
+            return page(
+                "devices", request, context, nav: "devices", title: text("navDevices", request), values: values,
+                status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
+        } catch { return failure(error, request, context) }
     }
 
     /// A button on a sale (or on the dashboard's stuck list): do it, then back to where the

@@ -1,0 +1,31 @@
+import Foundation
+import HotspotPayCore
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+
+/// The console's counter pages as a cashier uses them, signed in with the session cookie.
+@Suite struct CounterPagesTests {
+    @Test func theDevicesPageSellsForCashAndTheSalePageOffersTheTwoStuckSaleButtons() async throws {
+        let harness = try await AdminHarness()
+        try await harness.app.test(.router) { client in
+            let (cookie, csrf) = try await AdminHarness.signIn(client)
+            let devices = try await AdminHarness.call(
+                client, .get, "/admin/devices", headers: [.cookie: cookie], token: nil)
+            #expect(devices.status == .ok && devices.body.contains(#"id="cash-sale""#), "\(devices.body)")
+            let code = DeviceCode(mac: try MACAddress("F2:00:00:00:21:01")).description
+            let sold = try await AdminHarness.form(
+                client, "/admin/cash-sales", [("_csrf", csrf), ("device", code), ("plan", "1h")], cookie: cookie)
+            #expect(sold.status == .seeOther, "\(sold.body)")
+            let location = try require2(sold.headers[.location])
+            #expect(location.hasPrefix("/admin/sales/") && location.hasSuffix("?ok=cashSold"))
+            let sale = try await AdminHarness.call(client, .get, location, headers: [.cookie: cookie], token: nil)
+            #expect(sale.body.contains(#"id="recheck""#) && sale.body.contains(#"id="resend-unlock""#))
+            // A mistyped code: the form again, what was typed kept, the problem named.
+            let refused = try await AdminHarness.form(
+                client, "/admin/cash-sales", [("_csrf", csrf), ("device", "K7QX2"), ("plan", "1h")], cookie: cookie)
+            #expect(refused.status == .unprocessableContent && refused.body.contains("K7QX2"), "\(refused.status)")
+        }
+    }
+}
