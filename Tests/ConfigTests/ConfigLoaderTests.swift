@@ -18,8 +18,8 @@ import Testing
         #expect(config.plans.map(\.id) == ["1h", "1d"])
         #expect(config.plans[0].price == Money(dong: 10_000))
         #expect(config.plans[1].dataCapBytes == 5_000_000_000)
-        #expect(
-            config.routers.first?.captiveAttributes == [RadiusAttribute(name: "Mikrotik-Group", value: "portal-only")])
+        #expect(config.routers.first?.strategy == .login && config.routers.first?.hotspotAddress == "hotspot.cafe.vn")
+        #expect(config.routers.first?.paidAttributes == [RadiusAttribute(name: "Mikrotik-Group", value: "paid")])
         #expect(config.providers.enabled == [.momo, .vnpay, .vietqr])
         #expect(config.paymentWindowSeconds == 900)
         #expect(config.databasePath == "/var/lib/hotspotpay/hotspotpay.sqlite")
@@ -161,6 +161,42 @@ import Testing
             let problem = error.problems.first { $0.path == path }
             #expect(problem != nil, "got \(error.problems)")
             #expect(problem?.message.contains(reason) == true, "got \(error.problems)")
+        }
+    }
+
+    @Test func aRoutersRESTAPIComesFromItsSectionWithThePasswordFromTheEnvironmentAndMustBePinned() throws {
+        let router = """
+            routers:
+              - id: cafe-1
+                address: 192.168.88.1
+                secret: a-real-long-radius-secret
+                api:
+                  url: https://192.168.88.1
+                  user: hotspotpay
+                  certificate_sha256: \(Array(repeating: "AB", count: 32).joined(separator: ":"))
+
+            """
+        let source = "providers:\n  sandbox: {}\n" + router
+        let config = try ConfigLoader.parse(
+            yaml: source, environment: ["HOTSPOTPAY_ROUTER_CAFE_1_API_PASSWORD": "rest-password-1"])
+        let api = try #require(config.routers.first?.api)
+        #expect(api.user == "hotspotpay" && api.password.reveal == "rest-password-1")
+        #expect(api.certificateSHA256 == String(repeating: "ab", count: 32) && api.problems.isEmpty)
+        // No password anywhere, and no pin: both named at their keys.
+        let unpinned = source.replacingOccurrences(of: "certificate_sha256", with: "#")
+        do {
+            _ = try ConfigLoader.parse(yaml: unpinned, environment: [:])
+            Issue.record("an unpinned API without a password is refused")
+        } catch {
+            let paths = error.problems.map(\.path)
+            #expect(paths.contains("routers[cafe-1].api.password"), "\(paths)")
+        }
+        do {
+            _ = try ConfigLoader.parse(
+                yaml: unpinned, environment: ["HOTSPOTPAY_ROUTER_CAFE_1_API_PASSWORD": "rest-password-1"])
+            Issue.record("an unpinned https API is refused")
+        } catch {
+            #expect(error.problems.contains { $0.path.hasSuffix("api.certificate_sha256") }, "\(error.problems)")
         }
     }
 
