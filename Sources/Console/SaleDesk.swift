@@ -127,7 +127,33 @@ public struct SaleDesk: Sendable {
     public func sellForCash(planID: String, device: String, routerID: String?, actor: String)
         async throws(ConsoleError) -> Transaction
     {
+        try await sell(planID: planID, device: device, routerID: routerID, payment: .cash, actor: actor).sale
+    }
+
+    /// How a sale made by an operator or another system was paid.
+    public enum CounterPayment: Sendable, Hashable {
+        /// Cash taken at the counter.
+        case cash
+        /// Paid in another system (a hotel's check-in, a package): its reference makes the call
+        /// idempotent per device — the same reference for the same device returns the first sale;
+        /// one booking can cover several devices. Stored as `reference@MAC`.
+        case external(reference: String)
+    }
+
+    /// ``sellForCash(planID:device:routerID:actor:)`` for any ``CounterPayment``; `created` is
+    /// false when an external reference was sold before (nothing new was made).
+    public func sell(planID: String, device: String, routerID: String?, payment: CounterPayment, actor: String)
+        async throws(ConsoleError) -> (sale: Transaction, created: Bool)
+    {
         var problems: [ValidationProblem] = []
+        var externalReference: String?
+        if case .external(let reference) = payment {
+            let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty || trimmed.utf8.count > 100 {
+                problems.append(.init(field: "reference", message: "the other system's reference, 1 to 100 characters"))
+            }
+            externalReference = trimmed
+        }
         var mac: MACAddress?
         if let parsed = try? MACAddress(device) {
             mac = parsed
@@ -142,24 +168,35 @@ public struct SaleDesk: Sendable {
             problems.append(.init(field: "plan", message: "no plan '\(planID)' on sale"))
         }
         guard problems.isEmpty, let mac, let plan else { throw .invalid(problems) }
+        let provider: ProviderID = externalReference == nil ? .cash : .external
+        // One booking may pay for several devices: the stored reference names the device too.
+        let storedReference = externalReference.map { "\($0)@\(mac)" }
+        if let storedReference {
+            // Sold before under this reference (a retried call): that sale, not a second one.
+            let earlier = try await ConsoleError.wrap {
+                try await store.transactions(matching: TransactionFilter(provider: .external, mac: mac, limit: 500))
+            }
+            if let sale = earlier.first(where: { $0.providerReference == storedReference }) { return (sale, false) }
+        }
         let router = try await counterRouter(routerID, mac: mac)
         let now = clock()
         var generator = SystemRandomNumberGenerator()
         let transaction = Transaction.pending(
-            plan: plan, mac: mac, clientIP: nil, routerID: router, provider: .cash, now: now,
+            plan: plan, mac: mac, clientIP: nil, routerID: router, provider: provider, now: now,
             paymentWindowSeconds: 60, using: &generator)
         let applied = try await ConsoleError.wrap {
             try await store.insertTransaction(transaction, actor: actor)
             return try await store.confirmPayment(
                 PaymentConfirmation(
-                    transactionID: transaction.id, provider: .cash,
-                    providerReference: "CASH-\(transaction.orderCode)", amount: plan.price, at: now, actor: actor))
+                    transactionID: transaction.id, provider: provider,
+                    providerReference: storedReference ?? "CASH-\(transaction.orderCode)", amount: plan.price,
+                    at: now, actor: actor))
         }
         guard case .applied(let paid, _, let job, _) = applied else {
-            throw .conflict("the cash sale could not be applied: \(applied)")
+            throw .conflict("the sale could not be applied: \(applied)")
         }
         if job != nil { unlocks.queued() }
-        return paid
+        return (paid, true)
     }
 
     /// The router a counter sale is for: the one named, else the device's latest, else the only one.

@@ -16,6 +16,8 @@ public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, CustomS
 
     /// Money taken at the counter by a cashier (recorded with the cashier's name).
     public static let cash = ProviderID(rawValue: "cash")
+    /// Access sold by another system (a hotel's check-in) through the operator API, with its reference.
+    public static let external = ProviderID(rawValue: "external")
 
     public var description: String { rawValue }
 }

@@ -17,12 +17,20 @@ struct SellCommand: AsyncParsableCommand {
     @Option(help: "The plan's id.") var plan: String
     @Option(help: "The device's code from its portal page, or its MAC.") var device: String
     @Option(help: "The router, when the venue has several and the device was not seen yet.") var router: String?
+    @Option(
+        name: .customLong("external-reference"),
+        help:
+            "Sold by another system (a hotel check-in) under this reference instead of for cash; the same reference for the same device sells once."
+    )
+    var externalReference: String?
 
     func run() async throws {
         let runtime = try options.runtime()
-        let sold = try await runtime.console(try runtime.openStore()).saleDesk.sellForCash(
-            planID: plan, device: device, routerID: router, actor: "cli")
+        let (sold, created) = try await runtime.console(try runtime.openStore()).saleDesk.sell(
+            planID: plan, device: device, routerID: router,
+            payment: externalReference.map { .external(reference: $0) } ?? .cash, actor: "cli")
         if options.json { return try JSONOutput.print(TransactionView(sold)) }
-        print("sold \(sold.planID) to \(sold.mac) for \(sold.amount.formatted(.vi)) cash: order \(sold.orderCode)")
+        let how = externalReference.map { "under reference \($0)" } ?? "for \(sold.amount.formatted(.vi)) cash"
+        print("\(created ? "sold" : "already sold") \(sold.planID) to \(sold.mac) \(how): order \(sold.orderCode)")
     }
 }

@@ -123,3 +123,35 @@ import Testing
         }
     }
 }
+
+/// Access sold by another system through the operator API.
+@Suite struct ExternalSaleTests {
+    @Test func aHotelsCheckInGivesEachDeviceItsAccessOnceWhateverTheRetries() async throws {
+        let harness = try await ConsoleHarness()
+        let phone = try MACAddress("F2:00:00:00:22:01")
+        let laptop = try MACAddress("F2:00:00:00:22:02")
+        let first = try await harness.console.saleDesk.sell(
+            planID: Fixtures.plan().id, device: phone.description, routerID: nil,
+            payment: .external(reference: "PMS-203-2026-12-01"), actor: "operator:pms")
+        #expect(first.created && first.sale.provider == .external && first.sale.status == .paid)
+        #expect(first.sale.providerReference == "PMS-203-2026-12-01@\(phone)")
+        // The PMS retries: the same sale, nothing new.
+        let retry = try await harness.console.saleDesk.sell(
+            planID: Fixtures.plan().id, device: phone.description, routerID: nil,
+            payment: .external(reference: "PMS-203-2026-12-01"), actor: "operator:pms")
+        #expect(!retry.created && retry.sale.id == first.sale.id)
+        // The same booking's second device gets its own access.
+        let second = try await harness.console.saleDesk.sell(
+            planID: Fixtures.plan().id, device: DeviceCode(mac: laptop).description, routerID: nil,
+            payment: .external(reference: "PMS-203-2026-12-01"), actor: "operator:pms")
+        #expect(second.created && second.sale.mac == laptop)
+        #expect(try await harness.store.activeGrant(mac: laptop) != nil)
+        #expect(try await harness.store.unappliedPayments(open: true, limit: 10).isEmpty)
+        await #expect(throws: ConsoleError.self) {
+            _ = try await harness.console.saleDesk.sell(
+                planID: Fixtures.plan().id, device: phone.description, routerID: nil,
+                payment: .external(reference: " "),
+                actor: "operator:pms")
+        }
+    }
+}

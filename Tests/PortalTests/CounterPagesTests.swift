@@ -29,3 +29,26 @@ import Testing
         }
     }
 }
+
+/// Another system (a hotel's PMS) selling access through the operator API.
+@Suite struct ExternalSalesAPITests {
+    @Test func aCheckInCallIsCreatedOnceAndItsRetryAnswers200WithTheSameSale() async throws {
+        let harness = try await AdminHarness()
+        try await harness.app.test(.router) { client in
+            let json = #"{"plan":"1h","device":"F2:00:00:00:23:01","reference":"PMS-311"}"#
+            let first = try await AdminHarness.call(
+                client, .post, "/api/admin/external-sales", json: json, token: harness.token)
+            #expect(first.status == .created, "\(first.body)")
+            let again = try await AdminHarness.call(
+                client, .post, "/api/admin/external-sales", json: json, token: harness.token)
+            #expect(again.status == .ok)
+            let id = { (body: String) in
+                ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]).flatMap {
+                    ($0["sale"] as? [String: Any])?["id"] as? String
+                }
+            }
+            #expect(id(first.body) != nil && id(first.body) == id(again.body), "\(again.body)")
+            #expect(first.body.contains(#""provider":"external""#))
+        }
+    }
+}

@@ -34,6 +34,13 @@ extension AdminAPIRoutes {
         var device: String
         var router: String?
     }
+    /// Access sold by another system, under its reference.
+    struct ExternalSaleBody: Decodable {
+        var plan: String
+        var device: String
+        var router: String?
+        var reference: String
+    }
 
     struct UnappliedBody: Decodable {
         var action: String
@@ -109,6 +116,17 @@ extension AdminAPIRoutes {
                     planID: body.plan, device: body.device, routerID: body.router, actor: Self.actor(context))
                 return AdminResponses.json(
                     AdminJSON.SaleDetailJSON(try await console.sales.sale(id: sold.id)), status: .created)
+            }
+        }
+        api.post("external-sales") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(ExternalSaleBody.self, request)
+                let (sale, created) = try await console.saleDesk.sell(
+                    planID: body.plan, device: body.device, routerID: body.router,
+                    payment: .external(reference: body.reference), actor: Self.actor(context))
+                return AdminResponses.json(
+                    AdminJSON.SaleDetailJSON(try await console.sales.sale(id: sale.id)),
+                    status: created ? .created : .ok)
             }
         }
         api.post("transactions/{id}/recheck") { _, context in

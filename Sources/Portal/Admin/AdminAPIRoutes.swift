@@ -38,6 +38,7 @@ public struct AdminAPIRoutes: Sendable {
         "routers/{id}/doctor": [.get], "transactions": [.get],
         "transactions.csv": [.get], "transactions/{id}": [.get], "transactions/{id}/refund": [.post],
         "transactions/{id}/recheck": [.post], "transactions/{id}/unlock": [.post], "cash-sales": [.post],
+        "external-sales": [.post],
         "grants": [.get], "grants/{id}/extend": [.post], "grants/{id}/revoke": [.post], "sessions": [.get],
         "revenue": [.get], "audit": [.get], "operators": [.get, .post], "operators/{username}/password": [.post],
         "operators/{username}/disable": [.post], "operators/{username}/enable": [.post], "tokens": [.get, .post],
