@@ -221,19 +221,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             message = .disconnect(identifying: identification)
             path = .disconnect
         }
-        // The claim: only one worker (on any node) moves a job from queued to sent.
-        var claimed = job
-        if !alreadyClaimed {
-            do {
-                claimed = try await stores.jobs.apply(
-                    .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
-            } catch StoreError.notFound {
-                return
-            } catch StoreError.transition {
-                // Another worker (or an Accounting-Start) settled it since the queue was read.
-                return
-            }
-        }
+        guard let claimed = try await claim(job, alreadyClaimed: alreadyClaimed) else { return }
         let destination = CoAClient.Destination(
             host: router.address.description, port: router.coaPort, secret: router.secret.reveal)
         let started = clock()
@@ -265,7 +253,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 return try await finish(
                     claimed, .giveUp, note + ": no answer after \(claimed.attempts) attempts", kind: .unlockFailed)
             }
-            let delay = min(settings.maxBackoffSeconds, settings.backoffSeconds * pow(2, Double(claimed.attempts - 1)))
+            let delay = backoff(after: claimed.attempts)
             _ = try await stores.jobs.apply(
                 .retry, toUnlockJob: claimed.id, at: clock(), nextAttemptAt: clock().addingTimeInterval(delay),
                 error: note + ": no answer to \(sends) sends; next attempt in \(Int(delay)) s")
@@ -308,17 +296,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 job, .giveUp, "cannot log in through the REST API: the sale has no login password",
                 kind: .unlockFailed)
         }
-        var claimed = job
-        if !alreadyClaimed {
-            do {
-                claimed = try await stores.jobs.apply(
-                    .send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
-            } catch StoreError.notFound {
-                return
-            } catch StoreError.transition {
-                return
-            }
-        }
+        guard let claimed = try await claim(job, alreadyClaimed: alreadyClaimed) else { return }
         let started = clock()
         let failure: RouterAPIError?
         do throws(RouterAPIError) {
@@ -356,7 +334,7 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 return try await finish(
                     claimed, .giveUp, "REST login: \(error) (after \(claimed.attempts) attempts)", kind: .unlockFailed)
             }
-            let delay = min(settings.maxBackoffSeconds, settings.backoffSeconds * pow(2, Double(claimed.attempts - 1)))
+            let delay = backoff(after: claimed.attempts)
             _ = try await stores.jobs.apply(
                 .retry, toUnlockJob: claimed.id, at: clock(), nextAttemptAt: clock().addingTimeInterval(delay),
                 error: "REST login: \(error); next attempt in \(Int(delay)) s")
@@ -364,6 +342,24 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 "router REST login failed",
                 metadata: ["router": "\(router.id)", "job": "\(job.id)", "error": "\(error)"])
         }
+    }
+
+    /// The claim: only one worker (on any node) moves a job from queued to sent. Nil when the job
+    /// is gone or another worker (or an Accounting-Start) settled it since the queue was read.
+    private func claim(_ job: UnlockJob, alreadyClaimed: Bool) async throws -> UnlockJob? {
+        guard !alreadyClaimed else { return job }
+        do {
+            return try await stores.jobs.apply(.send, toUnlockJob: job.id, at: clock(), nextAttemptAt: nil, error: nil)
+        } catch StoreError.notFound {
+            return nil
+        } catch StoreError.transition {
+            return nil
+        }
+    }
+
+    /// The wait before the next attempt: doubling from `backoffSeconds`, at most `maxBackoffSeconds`.
+    private func backoff(after attempts: Int) -> Double {
+        min(settings.maxBackoffSeconds, settings.backoffSeconds * pow(2, Double(attempts - 1)))
     }
 
     private func finish(

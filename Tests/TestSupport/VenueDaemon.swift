@@ -93,6 +93,29 @@ public final class VenueDaemon: @unchecked Sendable {
         _ = try await daemon.waitForPortal()
     }
 
+    /// Runs `hotspotpay ARGUMENTS --config …` against this venue's database.
+    public func command(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        try await DaemonProcess.run(
+            arguments + ["--config", config.path], directory: directory,
+            environment: ["HOTSPOTPAY_SECRET_KEY": key].merging(extra) { $1 })
+    }
+
+    /// Adds operator `username` with `password`; returns the command's exit status.
+    public func addOperator(_ username: String, password: String) async throws -> Int32 {
+        try await command(
+            ["operators", "add", "--username", username, "--display-name", username.capitalized],
+            environment: ["HOTSPOTPAY_OPERATOR_PASSWORD": password]
+        ).status
+    }
+
+    /// A new API token for `username`, as `hotspotpay tokens create` prints it.
+    public func apiToken(for username: String) async throws -> String {
+        try await command(["tokens", "create", "--username", username, "--name", "test"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// SIGKILL: the daemon dies with whatever it was doing unfinished.
     public func kill() async throws {
         guard let process else { return }

@@ -19,11 +19,7 @@ import Testing
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]
-        let added = try await DaemonProcess.run(
-            ["operators", "add", "--config", venue.config.path, "--username", "lan", "--display-name", "Lan"],
-            directory: venue.directory,
-            environment: environment.merging(["HOTSPOTPAY_OPERATOR_PASSWORD": Self.password]) { $1 })
-        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try await venue.addOperator("lan", password: Self.password) == 0)
 
         let browser = try await HeadlessChromium.launch()
         try await browser.resize(width: 1280, height: 900, mobile: false)

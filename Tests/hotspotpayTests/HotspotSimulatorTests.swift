@@ -56,17 +56,8 @@ import Testing
 
     /// An operator `lan` and an API token for it.
     static func operatorToken(_ venue: VenueDaemon) async throws -> String {
-        let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]
-        let added = try await DaemonProcess.run(
-            ["operators", "add", "--config", venue.config.path, "--username", "lan", "--display-name", "Lan"],
-            directory: venue.directory,
-            environment: environment.merging(["HOTSPOTPAY_OPERATOR_PASSWORD": ConsoleEndToEndTests.password]) { $1 })
-        #expect(added.status == 0, "\(added.stderr)")
-        let token = try await DaemonProcess.run(
-            ["tokens", "create", "--config", venue.config.path, "--username", "lan", "--name", "test"],
-            directory: venue.directory, environment: environment)
-        #expect(token.status == 0, "\(token.stderr)")
-        return token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await venue.addOperator("lan", password: ConsoleEndToEndTests.password) == 0)
+        return try await venue.apiToken(for: "lan")
     }
 
     static let rest = SimulatedHotspot.Configuration.REST(user: "hotspotpay", password: "rest-password-1")
