@@ -205,7 +205,7 @@ public struct GuestPages: Sendable {
     func startCheckout(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let language = Self.language(request)
         let body = try await request.body.collect(upTo: 16 * 1024)
-        let form = (try? FormURLEncoding.decodeQuery(String(buffer: body))) ?? [:]
+        let form = FormFields.decode(String(buffer: body))
         let visit = GuestVisit(fields: form)
         let demo = isDemoDevice(request, visit)
         guard let plan = form["plan"], let provider = form["provider"], let macText = visit.mac else {

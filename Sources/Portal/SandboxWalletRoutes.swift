@@ -28,7 +28,7 @@ struct SandboxWalletRoutes: Sendable {
         router.post("/sandbox/wallet/{id}") { request, context -> Response in
             let transaction = try await load(context)
             let form = try await request.body.collect(upTo: 1024)
-            let fields = (try? FormURLEncoding.decodeQuery(String(buffer: form))) ?? [:]
+            let fields = FormFields.decode(String(buffer: form))
             guard let action = fields["action"], action == "pay" || action == "decline" else {
                 throw HTTPError(.badRequest, message: "action must be pay or decline")
             }

@@ -43,7 +43,7 @@ public struct AdminAuthMiddleware: RouterMiddleware {
             var sent = request.headers[AdminSession.csrfHeader]
             if sent == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
                 let body = try await request.collectBody(upTo: Self.maximumFormBytes)
-                sent = (try? FormURLEncoding.decodeQuery(String(buffer: body)))?["_csrf"]
+                sent = FormFields.decode(String(buffer: body))["_csrf"]
             }
             guard let sent, let expected = identity.csrfToken,
                 ConstantTime.equal(sent, expected)

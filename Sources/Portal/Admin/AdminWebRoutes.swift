@@ -122,7 +122,7 @@ public struct AdminWebRoutes: Sendable {
     static func form(_ request: Request) async -> [String: String] {
         var request = request
         guard let body = try? await request.collectBody(upTo: AdminAuthMiddleware.maximumFormBytes) else { return [:] }
-        return (try? FormURLEncoding.decodeQuery(String(buffer: body))) ?? [:]
+        return FormFields.decode(String(buffer: body))
     }
 
     /// A page for an error that has no form to go back to.
