@@ -43,6 +43,7 @@ public enum ConsoleError: Error, CustomStringConvertible, Equatable {
             switch error {
             case .notFound(let entity, let id): return .notFound(entity: entity, id: id)
             case .duplicate, .transition, .refundExceedsPayment, .lastOperator: return .conflict(error.description)
+            case .invalid(let problems): return .invalid(problems)
             default: return .unavailable(error.description)
             }
         default: return .unavailable("\(error)")

@@ -22,6 +22,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case lastOperator(username: String)
     /// The database file cannot be opened or migrated.
     case unavailable(path: String, reason: String)
+    /// The value to store breaks the domain's rules (a router without a secret…), every problem at once.
+    case invalid([ValidationProblem])
+    /// The database failed the operation (disk full, locked, I/O error): nothing was changed.
+    case database(entity: String, reason: String)
 
     static let howToGiveTheKey = """
         Set \(SecretKey.environmentVariable) to the key (base64 of 32 bytes), or \
@@ -58,6 +62,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .lastOperator(let username):
             "\(username) is the only enabled operator; add another (`hotspotpay operators add`) before disabling them"
         case .unavailable(let path, let reason): "cannot use the database at \(path): \(reason)"
+        case .invalid(let problems): problems.map(\.description).joined(separator: "; ")
+        case .database(let entity, let reason):
+            "the database failed while handling a \(entity): \(reason) (nothing was changed; check the disk and "
+                + "the data folder's permissions)"
         }
     }
 }

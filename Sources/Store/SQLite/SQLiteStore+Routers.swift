@@ -3,27 +3,27 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: RouterStore {
-    public func routers() async throws -> [Router] {
-        try await pool.read { db in try self.allRouters(db) }
+    public func routers() async throws(StoreError) -> [Router] {
+        try await read(entity: "router") { db in try self.allRouters(db) }
     }
 
     func allRouters(_ db: Database) throws -> [Router] {
         try Row.fetchAll(db, sql: "SELECT * FROM routers ORDER BY id").map(router)
     }
 
-    public func router(id: String) async throws -> Router? {
-        try await pool.read { db in
+    public func router(id: String) async throws(StoreError) -> Router? {
+        try await read(entity: "router") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM routers WHERE id = ?"), arguments: [id]).map(
                 self.router)
         }
     }
 
-    public func routerExists(id: String) async throws -> Bool {
-        try await pool.read { db in try Self.routerExists(db, id: id) }
+    public func routerExists(id: String) async throws(StoreError) -> Bool {
+        try await read(entity: "router") { db in try Self.routerExists(db, id: id) }
     }
 
-    public func router(address: IPAddress) async throws -> Router? {
-        try await pool.read { db in
+    public func router(address: IPAddress) async throws(StoreError) -> Router? {
+        try await read(entity: "router") { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM routers WHERE address = ?"), arguments: [address.description]
             )
@@ -31,9 +31,8 @@ extension SQLiteStore: RouterStore {
         }
     }
 
-    public func addRouter(_ router: Router, actor: String) async throws {
-        let router = try router.validated()
-        let sealed = try sealedSecrets(router)
+    public func addRouter(_ router: Router, actor: String) async throws(StoreError) {
+        let (router, sealed) = try validatedAndSealed(router)
         try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) {
                 throw StoreError.duplicate(entity: "router", field: "id", value: router.id)
@@ -42,9 +41,8 @@ extension SQLiteStore: RouterStore {
         }
     }
 
-    public func addRouterIfMissing(_ router: Router, actor: String) async throws -> Bool {
-        let router = try router.validated()
-        let sealed = try sealedSecrets(router)
+    public func addRouterIfMissing(_ router: Router, actor: String) async throws(StoreError) -> Bool {
+        let (router, sealed) = try validatedAndSealed(router)
         return try await write(entity: "router") { db in
             if try Self.routerExists(db, id: router.id) { return false }
             try Self.insert(router, sealed: sealed, db: db, actor: actor)
@@ -52,9 +50,8 @@ extension SQLiteStore: RouterStore {
         }
     }
 
-    public func updateRouter(_ router: Router, actor: String) async throws {
-        let router = try router.validated()
-        let sealed = try sealedSecrets(router)
+    public func updateRouter(_ router: Router, actor: String) async throws(StoreError) {
+        let (router, sealed) = try validatedAndSealed(router)
         try await write(entity: "router") { db in
             try db.cachedStatement(
                 sql: """
@@ -79,7 +76,7 @@ extension SQLiteStore: RouterStore {
         }
     }
 
-    public func removeRouter(id: String, actor: String) async throws {
+    public func removeRouter(id: String, actor: String) async throws(StoreError) {
         try await write(entity: "router") { db in
             try db.cachedStatement(sql: "DELETE FROM routers WHERE id = ?").execute(arguments: [id])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "router", id: id) }
@@ -91,6 +88,18 @@ extension SQLiteStore: RouterStore {
     private static func routerExists(_ db: Database, id: String) throws -> Bool {
         try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM routers WHERE id = ?)"), arguments: [id]) ?? false
+    }
+
+    /// The router checked against the domain's rules and its secrets sealed, or why not.
+    private func validatedAndSealed(_ router: Router) throws(StoreError)
+        -> (Router, (secret: String, apiPassword: String?))
+    {
+        do {
+            let valid = try router.validated()
+            return (valid, try sealedSecrets(valid))
+        } catch {
+            throw Self.storeError(error, entity: "router")
+        }
     }
 
     /// The RADIUS secret and the REST API password, sealed (never stored in clear).

@@ -160,15 +160,33 @@ public final class SQLiteStore: Sendable {
 
     /// Runs a write (group-committed with concurrent ones, see ``GroupCommit``) and turns SQLite
     /// constraint failures into ``StoreError`` values.
-    func write<T: Sendable>(entity: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await writer.write(body)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw Self.constraintError(error, entity: entity)
+    func write<T: Sendable>(entity: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
+        do { return try await writer.write(body) } catch { throw Self.storeError(error, entity: entity) }
+    }
+
+    /// Runs a read on the pool; whatever fails becomes a ``StoreError``.
+    func read<T: Sendable>(entity: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
+        do { return try await pool.read(body) } catch { throw Self.storeError(error, entity: entity) }
+    }
+
+    /// Every failure in store terms, so nothing of GRDB's leaves the module: the contract a second
+    /// backend implements too.
+    static func storeError(_ error: any Error, entity: String) -> StoreError {
+        switch error {
+        case let error as StoreError: return error
+        case let error as ValidationError: return .invalid(error.problems)
+        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+            return constraintError(error, entity: entity)
+        case let error as DatabaseError: return .database(entity: entity, reason: error.message ?? error.description)
+        default: return .database(entity: entity, reason: "\(error)")
         }
     }
 
-    static func constraintError(_ error: DatabaseError, entity: String) -> any Error {
+    static func constraintError(_ error: DatabaseError, entity: String) -> StoreError {
         let message = error.message ?? ""
         // "UNIQUE constraint failed: transactions.order_code"
         if message.hasPrefix("UNIQUE constraint failed: ") {
