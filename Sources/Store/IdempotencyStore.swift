@@ -32,12 +32,12 @@ public enum IdempotencyClaim: Sendable, Hashable {
 public protocol IdempotencyStore: Sendable {
     /// Claims `key` in `scope` for a request whose method, path and body digest to `requestDigest`.
     /// A claim left unfinished for `abandonedAfterSeconds` (its node died) can be claimed again.
-    func claimIdempotencyKey(scope: String, key: String, requestDigest: String, at: Date) async throws
+    func claimIdempotencyKey(scope: String, key: String, requestDigest: String, at: Date) async throws(StoreError)
         -> IdempotencyClaim
     /// Keeps the answer for replays; nil gives the key back (the request failed on our side).
-    func finishIdempotencyKey(scope: String, key: String, response: StoredResponse?) async throws
+    func finishIdempotencyKey(scope: String, key: String, response: StoredResponse?) async throws(StoreError)
     /// Forgets keys older than `before`; returns how many.
-    func purgeIdempotencyKeys(before: Date) async throws -> Int
+    func purgeIdempotencyKeys(before: Date) async throws(StoreError) -> Int
 }
 
 public enum IdempotencyRules {

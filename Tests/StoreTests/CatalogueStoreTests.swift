@@ -32,7 +32,17 @@ import Testing
     @Test func invalidPlansAreRefusedWithEveryProblem() async throws {
         let harness = try await StoreHarness()
         let bad = Plan(id: "X", name: LocalizedText(vi: "", en: ""), price: Money(dong: 1), durationSeconds: 1)
-        await #expect(throws: ValidationError.self) { try await harness.store.addPlan(bad, actor: "test") }
+        // The store's contract: every failure is a StoreError, here naming each problem.
+        do {
+            try await harness.store.addPlan(bad, actor: "test")
+            Issue.record("an invalid plan was stored")
+        } catch {
+            guard case .invalid(let problems) = error else {
+                Issue.record("expected .invalid, got \(error)")
+                return
+            }
+            #expect(Set(problems.map(\.field)) == ["id", "name_vi", "price", "duration"], "\(problems)")
+        }
     }
 
     @Test func routerSecretsAreSealedAtRestAndOpenWithTheKey() async throws {

@@ -3,12 +3,12 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: AuditLog {
-    public func append(_ event: AuditEvent) async throws {
+    public func append(_ event: AuditEvent) async throws(StoreError) {
         try await write(entity: "audit event") { db in try Self.audit(event, db: db) }
     }
 
-    public func auditEvents(transactionID: String) async throws -> [AuditEvent] {
-        try await pool.read { db in
+    public func auditEvents(transactionID: String) async throws(StoreError) -> [AuditEvent] {
+        try await read(entity: "audit") { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM audit_events WHERE transaction_id = ? ORDER BY sequence"),
                 arguments: [transactionID]
@@ -16,8 +16,8 @@ extension SQLiteStore: AuditLog {
         }
     }
 
-    public func recentAuditEvents(limit: Int) async throws -> [AuditEvent] {
-        try await pool.read { db in
+    public func recentAuditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
+        try await read(entity: "audit") { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM audit_events ORDER BY sequence DESC LIMIT ?"), arguments: [limit]
             )
@@ -49,7 +49,7 @@ extension SQLiteStore: AuditLog {
 }
 
 extension SQLiteStore: StoreHealth {
-    public func ping() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    public func ping() async throws(StoreError) {
+        _ = try await read(entity: "audit") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 }

@@ -3,7 +3,8 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: IdempotencyStore {
-    public func claimIdempotencyKey(scope: String, key: String, requestDigest: String, at: Date) async throws
+    public func claimIdempotencyKey(scope: String, key: String, requestDigest: String, at: Date)
+        async throws(StoreError)
         -> IdempotencyClaim
     {
         try await write(entity: "idempotency key") { db in
@@ -41,7 +42,7 @@ extension SQLiteStore: IdempotencyStore {
         }
     }
 
-    public func finishIdempotencyKey(scope: String, key: String, response: StoredResponse?) async throws {
+    public func finishIdempotencyKey(scope: String, key: String, response: StoredResponse?) async throws(StoreError) {
         try await write(entity: "idempotency key") { db in
             if let response {
                 try db.cachedStatement(
@@ -58,7 +59,7 @@ extension SQLiteStore: IdempotencyStore {
         }
     }
 
-    public func purgeIdempotencyKeys(before: Date) async throws -> Int {
+    public func purgeIdempotencyKeys(before: Date) async throws(StoreError) -> Int {
         try await write(entity: "idempotency key") { db in
             try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE created_at < ?").execute(
                 arguments: [before.epochMilliseconds])

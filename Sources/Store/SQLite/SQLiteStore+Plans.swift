@@ -3,8 +3,8 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: PlanStore {
-    public func plans(includeInactive: Bool) async throws -> [Plan] {
-        try await pool.read { db in
+    public func plans(includeInactive: Bool) async throws(StoreError) -> [Plan] {
+        try await read(entity: "plans") { db in
             try Row.fetchAll(
                 db,
                 sql:
@@ -13,15 +13,15 @@ extension SQLiteStore: PlanStore {
         }
     }
 
-    public func plan(id: String) async throws -> Plan? {
-        try await pool.read { db in
+    public func plan(id: String) async throws(StoreError) -> Plan? {
+        try await read(entity: "plans") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM plans WHERE id = ?"), arguments: [id]).map(
                 Self.plan)
         }
     }
 
-    public func addPlan(_ plan: Plan, actor: String) async throws {
-        let plan = try plan.validated()
+    public func addPlan(_ plan: Plan, actor: String) async throws(StoreError) {
+        let plan = try Self.validated(plan)
         try await write(entity: "plan") { db in
             if try Self.planExists(db, id: plan.id) {
                 throw StoreError.duplicate(entity: "plan", field: "id", value: plan.id)
@@ -30,8 +30,8 @@ extension SQLiteStore: PlanStore {
         }
     }
 
-    public func addPlanIfMissing(_ plan: Plan, actor: String) async throws -> Bool {
-        let plan = try plan.validated()
+    public func addPlanIfMissing(_ plan: Plan, actor: String) async throws(StoreError) -> Bool {
+        let plan = try Self.validated(plan)
         return try await write(entity: "plan") { db in
             if try Self.planExists(db, id: plan.id) { return false }
             try Self.insert(plan, db: db, actor: actor)
@@ -39,8 +39,8 @@ extension SQLiteStore: PlanStore {
         }
     }
 
-    public func updatePlan(_ plan: Plan, actor: String) async throws {
-        let plan = try plan.validated()
+    public func updatePlan(_ plan: Plan, actor: String) async throws(StoreError) {
+        let plan = try Self.validated(plan)
         try await write(entity: "plan") { db in
             try db.cachedStatement(
                 sql: """
@@ -94,5 +94,9 @@ extension SQLiteStore: PlanStore {
             price: Money(dong: try reader.value("price_vnd")), durationSeconds: try reader.value("duration_seconds"),
             dataCapBytes: try reader.value("data_cap_bytes"), rateLimit: try reader.rateLimit(),
             isActive: try reader.value("active"), displayOrder: try reader.value("display_order"))
+    }
+
+    private static func validated(_ plan: Plan) throws(StoreError) -> Plan {
+        do { return try plan.validated() } catch { throw .invalid(error.problems) }
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: SessionStore {
-    public func recordSession(_ session: RadiusSession) async throws {
+    public func recordSession(_ session: RadiusSession) async throws(StoreError) {
         try await write(entity: "session") { db in
             let before = try Row.fetchOne(
                 db.cachedStatement(
@@ -79,7 +79,7 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func openSessions(mac: MACAddress) async throws -> [RadiusSession] {
+    public func openSessions(mac: MACAddress) async throws(StoreError) -> [RadiusSession] {
         try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
@@ -89,8 +89,8 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func openSession(framedIP ip: IPAddress) async throws -> RadiusSession? {
-        try await pool.read { db in
+    public func openSession(framedIP ip: IPAddress) async throws(StoreError) -> RadiusSession? {
+        try await read(entity: "sessions") { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql:
@@ -101,7 +101,7 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func closeSessions(routerID: String, at: Date, cause: String) async throws -> Int {
+    public func closeSessions(routerID: String, at: Date, cause: String) async throws(StoreError) -> Int {
         try await write(entity: "session") { db in
             try db.cachedStatement(
                 sql:

@@ -7,15 +7,15 @@ extension SQLiteStore: UnlockJobStore {
     public static let dueUnlockJobsSQL =
         "SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
 
-    public func dueUnlockJobs(at date: Date, limit: Int) async throws -> [UnlockJob] {
-        try await pool.read { db in
+    public func dueUnlockJobs(at date: Date, limit: Int) async throws(StoreError) -> [UnlockJob] {
+        try await read(entity: "unlockjobs") { db in
             try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit]).map(
                 Self.unlockJob)
         }
     }
 
-    public func unlockJobs(transactionID: String) async throws -> [UnlockJob] {
-        try await pool.read { db in
+    public func unlockJobs(transactionID: String) async throws(StoreError) -> [UnlockJob] {
+        try await read(entity: "unlockjobs") { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM unlock_jobs WHERE transaction_id = ? ORDER BY created_at"),
                 arguments: [transactionID]
@@ -23,11 +23,11 @@ extension SQLiteStore: UnlockJobStore {
         }
     }
 
-    public func enqueueUnlockJob(_ job: UnlockJob) async throws {
+    public func enqueueUnlockJob(_ job: UnlockJob) async throws(StoreError) {
         try await write(entity: "unlock job") { db in try Self.insert(job, db: db) }
     }
 
-    public func requeueUnlockJobs(sentBefore: Date, at: Date) async throws -> Int {
+    public func requeueUnlockJobs(sentBefore: Date, at: Date) async throws(StoreError) -> Int {
         try await write(entity: "unlock job") { db in
             try db.cachedStatement(
                 sql: """
@@ -41,7 +41,7 @@ extension SQLiteStore: UnlockJobStore {
         }
     }
 
-    public func renewUnlockJobLeases(ids: [String], at: Date) async throws -> Int {
+    public func renewUnlockJobLeases(ids: [String], at: Date) async throws(StoreError) -> Int {
         guard !ids.isEmpty else { return 0 }
         return try await write(entity: "unlock job") { db in
             var renewed = 0
@@ -58,7 +58,7 @@ extension SQLiteStore: UnlockJobStore {
 
     public func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?
-    ) async throws -> UnlockJob {
+    ) async throws(StoreError) -> UnlockJob {
         try await write(entity: "unlock job") { db in
             try Self.apply(event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, db: db)
         }
@@ -67,7 +67,7 @@ extension SQLiteStore: UnlockJobStore {
     public func apply(
         _ event: UnlockJobStatus.Event, toUnlockJob id: String, at: Date, nextAttemptAt: Date?, error: String?,
         unlockedBy: UnlockPath?, audit auditEvent: AuditEvent
-    ) async throws -> UnlockJob {
+    ) async throws(StoreError) -> UnlockJob {
         try await write(entity: "unlock job") { db in
             let job = try Self.apply(
                 event, toUnlockJob: id, at: at, nextAttemptAt: nextAttemptAt, error: error, unlockedBy: unlockedBy,

@@ -149,8 +149,10 @@ public final class SQLiteStore: Sendable {
     /// a reader queue and back, several thread switches that cost more than such a read; on the
     /// callback path they added up (see BENCHMARKS.md, checkout). `consistent`: wrap in a read
     /// transaction (more than one statement); a single statement is a consistent snapshot.
-    func readNow<T>(consistent: Bool = false, _ body: (Database) throws -> T) throws -> T {
-        try quickReaders.read(consistent: consistent, body)
+    func readNow<T>(consistent: Bool = false, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try quickReaders.read(consistent: consistent, body) } catch {
+            throw Self.storeError(error, entity: "read")
+        }
     }
 
     func requireCipher(entity: String, id: String) throws -> SecretCipher {
