@@ -17,26 +17,26 @@ public struct OperatorAccount: Sendable, Hashable {
 /// Operators, their signed-in browsers and their scripts' tokens.
 public protocol OperatorStore: Sendable {
     /// ``StoreError/duplicate(entity:field:value:)`` when the username is taken.
-    func addOperator(_ person: Operator, passwordHash: String, actor: String) async throws
-    func operators() async throws -> [Operator]
-    func operatorAccount(username: String) async throws -> OperatorAccount?
-    func operatorAccount(id: String) async throws -> OperatorAccount?
+    func addOperator(_ person: Operator, passwordHash: String, actor: String) async throws(StoreError)
+    func operators() async throws(StoreError) -> [Operator]
+    func operatorAccount(username: String) async throws(StoreError) -> OperatorAccount?
+    func operatorAccount(id: String) async throws(StoreError) -> OperatorAccount?
     /// Replaces the password hash and signs the operator out everywhere.
-    func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws
+    func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws(StoreError)
     /// Disabling also signs the operator out and stops their tokens from working.
-    func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws
+    func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws(StoreError)
 
-    func addOperatorSession(_ session: OperatorSession) async throws
+    func addOperatorSession(_ session: OperatorSession) async throws(StoreError)
     /// The live session with that token hash and its operator (nil when expired, unknown, or the
     /// operator is disabled).
-    func loginSession(tokenHash: String, at: Date) async throws -> (OperatorSession, Operator)?
-    func removeOperatorSession(tokenHash: String) async throws
+    func loginSession(tokenHash: String, at: Date) async throws(StoreError) -> (OperatorSession, Operator)?
+    func removeOperatorSession(tokenHash: String) async throws(StoreError)
     /// Removes sessions past their expiry; returns how many.
-    func removeExpiredOperatorSessions(at: Date) async throws -> Int
+    func removeExpiredOperatorSessions(at: Date) async throws(StoreError) -> Int
 
-    func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws
+    func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws(StoreError)
     /// The unrevoked token with that hash and its (enabled) operator.
-    func apiToken(tokenHash: String) async throws -> (APIToken, Operator)?
-    func apiTokens() async throws -> [APIToken]
-    func revokeAPIToken(id: String, at: Date, actor: String) async throws
+    func apiToken(tokenHash: String) async throws(StoreError) -> (APIToken, Operator)?
+    func apiTokens() async throws(StoreError) -> [APIToken]
+    func revokeAPIToken(id: String, at: Date, actor: String) async throws(StoreError)
 }

@@ -28,27 +28,27 @@ public struct RevenueLine: Sendable, Hashable {
 public protocol ReportStore: Sendable {
     /// Sales paid in `[from, to)` grouped by `grouping`; days are in the venue's time zone
     /// (`utcOffsetSeconds`, Vietnam +7 h).
-    func revenue(from: Date, to: Date, by grouping: RevenueGrouping, utcOffsetSeconds: Int) async throws
+    func revenue(from: Date, to: Date, by grouping: RevenueGrouping, utcOffsetSeconds: Int) async throws(StoreError)
         -> [RevenueLine]
     /// Payments per hour in `[from, to)`: the hour's start and the count.
-    func paymentsPerHour(from: Date, to: Date) async throws -> [(hour: Date, sales: Int, amount: Money)]
+    func paymentsPerHour(from: Date, to: Date) async throws(StoreError) -> [(hour: Date, sales: Int, amount: Money)]
     /// How many transactions match (ignoring the filter's limit and offset), for paging.
-    func countTransactions(matching filter: TransactionFilter) async throws -> Int
+    func countTransactions(matching filter: TransactionFilter) async throws(StoreError) -> Int
     /// Active grants, the newest first.
-    func activeGrants(limit: Int, offset: Int) async throws -> [Grant]
-    func activeGrantCount() async throws -> Int
+    func activeGrants(limit: Int, offset: Int) async throws(StoreError) -> [Grant]
+    func activeGrantCount() async throws(StoreError) -> Int
     /// How many transactions each (status, provider) pair has, for `/metrics`.
-    func transactionCounts() async throws -> [(status: String, provider: String, count: Int)]
+    func transactionCounts() async throws(StoreError) -> [(status: String, provider: String, count: Int)]
     /// Sessions the routers report open, the newest first.
-    func openSessions(limit: Int) async throws -> [RadiusSession]
-    func openSessionCount() async throws -> Int
+    func openSessions(limit: Int) async throws(StoreError) -> [RadiusSession]
+    func openSessionCount() async throws(StoreError) -> Int
     /// Unlock jobs needing a look: queued or sent since before `stuckBefore`, or refused/failed
     /// since `failedSince`, for grants still active.
-    func troubledUnlockJobs(stuckBefore: Date, failedSince: Date, limit: Int) async throws -> [UnlockJob]
+    func troubledUnlockJobs(stuckBefore: Date, failedSince: Date, limit: Int) async throws(StoreError) -> [UnlockJob]
     /// Pending transactions whose window closes in `[from, to)`.
-    func pendingTransactions(closingFrom from: Date, to: Date, limit: Int) async throws -> [Transaction]
+    func pendingTransactions(closingFrom from: Date, to: Date, limit: Int) async throws(StoreError) -> [Transaction]
     /// Audit events, newest first, before `sequence` when given (paging).
-    func auditEvents(before sequence: Int64?, kindPrefix: String?, limit: Int) async throws -> [AuditEvent]
+    func auditEvents(before sequence: Int64?, kindPrefix: String?, limit: Int) async throws(StoreError) -> [AuditEvent]
     /// The unlock jobs and sessions of a transaction's device, for its timeline.
-    func sessions(mac: MACAddress, since: Date, limit: Int) async throws -> [RadiusSession]
+    func sessions(mac: MACAddress, since: Date, limit: Int) async throws(StoreError) -> [RadiusSession]
 }

@@ -1,4 +1,4 @@
 /// A cheap round trip to the database, for `/healthz`.
 public protocol StoreHealth: Sendable {
-    func ping() async throws
+    func ping() async throws(StoreError)
 }

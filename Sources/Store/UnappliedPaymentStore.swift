@@ -6,17 +6,18 @@ import struct Foundation.Date
 /// the same database transaction that refuses to apply it, listed and resolved by operators.
 public protocol UnappliedPaymentStore: Sendable {
     /// Open ones (newest first) when `open`, else every one.
-    func unappliedPayments(open: Bool, limit: Int) async throws -> [UnappliedPayment]
-    func unappliedPayment(id: String) async throws -> UnappliedPayment?
+    func unappliedPayments(open: Bool, limit: Int) async throws(StoreError) -> [UnappliedPayment]
+    func unappliedPayment(id: String) async throws(StoreError) -> UnappliedPayment?
     /// Notes that a refund of it was sent (`at`) or, with nil, that the provider refused it. Refuses
     /// (``StoreError/transition(_:)``) a second refund while one is outstanding or once resolved.
-    func markUnappliedRefundRequested(id: String, at: Date?, actor: String) async throws -> UnappliedPayment
+    func markUnappliedRefundRequested(id: String, at: Date?, actor: String) async throws(StoreError) -> UnappliedPayment
     /// Closes it with `resolution`, audited; refused (``StoreError/transition(_:)``) when already closed.
     func resolveUnappliedPayment(
         id: String, resolution: UnappliedPayment.Resolution, note: String, actor: String, at: Date
-    ) async throws -> UnappliedPayment
+    ) async throws(StoreError) -> UnappliedPayment
     /// Grants the access the money paid for: the order (failed, cancelled, expired or held for
     /// review) becomes paid exactly as a confirmed payment would, with a grant and an unlock job,
     /// and the unapplied payment is closed as `granted`, all in one database transaction.
-    func grantUnappliedPayment(id: String, note: String, actor: String, at: Date) async throws -> PaymentApplication
+    func grantUnappliedPayment(id: String, note: String, actor: String, at: Date) async throws(StoreError)
+        -> PaymentApplication
 }

@@ -9,7 +9,7 @@ import Foundation
 /// its public URL (the sandbox wallet's links, provider return URLs) is the address it listens on.
 public final class VenueDaemon: @unchecked Sendable {
     public let directory: URL
-    public let port: Int
+    public private(set) var port: Int
     public let config: URL
     public let key = "7f3c1a9e5b2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
     public private(set) var process: DaemonProcess?
@@ -84,13 +84,37 @@ public final class VenueDaemon: @unchecked Sendable {
         """.write(to: config, atomically: true, encoding: .utf8)
     }
 
-    /// Starts `serve` and waits for the portal.
+    /// Starts `serve` and waits for the portal. A port picked free up front can be taken by a
+    /// parallel test before the daemon binds it: then the ports are picked again (twice at most).
     public func start() async throws {
-        let daemon = try DaemonProcess(
-            arguments: ["serve", "--config", config.path], directory: directory,
-            environment: ["HOTSPOTPAY_SECRET_KEY": key])
-        process = daemon
-        _ = try await daemon.waitForPortal()
+        for attempt in 1...3 {
+            let daemon = try DaemonProcess(
+                arguments: ["serve", "--config", config.path], directory: directory,
+                environment: ["HOTSPOTPAY_SECRET_KEY": key])
+            process = daemon
+            do {
+                _ = try await daemon.waitForPortal()
+                return
+            } catch DaemonError.exited(_, let stderr) where attempt < 3 && stderr.lowercased().contains("in use") {
+                process = nil
+                try repickPorts()
+            }
+        }
+    }
+
+    /// New free ports for the portal and any fixed RADIUS port in the config.
+    private func repickPorts() throws {
+        var text = try String(contentsOf: config, encoding: .utf8)
+        let newPort = try LocalPort.free(.tcp)
+        text = text.replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:\(newPort)")
+        port = newPort
+        for key in ["auth_listen", "acct_listen"] {
+            guard let line = text.split(separator: "\n").first(where: { $0.contains(key + ":") }),
+                let old = line.split(separator: ":").last.flatMap({ Int($0) }), old != 0
+            else { continue }
+            text = text.replacingOccurrences(of: String(line), with: "  \(key): 127.0.0.1:\(try LocalPort.free(.udp))")
+        }
+        try text.write(to: config, atomically: true, encoding: .utf8)
     }
 
     /// Runs `hotspotpay ARGUMENTS --config …` against this venue's database.

@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: CheckoutPageStore {
-    public func savePaymentRequest(_ request: PaymentRequest, transactionID: String) async throws {
+    public func savePaymentRequest(_ request: PaymentRequest, transactionID: String) async throws(StoreError) {
         try await write(entity: "payment request") { db in
             try db.cachedStatement(
                 sql: """
@@ -18,8 +18,8 @@ extension SQLiteStore: CheckoutPageStore {
         }
     }
 
-    public func paymentRequest(transactionID: String) async throws -> PaymentRequest? {
-        try await pool.read { db in
+    public func paymentRequest(transactionID: String) async throws(StoreError) -> PaymentRequest? {
+        try await read(entity: "checkoutpages") { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM payment_requests WHERE transaction_id = ?"),
                 arguments: [transactionID]
@@ -32,7 +32,7 @@ extension SQLiteStore: CheckoutPageStore {
         }
     }
 
-    public func saveHotspotLogin(_ login: HotspotLogin, transactionID: String, at: Date) async throws {
+    public func saveHotspotLogin(_ login: HotspotLogin, transactionID: String, at: Date) async throws(StoreError) {
         try await write(entity: "hotspot login") { db in
             try db.cachedStatement(
                 sql: """
@@ -50,8 +50,8 @@ extension SQLiteStore: CheckoutPageStore {
         }
     }
 
-    public func hotspotLogin(transactionID: String) async throws -> HotspotLogin? {
-        try await pool.read { db in
+    public func hotspotLogin(transactionID: String) async throws(StoreError) -> HotspotLogin? {
+        try await read(entity: "checkoutpages") { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM hotspot_logins WHERE transaction_id = ?"),
                 arguments: [transactionID]
@@ -64,7 +64,7 @@ extension SQLiteStore: CheckoutPageStore {
         }
     }
 
-    public func addBuyerBrowser(digest: String, transactionID: String, at: Date) async throws {
+    public func addBuyerBrowser(digest: String, transactionID: String, at: Date) async throws(StoreError) {
         try await write(entity: "buyer browser") { db in
             try db.cachedStatement(
                 sql: """
@@ -75,8 +75,8 @@ extension SQLiteStore: CheckoutPageStore {
         }
     }
 
-    public func isBuyerBrowser(digest: String, transactionID: String) async throws -> Bool {
-        try await pool.read { db in
+    public func isBuyerBrowser(digest: String, transactionID: String) async throws(StoreError) -> Bool {
+        try await read(entity: "checkoutpages") { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT EXISTS (SELECT 1 FROM buyer_browsers WHERE transaction_id = ? AND browser_digest = ?)"),

@@ -3,12 +3,12 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: GrantStore {
-    public func activeGrant(mac: MACAddress) async throws -> Grant? {
+    public func activeGrant(mac: MACAddress) async throws(StoreError) -> Grant? {
         try readNow(consistent: true) { db in try Self.activeGrant(db, mac: mac) }
     }
 
-    public func grant(id: String) async throws -> Grant? {
-        try await pool.read { db in
+    public func grant(id: String) async throws(StoreError) -> Grant? {
+        try await read(entity: "grants") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"), arguments: [id]).map {
                 try Self.grant($0, db: db)
             }
@@ -35,8 +35,8 @@ extension SQLiteStore: GrantStore {
     public static let grantsPastEndSQL =
         "SELECT * FROM grants WHERE status = 'active' AND valid_until <= ? ORDER BY valid_until LIMIT ?"
 
-    public func grantsPastEnd(at date: Date, limit: Int) async throws -> [Grant] {
-        try await pool.read { db in
+    public func grantsPastEnd(at date: Date, limit: Int) async throws(StoreError) -> [Grant] {
+        try await read(entity: "grants") { db in
             try Row.fetchAll(db, sql: Self.grantsPastEndSQL, arguments: [date.epochMilliseconds, limit]).map {
                 try Self.grant($0, db: db)
             }
@@ -44,7 +44,7 @@ extension SQLiteStore: GrantStore {
     }
 
     public func apply(_ event: GrantStatus.Event, toGrant id: String, at: Date, actor: String, detail: String)
-        async throws
+        async throws(StoreError)
         -> Grant
     {
         try await write(entity: "grant") { db in
@@ -154,8 +154,8 @@ extension SQLiteStore: GrantStore {
 }
 
 extension SQLiteStore {
-    public func grant(transactionID: String) async throws -> Grant? {
-        try await pool.read { db in
+    public func grant(transactionID: String) async throws(StoreError) -> Grant? {
+        try await read(entity: "grants") { db in
             try Row.fetchOne(
                 db,
                 sql:
@@ -167,7 +167,7 @@ extension SQLiteStore {
 
     public func extendGrant(
         id: String, bySeconds seconds: Int64, dataBytes: Int64?, at: Date, actor: String, reason: String
-    ) async throws -> Grant {
+    ) async throws(StoreError) -> Grant {
         try await write(entity: "grant") { db in
             guard
                 var grant = try Row.fetchOne(

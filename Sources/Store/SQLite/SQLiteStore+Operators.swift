@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: OperatorStore {
-    public func addOperator(_ person: Operator, passwordHash: String, actor: String) async throws {
+    public func addOperator(_ person: Operator, passwordHash: String, actor: String) async throws(StoreError) {
         try await write(entity: "operator") { db in
             if try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM operators WHERE username = ?)", arguments: [person.username])
@@ -27,28 +27,28 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func operators() async throws -> [Operator] {
-        try await pool.read { db in
+    public func operators() async throws(StoreError) -> [Operator] {
+        try await read(entity: "operators") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM operators ORDER BY username").map(Self.operatorRow)
         }
     }
 
-    public func operatorAccount(username: String) async throws -> OperatorAccount? {
-        try await pool.read { db in
+    public func operatorAccount(username: String) async throws(StoreError) -> OperatorAccount? {
+        try await read(entity: "operators") { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM operators WHERE username = ?"), arguments: [username]
             ).map(Self.account)
         }
     }
 
-    public func operatorAccount(id: String) async throws -> OperatorAccount? {
-        try await pool.read { db in
+    public func operatorAccount(id: String) async throws(StoreError) -> OperatorAccount? {
+        try await read(entity: "operators") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM operators WHERE id = ?"), arguments: [id]).map(
                 Self.account)
         }
     }
 
-    public func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws {
+    public func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws(StoreError) {
         try await write(entity: "operator") { db in
             let username = try Self.requireOperator(db, id: operatorID)
             try db.execute(
@@ -62,7 +62,7 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws {
+    public func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws(StoreError) {
         try await write(entity: "operator") { db in
             let username = try Self.requireOperator(db, id: operatorID)
             if disabled {
@@ -88,7 +88,7 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func addOperatorSession(_ session: OperatorSession) async throws {
+    public func addOperatorSession(_ session: OperatorSession) async throws(StoreError) {
         try await write(entity: "login session") { db in
             try db.execute(
                 sql: """
@@ -109,8 +109,8 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func loginSession(tokenHash: String, at: Date) async throws -> (OperatorSession, Operator)? {
-        try await pool.read { db in
+    public func loginSession(tokenHash: String, at: Date) async throws(StoreError) -> (OperatorSession, Operator)? {
+        try await read(entity: "operators") { db in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -130,20 +130,20 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func removeOperatorSession(tokenHash: String) async throws {
+    public func removeOperatorSession(tokenHash: String) async throws(StoreError) {
         try await write(entity: "login session") { db in
             try db.execute(sql: "DELETE FROM login_sessions WHERE token_hash = ?", arguments: [tokenHash])
         }
     }
 
-    public func removeExpiredOperatorSessions(at: Date) async throws -> Int {
+    public func removeExpiredOperatorSessions(at: Date) async throws(StoreError) -> Int {
         try await write(entity: "login session") { db in
             try db.execute(sql: "DELETE FROM login_sessions WHERE expires_at <= ?", arguments: [at.epochMilliseconds])
             return db.changesCount
         }
     }
 
-    public func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws {
+    public func addAPIToken(_ token: APIToken, tokenHash: String, actor: String) async throws(StoreError) {
         try await write(entity: "API token") { db in
             try db.execute(
                 sql: """
@@ -160,8 +160,8 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func apiToken(tokenHash: String) async throws -> (APIToken, Operator)? {
-        try await pool.read { db in
+    public func apiToken(tokenHash: String) async throws(StoreError) -> (APIToken, Operator)? {
+        try await read(entity: "operators") { db in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -179,15 +179,15 @@ extension SQLiteStore: OperatorStore {
         }
     }
 
-    public func apiTokens() async throws -> [APIToken] {
-        try await pool.read { db in
+    public func apiTokens() async throws(StoreError) -> [APIToken] {
+        try await read(entity: "operators") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY created_at DESC").map {
                 try Self.apiTokenRow($0, idColumn: "id", createdColumn: "created_at")
             }
         }
     }
 
-    public func revokeAPIToken(id: String, at: Date, actor: String) async throws {
+    public func revokeAPIToken(id: String, at: Date, actor: String) async throws(StoreError) {
         try await write(entity: "API token") { db in
             try db.execute(
                 sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",

@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: RefundStore {
-    public func requestRefund(_ refund: Refund) async throws {
+    public func requestRefund(_ refund: Refund) async throws(StoreError) {
         try await write(entity: "refund") { db in
             guard let transaction = try Self.fetchTransaction(db, id: refund.transactionID) else {
                 throw StoreError.notFound(entity: "transaction", id: refund.transactionID)
@@ -30,7 +30,8 @@ extension SQLiteStore: RefundStore {
         }
     }
 
-    public func completeRefund(id: String, providerReference: String, at: Date) async throws -> Transaction {
+    public func completeRefund(id: String, providerReference: String, at: Date) async throws(StoreError) -> Transaction
+    {
         try await write(entity: "refund") { db in
             let refund = try Self.requireRequestedRefund(db, id: id)
             try db.execute(
@@ -62,7 +63,7 @@ extension SQLiteStore: RefundStore {
         }
     }
 
-    public func failRefund(id: String, reason: String, at: Date) async throws {
+    public func failRefund(id: String, reason: String, at: Date) async throws(StoreError) {
         try await write(entity: "refund") { db in
             let refund = try Self.requireRequestedRefund(db, id: id)
             try db.execute(
@@ -75,7 +76,7 @@ extension SQLiteStore: RefundStore {
         }
     }
 
-    public func noteRefund(id: String, note: String, at: Date) async throws -> Refund {
+    public func noteRefund(id: String, note: String, at: Date) async throws(StoreError) -> Refund {
         try await write(entity: "refund") { db in
             var refund = try Self.requireRequestedRefund(db, id: id)
             guard refund.note != note else { return refund }
@@ -92,14 +93,14 @@ extension SQLiteStore: RefundStore {
         }
     }
 
-    public func refund(id: String) async throws -> Refund? {
-        try await pool.read { db in
+    public func refund(id: String) async throws(StoreError) -> Refund? {
+        try await read(entity: "refunds") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE id = ?", arguments: [id]).map(Self.refund)
         }
     }
 
-    public func refunds(transactionID: String) async throws -> [Refund] {
-        try await pool.read { db in
+    public func refunds(transactionID: String) async throws(StoreError) -> [Refund] {
+        try await read(entity: "refunds") { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at",
                 arguments: [transactionID]

@@ -3,7 +3,8 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: ReportStore {
-    public func revenue(from: Date, to: Date, by grouping: RevenueGrouping, utcOffsetSeconds: Int) async throws
+    public func revenue(from: Date, to: Date, by grouping: RevenueGrouping, utcOffsetSeconds: Int)
+        async throws(StoreError)
         -> [RevenueLine]
     {
         // Refunds count against the sale they belong to, so a day's net is what that day sold.
@@ -22,7 +23,7 @@ extension SQLiteStore: ReportStore {
             WHERE t.paid_at IS NOT NULL AND t.paid_at >= ? AND t.paid_at < ? AND t.status IN ('paid', 'refunded')
             GROUP BY key ORDER BY \(grouping == .day ? "key" : "gross DESC, key")
             """
-        return try await pool.read { db in
+        return try await read(entity: "reports") { db in
             try Row.fetchAll(db, sql: sql, arguments: [from.epochMilliseconds, to.epochMilliseconds]).map { row in
                 RevenueLine(
                     key: row["key"] ?? "", sales: row["sales"] ?? 0, gross: Money(dong: row["gross"] ?? 0),
@@ -31,8 +32,10 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func paymentsPerHour(from: Date, to: Date) async throws -> [(hour: Date, sales: Int, amount: Money)] {
-        try await pool.read { db in
+    public func paymentsPerHour(from: Date, to: Date) async throws(StoreError) -> [(
+        hour: Date, sales: Int, amount: Money
+    )] {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -46,15 +49,15 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func countTransactions(matching filter: TransactionFilter) async throws -> Int {
+    public func countTransactions(matching filter: TransactionFilter) async throws(StoreError) -> Int {
         let (whereClause, arguments) = Self.whereClause(filter)
-        return try await pool.read { db in
+        return try await read(entity: "reports") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions \(whereClause)", arguments: arguments) ?? 0
         }
     }
 
-    public func activeGrants(limit: Int, offset: Int) async throws -> [Grant] {
-        try await pool.read { db in
+    public func activeGrants(limit: Int, offset: Int) async throws(StoreError) -> [Grant] {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM grants WHERE status = 'active' ORDER BY updated_at DESC LIMIT ? OFFSET ?",
                 arguments: [limit, offset]
@@ -62,22 +65,22 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func activeGrantCount() async throws -> Int {
-        try await pool.read { db in
+    public func activeGrantCount() async throws(StoreError) -> Int {
+        try await read(entity: "reports") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grants WHERE status = 'active'") ?? 0
         }
     }
 
-    public func transactionCounts() async throws -> [(status: String, provider: String, count: Int)] {
-        try await pool.read { db in
+    public func transactionCounts() async throws(StoreError) -> [(status: String, provider: String, count: Int)] {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db, sql: "SELECT status, provider, COUNT(*) AS n FROM transactions GROUP BY status, provider"
             ).map { ($0["status"], $0["provider"], $0["n"]) }
         }
     }
 
-    public func openSessions(limit: Int) async throws -> [RadiusSession] {
-        try await pool.read { db in
+    public func openSessions(limit: Int) async throws(StoreError) -> [RadiusSession] {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM radius_sessions WHERE stopped_at IS NULL ORDER BY updated_at DESC LIMIT ?",
                 arguments: [limit]
@@ -85,14 +88,16 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func openSessionCount() async throws -> Int {
-        try await pool.read { db in
+    public func openSessionCount() async throws(StoreError) -> Int {
+        try await read(entity: "reports") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM radius_sessions WHERE stopped_at IS NULL") ?? 0
         }
     }
 
-    public func troubledUnlockJobs(stuckBefore: Date, failedSince: Date, limit: Int) async throws -> [UnlockJob] {
-        try await pool.read { db in
+    public func troubledUnlockJobs(stuckBefore: Date, failedSince: Date, limit: Int) async throws(StoreError)
+        -> [UnlockJob]
+    {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -107,8 +112,10 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func pendingTransactions(closingFrom from: Date, to: Date, limit: Int) async throws -> [Transaction] {
-        try await pool.read { db in
+    public func pendingTransactions(closingFrom from: Date, to: Date, limit: Int) async throws(StoreError)
+        -> [Transaction]
+    {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -119,7 +126,9 @@ extension SQLiteStore: ReportStore {
         }
     }
 
-    public func auditEvents(before sequence: Int64?, kindPrefix: String?, limit: Int) async throws -> [AuditEvent] {
+    public func auditEvents(before sequence: Int64?, kindPrefix: String?, limit: Int) async throws(StoreError)
+        -> [AuditEvent]
+    {
         var clauses: [String] = []
         var arguments = StatementArguments()
         if let sequence {
@@ -135,15 +144,15 @@ extension SQLiteStore: ReportStore {
         _ = arguments.append(contentsOf: [limit])
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let frozen = arguments
-        return try await pool.read { db in
+        return try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM audit_events \(whereClause) ORDER BY sequence DESC LIMIT ?", arguments: frozen
             ).map(Self.auditEvent)
         }
     }
 
-    public func sessions(mac: MACAddress, since: Date, limit: Int) async throws -> [RadiusSession] {
-        try await pool.read { db in
+    public func sessions(mac: MACAddress, since: Date, limit: Int) async throws(StoreError) -> [RadiusSession] {
+        try await read(entity: "reports") { db in
             try Row.fetchAll(
                 db,
                 sql: """

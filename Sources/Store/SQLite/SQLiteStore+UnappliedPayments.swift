@@ -3,8 +3,8 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: UnappliedPaymentStore {
-    public func unappliedPayments(open: Bool, limit: Int) async throws -> [UnappliedPayment] {
-        try await pool.read { db in
+    public func unappliedPayments(open: Bool, limit: Int) async throws(StoreError) -> [UnappliedPayment] {
+        try await read(entity: "unappliedpayments") { db in
             try Row.fetchAll(
                 db,
                 sql: open
@@ -15,11 +15,13 @@ extension SQLiteStore: UnappliedPaymentStore {
         }
     }
 
-    public func unappliedPayment(id: String) async throws -> UnappliedPayment? {
-        try await pool.read { db in try Self.fetchUnapplied(db, id: id) }
+    public func unappliedPayment(id: String) async throws(StoreError) -> UnappliedPayment? {
+        try await read(entity: "unappliedpayments") { db in try Self.fetchUnapplied(db, id: id) }
     }
 
-    public func markUnappliedRefundRequested(id: String, at: Date?, actor: String) async throws -> UnappliedPayment {
+    public func markUnappliedRefundRequested(id: String, at: Date?, actor: String) async throws(StoreError)
+        -> UnappliedPayment
+    {
         try await write(entity: "unapplied payment") { db in
             var current = try Self.requireOpenUnapplied(db, id: id, event: "refund")
             if at != nil, let sent = current.refundRequestedAt {
@@ -39,13 +41,13 @@ extension SQLiteStore: UnappliedPaymentStore {
 
     public func resolveUnappliedPayment(
         id: String, resolution: UnappliedPayment.Resolution, note: String, actor: String, at: Date
-    ) async throws -> UnappliedPayment {
+    ) async throws(StoreError) -> UnappliedPayment {
         try await write(entity: "unapplied payment") { db in
             try Self.resolve(id: id, resolution: resolution, note: note, actor: actor, at: at, db: db)
         }
     }
 
-    public func grantUnappliedPayment(id: String, note: String, actor: String, at: Date) async throws
+    public func grantUnappliedPayment(id: String, note: String, actor: String, at: Date) async throws(StoreError)
         -> PaymentApplication
     {
         try await write(entity: "unapplied payment") { db in
