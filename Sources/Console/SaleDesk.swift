@@ -224,14 +224,9 @@ public struct SaleDesk: Sendable {
     }
 
     private func sale(_ id: String) async throws(ConsoleError) -> Transaction {
-        if let transaction = try await ConsoleError.wrap({ try await store.transaction(id: id) }) {
-            return transaction
+        guard let transaction = try await ConsoleError.wrap({ try await store.transaction(reference: id) }) else {
+            throw .notFound(entity: "sale", id: id)
         }
-        if let code = try? OrderCode(id),
-            let transaction = try await ConsoleError.wrap({ try await store.transaction(orderCode: code) })
-        {
-            return transaction
-        }
-        throw .notFound(entity: "sale", id: id)
+        return transaction
     }
 }

@@ -60,13 +60,9 @@ public struct SalesLedger: Sendable {
 
     public func sale(id: String) async throws(ConsoleError) -> SaleDetail {
         try await ConsoleError.wrap {
-            let found: Transaction?
-            if let code = try? OrderCode(id.uppercased()) {
-                found = try await store.transaction(orderCode: code)
-            } else {
-                found = try await store.transaction(id: id)
+            guard let transaction = try await store.transaction(reference: id) else {
+                throw ConsoleError.notFound(entity: "sale", id: id)
             }
-            guard let transaction = found else { throw ConsoleError.notFound(entity: "sale", id: id) }
             async let plan = store.plan(id: transaction.planID)
             async let grant = store.grant(transactionID: transaction.id)
             async let refunds = store.refunds(transactionID: transaction.id)

@@ -112,8 +112,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        (try? JSONResponse.make(["error": message], status: status))
-            ?? Response(status: status)
+        AdminResponses.error(status: status, api: true, message: message)
     }
 
     final class Collected: Sendable { let bytes = Mutex<[UInt8]>([]) }
