@@ -31,7 +31,7 @@ public struct PlanChanges: Sendable, Hashable, Decodable {
         self.active = active
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case nameVI = "name_vi"
         case nameEN = "name_en"
         case price, duration

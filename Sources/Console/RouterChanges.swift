@@ -50,7 +50,7 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
         self.apiPlainHTTP = apiPlainHTTP
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name
         case nasIdentifier = "nas_identifier"
         case address, secret

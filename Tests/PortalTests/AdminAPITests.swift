@@ -39,6 +39,17 @@ import Testing
                 client, .patch, "/api/admin/plans/5gb", json: #"{"active":"yes"}"#, token: token)
             #expect(wrongType.status == .unprocessableContent)
             #expect(wrongType.body.contains("active"))
+            // An explicit null would read as "left out" and change nothing; it is refused instead.
+            let null = try await AdminHarness.call(
+                client, .patch, "/api/admin/plans/5gb", json: #"{"active":null,"unknown":null}"#, token: token)
+            #expect(null.status == .unprocessableContent)
+            #expect(null.body.contains("active") && !null.body.contains("unknown"))
+            let renamed = try await AdminHarness.call(
+                client, .patch, "/api/admin/plans/5gb", json: #"{"id":"6gb","price":1000}"#, token: token)
+            #expect(renamed.status == .unprocessableContent)
+            let sameID = try await AdminHarness.call(
+                client, .patch, "/api/admin/plans/5gb", json: #"{"id":"5gb","order":3}"#, token: token)
+            #expect(sameID.status == .ok)
             #expect(
                 try await AdminHarness.call(client, .get, "/api/admin/plans/none", token: token).status == .notFound)
             let duplicate = try await AdminHarness.call(
@@ -46,7 +57,7 @@ import Testing
                 token: token)
             #expect(duplicate.status == .conflict)
             let audit = try await AdminHarness.call(client, .get, "/api/admin/audit?kind=plan.", token: token)
-            #expect(audit.array.filter { $0["actor"] as? String == "operator:lan" }.count == 2)
+            #expect(audit.array.filter { $0["actor"] as? String == "operator:lan" }.count == 3)
         }
     }
 

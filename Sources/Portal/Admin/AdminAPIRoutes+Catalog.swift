@@ -5,6 +5,16 @@ import Hummingbird
 
 extension AdminAPIRoutes {
     struct NewID: Decodable { var id: String }
+    struct SameID: Decodable { var id: String? }
+
+    /// A change may repeat the id in its body, but not change it: sales, receipts and the
+    /// router's RADIUS configuration refer to it.
+    static func refuseNewID(_ body: Data, _ context: PortalRequestContext, entity: String) throws(ConsoleError) {
+        let path = try parameter(context, "id")
+        if let given = try decode(SameID.self, body).id, given != path {
+            throw .invalid([.init(field: "id", message: "a \(entity)'s id cannot be changed ('\(path)')")])
+        }
+    }
 
     func registerCatalog(on api: RouterGroup<PortalRequestContext>) {
         let console = self.console
@@ -30,7 +40,9 @@ extension AdminAPIRoutes {
         }
         api.patch("plans/{id}") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                let changes = try await Self.decode(PlanChanges.self, request)
+                let body = try await Self.body(request)
+                try Self.refuseNewID(body, context, entity: "plan")
+                let changes = try Self.decode(PlanChanges.self, body)
                 let plan = try await console.plans.update(
                     id: try Self.parameter(context, "id"), changes, actor: Self.actor(context))
                 return AdminResponses.json(AdminJSON.PlanJSON(plan))
@@ -64,7 +76,9 @@ extension AdminAPIRoutes {
         }
         api.patch("routers/{id}") { request, context in
             await Self.answer(context) { () async throws(ConsoleError) in
-                let changes = try await Self.decode(RouterChanges.self, request)
+                let body = try await Self.body(request)
+                try Self.refuseNewID(body, context, entity: "router")
+                let changes = try Self.decode(RouterChanges.self, body)
                 let router = try await console.routers.update(
                     id: try Self.parameter(context, "id"), changes, actor: Self.actor(context))
                 return AdminResponses.json(AdminJSON.RouterJSON(router))

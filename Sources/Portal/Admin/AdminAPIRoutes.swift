@@ -79,6 +79,14 @@ public struct AdminAPIRoutes: Sendable {
 
     /// Decodes a JSON body, answering a malformed one as a 422 naming the problem.
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(ConsoleError) -> T {
+        if let refusing = T.self as? any NullRefusingBody.Type,
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            let nulls = object.filter { $0.value is NSNull && refusing.fieldNames.contains($0.key) }.keys.sorted()
+            guard nulls.isEmpty else {
+                throw .invalid(nulls.map { .init(field: $0, message: "null is not a value: leave the field out instead") })
+            }
+        }
         do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
             throw .invalid([.init(field: "body", message: Self.describe(error))])
         } catch {
