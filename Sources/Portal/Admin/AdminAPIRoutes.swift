@@ -84,7 +84,8 @@ public struct AdminAPIRoutes: Sendable {
         {
             let nulls = object.filter { $0.value is NSNull && refusing.fieldNames.contains($0.key) }.keys.sorted()
             guard nulls.isEmpty else {
-                throw .invalid(nulls.map { .init(field: $0, message: "null is not a value: leave the field out instead") })
+                throw .invalid(
+                    nulls.map { .init(field: $0, message: "null is not a value: leave the field out instead") })
             }
         }
         do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
