@@ -114,7 +114,10 @@ public struct CheckoutService: Sendable {
             do {
                 try await store.insertTransaction(transaction, actor: actor)
                 return (transaction, plan)
-            } catch StoreError.duplicate(_, let field, _) where field == "order_code" {
+            } catch {
+                // `error` is a StoreError here (typed throws); a pattern catch of it crashes
+                // Swift 6.3's SILGen, so the case is tested inside.
+                guard case .duplicate(_, "order_code", _) = error else { throw error }
                 continue
             }
         }

@@ -78,8 +78,9 @@ public struct Settlement: Sendable {
                     .failPayment, toTransaction: transaction.id, at: clock(), actor: actor,
                     detail: "provider says failed (\(code)): \(message)")
                 return .failed(applied: true)
-            } catch StoreError.transition {
+            } catch {
                 // Paid by an earlier success, failed before, or expired: a failure changes nothing.
+                guard case .transition = error else { throw error }
                 return .failed(applied: false)
             }
         case .open(let reason):

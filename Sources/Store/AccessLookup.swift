@@ -5,10 +5,10 @@ import HotspotPayCore
 /// thread hand-offs that otherwise cost more than the read (see BENCHMARKS.md, RADIUS).
 public protocol AccessLookup: Sendable {
     /// Every configured router, secrets opened.
-    func routersForAccess() throws -> [Router]
+    func routersForAccess() throws(StoreError) -> [Router]
     /// The device's active grant, without the list of transactions that paid for it.
-    func activeGrantForAccess(mac: MACAddress) throws -> Grant?
+    func activeGrantForAccess(mac: MACAddress) throws(StoreError) -> Grant?
     /// The login secrets of the transactions that paid for a grant: any of them logs the device
     /// in on a `login`-strategy router.
-    func loginSecretsForAccess(grantID: String) throws -> [LoginSecret]
+    func loginSecretsForAccess(grantID: String) throws(StoreError) -> [LoginSecret]
 }

@@ -142,7 +142,8 @@ public final class Sweeper: Service, Sendable {
             _ = try await store.apply(
                 event, toTransaction: transaction.id, at: clock(), actor: "sweeper", detail: detail)
             return true
-        } catch StoreError.transition {
+        } catch {
+            guard case .transition = error else { throw error }
             return false
         }
     }

@@ -56,7 +56,8 @@ enum StoreBenchmark {
                         try await store.insertTransaction(transaction, actor: "bench")
                         pending.append(transaction)
                         break
-                    } catch StoreError.duplicate(_, "order_code", _) {
+                    } catch {
+                        guard case .duplicate(_, "order_code", _)? = error as? StoreError else { throw error }
                         collisions += 1  // what CheckoutService does: draw another code
                     }
                 }

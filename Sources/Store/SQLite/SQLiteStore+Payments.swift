@@ -5,7 +5,7 @@ import HotspotPayCore
 extension SQLiteStore {
     /// One write transaction; SQLite serialises writers, and the conditional update makes the
     /// second of two racing deliveries see the first one's result rather than apply again.
-    public func confirmPayment(_ confirmation: PaymentConfirmation) async throws -> PaymentApplication {
+    public func confirmPayment(_ confirmation: PaymentConfirmation) async throws(StoreError) -> PaymentApplication {
         try await write(entity: "transaction") { db in
             try Self.confirm(confirmation, db: db)
         }

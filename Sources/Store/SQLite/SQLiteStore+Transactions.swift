@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: TransactionStore {
-    public func insertTransaction(_ transaction: Transaction, actor: String) async throws {
+    public func insertTransaction(_ transaction: Transaction, actor: String) async throws(StoreError) {
         try await write(entity: "transaction") { db in
             try Self.insert(transaction, db: db)
             try Self.audit(
@@ -17,11 +17,11 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
-    public func transaction(id: String) async throws -> Transaction? {
+    public func transaction(id: String) async throws(StoreError) -> Transaction? {
         try readNow { db in try Self.fetchTransaction(db, id: id) }
     }
 
-    public func transaction(orderCode: OrderCode) async throws -> Transaction? {
+    public func transaction(orderCode: OrderCode) async throws(StoreError) -> Transaction? {
         try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM transactions WHERE order_code = ?"),
@@ -31,7 +31,7 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
-    public func latestTransaction(mac: MACAddress) async throws -> Transaction? {
+    public func latestTransaction(mac: MACAddress) async throws(StoreError) -> Transaction? {
         try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1"),
@@ -40,12 +40,14 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
-    public func transactions(matching filter: TransactionFilter) async throws -> [Transaction] {
+    public func transactions(matching filter: TransactionFilter) async throws(StoreError) -> [Transaction] {
         var (whereClause, arguments) = Self.whereClause(filter)
         _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
         let sql = "SELECT * FROM transactions \(whereClause) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
         let frozen = arguments
-        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.transaction) }
+        return try await read(entity: "transaction") { db in
+            try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.transaction)
+        }
     }
 
     /// The filter as SQL, shared by the list and its count.
@@ -68,7 +70,7 @@ extension SQLiteStore: TransactionStore {
 
     public func apply(
         _ event: TransactionStatus.Event, toTransaction id: String, at: Date, actor: String, detail: String
-    ) async throws -> Transaction {
+    ) async throws(StoreError) -> Transaction {
         try await write(entity: "transaction") { db in
             guard let current = try Self.fetchTransaction(db, id: id) else {
                 throw StoreError.notFound(entity: "transaction", id: id)
@@ -87,15 +89,15 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
-    public func pendingTransactions(expiredAt date: Date, limit: Int) async throws -> [Transaction] {
-        try await pool.read { db in
+    public func pendingTransactions(expiredAt date: Date, limit: Int) async throws(StoreError) -> [Transaction] {
+        try await read(entity: "transaction") { db in
             try Row.fetchAll(db, sql: Self.pendingPastExpirySQL, arguments: [date.epochMilliseconds, limit]).map(
                 Self.transaction)
         }
     }
 
-    public func pendingTransactions(openAt date: Date, limit: Int) async throws -> [Transaction] {
-        try await pool.read { db in
+    public func pendingTransactions(openAt date: Date, limit: Int) async throws(StoreError) -> [Transaction] {
+        try await read(entity: "transaction") { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: Self.pendingOpenSQL), arguments: [date.epochMilliseconds, limit]
             ).map(Self.transaction)
