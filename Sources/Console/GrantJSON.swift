@@ -9,19 +9,6 @@ public struct GrantJSON: Encodable, Sendable {
     public var dataRemainingBytes, downloadBPS, uploadBPS: Int64?
     public var transactions: [String]
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case mac
-        case status
-        case startsAt = "starts_at"
-        case validUntil = "valid_until"
-        case secondsLeft = "seconds_left"
-        case dataRemainingBytes = "data_remaining_bytes"
-        case downloadBPS = "download_bps"
-        case uploadBPS = "upload_bps"
-        case transactions
-    }
-
     public init(_ grant: Grant, now: Date = Date()) {
         id = grant.id
         mac = grant.mac.description

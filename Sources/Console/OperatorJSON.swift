@@ -6,13 +6,6 @@ public struct OperatorJSON: Encodable, Sendable {
     public var id, username, displayName: String
     public var disabled: Bool
     public var createdAt: Date
-    enum CodingKeys: String, CodingKey {
-        case id
-        case username
-        case displayName = "display_name"
-        case disabled
-        case createdAt = "created_at"
-    }
     public init(_ person: Operator) {
         id = person.id
         username = person.username

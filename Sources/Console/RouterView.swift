@@ -12,23 +12,6 @@ public struct RouterView: Encodable, Sendable {
     public var apiURL, apiUser, apiCertificateSHA256: String?
     public var apiPlainHTTP: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case nasIdentifier = "nas_identifier"
-        case address
-        case strategy
-        case coaPort = "coa_port"
-        case captiveAttributes = "captive_attributes"
-        case paidAttributes = "paid_attributes"
-        case requireMessageAuthenticator = "require_message_authenticator"
-        case hotspotAddress = "hotspot_address"
-        case apiURL = "api_url"
-        case apiUser = "api_user"
-        case apiCertificateSHA256 = "api_certificate_sha256"
-        case apiPlainHTTP = "api_plain_http"
-    }
-
     public init(_ router: HotspotPayCore.Router) {
         id = router.id
         name = router.name

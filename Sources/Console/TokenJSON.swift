@@ -8,15 +8,6 @@ public struct TokenJSON: Encodable, Sendable {
     public var revokedAt: Date?
     /// Only in the answer that created it.
     public var token: String?
-    enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case prefix
-        case operatorID = "operator_id"
-        case createdAt = "created_at"
-        case revokedAt = "revoked_at"
-        case token
-    }
     public init(_ token: APIToken, secret: String? = nil) {
         id = token.id
         name = token.name

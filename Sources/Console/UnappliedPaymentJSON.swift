@@ -10,19 +10,6 @@ public struct UnappliedPaymentJSON: Encodable, Sendable {
     public var resolution, note, resolvedBy: String?
     public var resolvedAt: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case transactionID = "transaction_id"
-        case provider
-        case providerReference = "provider_reference"
-        case kind, detail, amount
-        case receivedAt = "received_at"
-        case refundRequestedAt = "refund_requested_at"
-        case resolution, note
-        case resolvedBy = "resolved_by"
-        case resolvedAt = "resolved_at"
-    }
-
     public init(_ money: UnappliedPayment) {
         id = money.id
         transactionID = money.transactionID

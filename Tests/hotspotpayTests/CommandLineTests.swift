@@ -86,7 +86,7 @@ import Testing
         let plans = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
         let plan = try #require(plans.first { $0["id"] as? String == "5gb" })
         #expect(plan["price"] as? Int == 45_000)
-        #expect(plan["dataCapBytes"] as? Int == 5_000_000_000)
+        #expect(plan["data_cap_bytes"] as? Int == 5_000_000_000)  // snake_case, as the API
 
         #expect(try await DaemonProcess.run(["plans", "disable", "5gb"], directory: directory).status == 0)
         #expect(!(try await DaemonProcess.run(["plans", "list"], directory: directory).stdout.contains("5gb")))

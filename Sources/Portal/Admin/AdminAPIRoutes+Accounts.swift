@@ -8,10 +8,6 @@ extension AdminAPIRoutes {
         var username: String
         var password: String
         var displayName: String?
-        enum CodingKeys: String, CodingKey {
-            case username, password
-            case displayName = "display_name"
-        }
     }
 
     struct NewPassword: Decodable { var password: String }

@@ -9,10 +9,7 @@ extension AdminAPIRoutes {
         var amount: String?
         var reason: String
         var revokeAccess: Bool?
-        enum CodingKeys: String, CodingKey {
-            case amount, reason
-            case revokeAccess = "revoke_access"
-        }
+        enum CodingKeys: CodingKey { case amount, reason, revokeAccess }
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             amount = try FlexibleAmount.decode(container, .amount)
@@ -51,11 +48,6 @@ extension AdminAPIRoutes {
         var succeeded: Bool
         var providerReference: String?
         var note: String
-        enum CodingKeys: String, CodingKey {
-            case succeeded
-            case providerReference = "provider_reference"
-            case note
-        }
     }
 
     func registerSales(on api: RouterGroup<PortalRequestContext>) {

@@ -88,7 +88,12 @@ public struct AdminAPIRoutes: Sendable {
                     nulls.map { .init(field: $0, message: "null is not a value: leave the field out instead") })
             }
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
+        let decoder = JSONDecoder()
+        // `display_name` → `displayName`, as the answers are encoded. The two change types keep
+        // their own keys: they name acronyms (`nameVI`, `apiURL`) the conversion cannot produce,
+        // and the same list refuses nulls and reads the console's forms.
+        if !(T.self is any NullRefusingBody.Type) { decoder.keyDecodingStrategy = .convertFromSnakeCase }
+        do { return try decoder.decode(T.self, from: data) } catch let error as DecodingError {
             throw .invalid([.init(field: "body", message: Self.describe(error))])
         } catch {
             throw .invalid([.init(field: "body", message: "expected a JSON object")])

@@ -13,19 +13,6 @@ enum AdminJSON {
         var order: Int
         var active: Bool
 
-        enum CodingKeys: String, CodingKey {
-            case id
-            case nameVI = "name_vi"
-            case nameEN = "name_en"
-            case price
-            case durationSeconds = "duration_seconds"
-            case dataCapBytes = "data_cap_bytes"
-            case downloadBPS = "download_bps"
-            case uploadBPS = "upload_bps"
-            case order
-            case active
-        }
-
         init(_ plan: Plan) {
             id = plan.id
             nameVI = plan.name.vi
@@ -49,22 +36,6 @@ enum AdminJSON {
         var createdAt, expiresAt: Date
         var paidAt: Date?
 
-        enum CodingKeys: String, CodingKey {
-            case id
-            case orderCode = "order_code"
-            case status
-            case plan
-            case provider
-            case mac
-            case router
-            case amount
-            case providerReference = "provider_reference"
-            case clientIP = "client_ip"
-            case createdAt = "created_at"
-            case expiresAt = "expires_at"
-            case paidAt = "paid_at"
-        }
-
         init(_ sale: Transaction) {
             id = sale.id
             orderCode = sale.orderCode.description
@@ -85,17 +56,6 @@ enum AdminJSON {
     struct SalePage: Encodable {
         var sales: [SaleJSON]
         var total, page, perPage: Int
-        enum CodingKeys: String, CodingKey {
-
-            case sales
-
-            case total
-
-            case page
-
-            case perPage = "per_page"
-
-        }
     }
 
     struct RefundJSON: Encodable {
@@ -103,18 +63,6 @@ enum AdminJSON {
         var amount: Int64
         var providerReference, failure, note: String?
         var createdAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case status
-            case reason
-            case actor
-            case amount
-            case providerReference = "provider_reference"
-            case failure
-            case note
-            case createdAt = "created_at"
-        }
 
         init(_ refund: Refund) {
             id = refund.id
@@ -134,20 +82,6 @@ enum AdminJSON {
         var attempts: Int
         var lastError, transaction, unlockedBy: String?
         var createdAt, updatedAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case router
-            case mac
-            case action
-            case status
-            case attempts
-            case lastError = "last_error"
-            case unlockedBy = "unlocked_by"
-            case transaction
-            case createdAt = "created_at"
-            case updatedAt = "updated_at"
-        }
 
         init(_ job: UnlockJob) {
             id = job.id
@@ -202,15 +136,6 @@ enum AdminJSON {
         var timeline: [TimelineJSON]
         var refundable: Int64
 
-        enum CodingKeys: String, CodingKey {
-            case sale
-            case grant
-            case refunds
-            case unlockJobs = "unlock_jobs"
-            case timeline
-            case refundable
-        }
-
         init(_ detail: SaleDetail) {
             sale = SaleJSON(detail.transaction)
             grant = detail.grant.map { GrantJSON($0) }
@@ -226,19 +151,6 @@ enum AdminJSON {
         var framedIP: String?
         var startedAt, updatedAt: Date
         var inputBytes, outputBytes, sessionSeconds: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case router
-            case acctSessionID = "acct_session_id"
-            case mac
-            case userName = "user_name"
-            case framedIP = "framed_ip"
-            case startedAt = "started_at"
-            case updatedAt = "updated_at"
-            case inputBytes = "input_bytes"
-            case outputBytes = "output_bytes"
-            case sessionSeconds = "session_seconds"
-        }
 
         init(_ session: RadiusSession) {
             router = session.routerID
@@ -296,17 +208,6 @@ enum AdminJSON {
         var stuckUnlocks, failedUnlocks: [UnlockJobJSON]
         var closingSoon: [SaleJSON]
         var unappliedMoney: [UnappliedPaymentJSON]
-
-        enum CodingKeys: String, CodingKey {
-            case today
-            case paymentsPerHour = "payments_per_hour"
-            case liveDevices = "live_devices"
-            case activeGrants = "active_grants"
-            case stuckUnlocks = "stuck_unlocks"
-            case failedUnlocks = "failed_unlocks"
-            case closingSoon = "closing_soon"
-            case unappliedMoney = "unapplied_money"
-        }
 
         init(_ summary: DashboardSummary) {
             today = RevenueJSON(summary.today)

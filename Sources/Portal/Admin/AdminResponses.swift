@@ -16,7 +16,7 @@ enum AdminResponses {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        (try? JSONResponse.make(value, status: status))
+        (try? JSONResponse.make(value, status: status, keys: .snakeCase))
             ?? Response(
                 status: .internalServerError, headers: [.contentType: "application/json; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"the answer could not be encoded"}"#)))
