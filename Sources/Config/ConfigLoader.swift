@@ -35,8 +35,8 @@ public enum ConfigLoader {
         config.database = top.string("database") ?? config.database
         config.durability =
             top.parsed("durability") { text in
-                guard ["normal", "full"].contains(text) else { throw Message("'\(text)' is not normal or full") }
-                return text
+                guard let value = Durability(rawValue: text) else { throw Message("'\(text)' is not normal or full") }
+                return value
             } ?? config.durability
         config.secretKeyFile = top.string("secret_key_file")
 

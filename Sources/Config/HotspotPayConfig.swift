@@ -9,7 +9,7 @@ public struct HotspotPayConfig: Sendable {
     public var dataDirectory: String
     /// The SQLite file; relative paths are inside ``dataDirectory``.
     public var database: String
-    public var durability: String
+    public var durability: Durability
     /// A file holding the encryption key, used when the environment names none.
     public var secretKeyFile: String?
     public var httpListen: ListenAddress
@@ -37,7 +37,7 @@ public struct HotspotPayConfig: Sendable {
     public var plans: [Plan]
 
     public init(
-        dataDirectory: String, database: String = "hotspotpay.sqlite", durability: String = "normal",
+        dataDirectory: String, database: String = "hotspotpay.sqlite", durability: Durability = .normal,
         secretKeyFile: String? = nil, httpListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),
         publicURL: String = "http://127.0.0.1:8080",
         radiusAuthListen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 1812),

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import HotspotPayCore
 import HotspotSimulator
 import NIOCore
 import Payments
+import Radius
 import Store
 import TestSupport
 
@@ -117,8 +117,8 @@ enum UnlockBenchmark {
                         else { return nil }
                         let id = HotspotLogin.octalEscapes(page.chapID)!
                         let challenge = HotspotLogin.octalEscapes(page.chapChallenge)!
-                        let answer = Insecure.MD5.hash(data: id + Array(secret.text.utf8) + challenge)
-                            .map { String(format: "%02x", $0) }.joined()
+                        let answer = ASCIIHex.lowercase(
+                            CHAPResponse.digest(identifier: id, secret: secret.text, challenge: challenge))
                         await hotspot.browserLogin(mac: order.mac, username: order.mac, password: answer)
                     }
                     let deadline = sent.addingTimeInterval(max(30, loginTimeout * 3))

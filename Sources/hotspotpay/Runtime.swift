@@ -43,9 +43,8 @@ struct Runtime {
     }
 
     func openStore(migrate: Bool = true) throws -> SQLiteStore {
-        let durability = SQLiteStore.Durability(rawValue: config.durability) ?? .normal
         return try SQLiteStore(
-            path: config.databasePath, cipher: try secretKey().map(SecretCipher.init), durability: durability,
+            path: config.databasePath, cipher: try secretKey().map(SecretCipher.init), durability: config.durability,
             migrate: migrate)
     }
 

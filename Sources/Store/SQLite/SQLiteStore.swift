@@ -13,13 +13,7 @@ public final class SQLiteStore: Sendable {
     public let path: String
 
     /// How hard SQLite pushes each commit to disk.
-    public enum Durability: String, Sendable, CaseIterable {
-        /// WAL + synchronous=NORMAL: a crash of the process loses nothing committed; a power cut
-        /// may lose the last commits, which providers re-deliver and the sweeper re-queries.
-        case normal
-        /// synchronous=FULL: every commit survives a power cut, at the price of an fsync each.
-        case full
-    }
+    public typealias Durability = HotspotPayCore.Durability
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// The database holds login secrets, callback tokens and sealed router secrets: a folder made
