@@ -42,7 +42,8 @@ public enum ConsoleError: Error, CustomStringConvertible, Equatable {
         case let error as StoreError:
             switch error {
             case .notFound(let entity, let id): return .notFound(entity: entity, id: id)
-            case .duplicate, .transition, .refundExceedsPayment, .lastOperator: return .conflict(error.description)
+            case .duplicate, .transition, .refundExceedsPayment, .lastOperator, .lastOwner:
+                return .conflict(error.description)
             case .invalid(let problems): return .invalid(problems)
             default: return .unavailable(error.description)
             }

@@ -43,9 +43,9 @@ public struct OperatorAccounts: Sendable {
     /// answer takes as long as for a known one.
     private let decoyHash: String
 
-    public func addOperator(username rawUsername: String, displayName: String, password: String, actor: String)
-        async throws(ConsoleError) -> Operator
-    {
+    public func addOperator(
+        username rawUsername: String, displayName: String, password: String, role: StaffRole = .owner, actor: String
+    ) async throws(ConsoleError) -> Operator {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
         let problems =
             Operator.usernameProblems(username) + Operator.passwordProblems(password, username: username)
@@ -54,7 +54,7 @@ public struct OperatorAccounts: Sendable {
         var generator = SystemRandomNumberGenerator()
         let person = Operator(
             id: EntityID.random(using: &generator), username: username,
-            displayName: displayName.isEmpty ? username : displayName, createdAt: Date())
+            displayName: displayName.isEmpty ? username : displayName, createdAt: Date(), role: role)
         let hash = try hasher.hash(password)
         try await ConsoleError.wrap { try await store.addOperator(person, passwordHash: hash, actor: actor) }
         return person
@@ -84,6 +84,14 @@ public struct OperatorAccounts: Sendable {
     public func setDisabled(username: String, _ disabled: Bool, actor: String) async throws(ConsoleError) {
         let person = try await operatorNamed(username)
         try await ConsoleError.wrap { try await store.setDisabled(operatorID: person.id, disabled, actor: actor) }
+    }
+
+    /// Changes what `username` may do; refused when it would leave no enabled owner.
+    public func setRole(username: String, _ role: StaffRole, actor: String) async throws(ConsoleError) -> Operator {
+        var person = try await operatorNamed(username)
+        try await ConsoleError.wrap { try await store.setRole(operatorID: person.id, role, actor: actor) }
+        person.role = role
+        return person
     }
 
     /// Checks the password (throttled per username and per address) and opens a session.

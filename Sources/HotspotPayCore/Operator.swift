@@ -9,13 +9,19 @@ public struct Operator: Hashable, Sendable, Identifiable {
     public var displayName: String
     public var isDisabled: Bool
     public var createdAt: Date
+    /// What they may do; accounts made before roles existed are owners.
+    public var role: StaffRole
 
-    public init(id: String, username: String, displayName: String, isDisabled: Bool = false, createdAt: Date) {
+    public init(
+        id: String, username: String, displayName: String, isDisabled: Bool = false, createdAt: Date,
+        role: StaffRole = .owner
+    ) {
         self.id = id
         self.username = username
         self.displayName = displayName
         self.isDisabled = isDisabled
         self.createdAt = createdAt
+        self.role = role
     }
 
     /// How the audit log names this operator.

@@ -25,6 +25,9 @@ public protocol OperatorStore: Sendable {
     func setPasswordHash(operatorID: String, passwordHash: String, actor: String) async throws(StoreError)
     /// Disabling also signs the operator out and stops their tokens from working.
     func setDisabled(operatorID: String, _ disabled: Bool, actor: String) async throws(StoreError)
+    /// Changes what the operator may do, at once (sessions and tokens read the role per request).
+    /// ``StoreError/lastOperator(username:)`` when it would leave no enabled owner.
+    func setRole(operatorID: String, _ role: StaffRole, actor: String) async throws(StoreError)
 
     func addOperatorSession(_ session: OperatorSession) async throws(StoreError)
     /// The live session with that token hash and its operator (nil when expired, unknown, or the

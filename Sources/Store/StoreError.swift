@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case refundExceedsPayment(transactionID: String, paid: Money, alreadyRefunded: Money, asked: Money)
     /// Disabling this operator would leave nobody able to sign in.
     case lastOperator(username: String)
+    /// The change would leave no enabled owner, so nobody could manage staff any more.
+    case lastOwner(username: String)
     /// The database file cannot be opened or migrated.
     case unavailable(path: String, reason: String)
     /// The value to store breaks the domain's rules (a router without a secret…), every problem at once.
@@ -61,6 +63,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             """
         case .lastOperator(let username):
             "\(username) is the only enabled operator; add another (`hotspotpay operators add`) before disabling them"
+        case .lastOwner(let username):
+            "\(username) is the only enabled owner; make another operator owner first (`hotspotpay operators role`)"
         case .unavailable(let path, let reason): "cannot use the database at \(path): \(reason)"
         case .invalid(let problems): problems.map(\.description).joined(separator: "; ")
         case .database(let entity, let reason):

@@ -6,7 +6,8 @@ import HotspotPayCore
 struct OperatorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operators", abstract: "Manage the people who may sign in to the console at /admin.",
-        subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self], defaultSubcommand: List.self)
+        subcommands: [Add.self, List.self, Password.self, Role.self, Disable.self, Enable.self],
+        defaultSubcommand: List.self)
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,13 +19,17 @@ struct OperatorsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Option(help: "Sign-in name: lower-case letters, digits, '.', '_', '-'.") var username: String
         @Option(name: .customLong("display-name"), help: "The name shown in the console.") var displayName = ""
+        @Option(help: "owner (everything), manager (no staff accounts) or cashier (the counter).")
+        var role: StaffRole = .owner
 
         func run() async throws {
             let password = try PasswordPrompt.read(confirm: true)
             let runtime = try options.runtime()
             let person = try await runtime.console(try runtime.openStore()).accounts.addOperator(
-                username: username, displayName: displayName, password: password, actor: "cli")
-            print("added operator \(person.username); sign in at \(runtime.config.publicURL)/admin")
+                username: username, displayName: displayName, password: password, role: role, actor: "cli")
+            print(
+                "added operator \(person.username) (\(person.role.rawValue)); sign in at \(runtime.config.publicURL)/admin"
+            )
         }
     }
 
@@ -36,10 +41,11 @@ struct OperatorsCommand: AsyncParsableCommand {
             let runtime = try options.runtime()
             let people = try await runtime.console(try runtime.openStore()).accounts.operators()
             if options.json { return try JSONOutput.print(people.map(OperatorJSON.init)) }
-            var table = TextTable("USERNAME", "NAME", "CREATED", "STATUS")
+            var table = TextTable("USERNAME", "NAME", "ROLE", "CREATED", "STATUS")
             for person in people {
                 table.add(
-                    person.username, person.displayName, TransactionsCommand.List.vietnamTime(person.createdAt),
+                    person.username, person.displayName, person.role.rawValue,
+                    TransactionsCommand.List.vietnamTime(person.createdAt),
                     person.isDisabled ? "disabled" : "active")
             }
             print(table.rendered)
@@ -58,6 +64,21 @@ struct OperatorsCommand: AsyncParsableCommand {
             try await runtime.console(try runtime.openStore()).accounts.setPassword(
                 username: username, password: password, actor: "cli")
             print("password of \(username) changed; their sessions are closed")
+        }
+    }
+
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change what an operator may do (at once, for their sessions and tokens too).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The operator's username.") var username: String
+        @Argument(help: "owner, manager or cashier.") var role: StaffRole
+
+        func run() async throws {
+            let runtime = try options.runtime()
+            _ = try await runtime.console(try runtime.openStore()).accounts.setRole(
+                username: username, role, actor: "cli")
+            print("operator \(username) is now \(role.rawValue)")
         }
     }
 
@@ -113,3 +134,5 @@ enum PasswordPrompt {
         return first
     }
 }
+
+extension StaffRole: ExpressibleByArgument {}

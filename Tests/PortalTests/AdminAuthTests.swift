@@ -21,7 +21,8 @@ import Testing
         (.post, "/api/admin/grants/x/revoke"), (.get, "/api/admin/sessions"), (.get, "/api/admin/revenue"),
         (.get, "/api/admin/audit"), (.get, "/api/admin/operators"), (.post, "/api/admin/operators"),
         (.post, "/api/admin/operators/lan/password"), (.post, "/api/admin/operators/lan/disable"),
-        (.post, "/api/admin/operators/lan/enable"), (.get, "/api/admin/tokens"), (.post, "/api/admin/tokens"),
+        (.post, "/api/admin/operators/lan/enable"), (.post, "/api/admin/operators/lan/role"),
+        (.get, "/api/admin/tokens"), (.post, "/api/admin/tokens"),
         (.delete, "/api/admin/tokens/x"), (.post, "/api/admin/refunds/x/check"),
         (.post, "/api/admin/refunds/x/resolve"), (.get, "/api/admin/unapplied-payments"),
         (.post, "/api/admin/unapplied-payments/x/resolve"),
@@ -39,7 +40,8 @@ import Testing
         "/admin/sales/x/refund", "/admin/sales/x/recheck", "/admin/sales/x/unlock", "/admin/cash-sales",
         "/admin/grants/x/extend",
         "/admin/grants/x/revoke", "/admin/operators",
-        "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/tokens", "/admin/tokens/x/revoke",
+        "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/operators/lan/role", "/admin/tokens",
+        "/admin/tokens/x/revoke",
         "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x",
     ]
 

@@ -88,19 +88,20 @@ struct AdminHarness {
     }
 
     /// Signs in through the login form; returns the session cookie and the page's CSRF token.
-    static func signIn(_ client: some TestClientProtocol, password: String = AdminHarness.password) async throws
-        -> (cookie: String, csrf: String)
-    {
+    static func signIn(
+        _ client: some TestClientProtocol, username: String = "lan", password: String = AdminHarness.password
+    ) async throws -> (cookie: String, csrf: String) {
         let login = try await call(client, .get, "/admin/login", token: nil)
         let loginCookie = try require2(login.cookie("hp_login"))
         let token = try require2(Self.hidden("_csrf", in: login.body))
         let signedIn = try await form(
             client, "/admin/login",
-            [("_csrf", token), ("username", "lan"), ("password", password), ("next", "/admin")],
+            [("_csrf", token), ("username", username), ("password", password), ("next", "/admin")],
             cookie: loginCookie)
         let session = try require2(signedIn.cookie("hp_session"))
-        let dashboard = try await call(client, .get, "/admin", headers: [.cookie: session], token: nil)
-        return (session, try require2(Self.hidden("_csrf", in: dashboard.body)))
+        // Every role may open the counter's page (a cashier's /admin is a redirect to it).
+        let counter = try await call(client, .get, "/admin/devices", headers: [.cookie: session], token: nil)
+        return (session, try require2(Self.hidden("_csrf", in: counter.body)))
     }
 
     /// The value of the first hidden input named `name`.

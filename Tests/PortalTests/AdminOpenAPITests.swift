@@ -1,4 +1,5 @@
 import Foundation
+import HotspotPayCore
 import Hummingbird
 import TestSupport
 import Testing
@@ -52,12 +53,40 @@ import Testing
         let documented = try Self.documented()
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented))")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served))")
-        #expect(documented.count == 38)
+        #expect(documented.count == 39)
     }
 
     @Test func theTableBehindThe405AnswersIsTheFilesListOfOperations() throws {
         let table = Set(
             AdminAPIRoutes.operations.flatMap { path, methods in methods.map { "\($0.rawValue) /api/admin/\(path)" } })
         #expect(table == (try Self.documented()))
+    }
+
+    /// `x-role` of each operation, as the file states it.
+    static func documentedRoles() throws -> [String: String] {
+        let text = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        var roles: [String: String] = [:]
+        var path: String?
+        var operation: String?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, let method = ["get", "post", "patch", "delete"].first(where: { line == "    \($0):" }) {
+                operation = "\(method.uppercased()) \(path.dropFirst())"
+            } else if let operation, line.hasPrefix("      x-role: ") {
+                roles[operation] = String(line.dropFirst("      x-role: ".count))
+            }
+        }
+        return roles
+    }
+
+    @Test func theFileNamesTheLeastRoleEachOperationIsEnforcedWith() throws {
+        let documented = try Self.documentedRoles()
+        #expect(documented.count == 39)
+        #expect(Set(documented.keys) == Set(StaffAccess.api.keys))
+        for (operation, permission) in StaffAccess.api {
+            #expect(documented[operation] == StaffRole.least(for: permission).rawValue, "\(operation)")
+        }
     }
 }

@@ -8,7 +8,9 @@ extension AdminAPIRoutes {
         var username: String
         var password: String
         var displayName: String?
+        var role: StaffRole?
     }
+    struct NewRole: Decodable { var role: StaffRole }
 
     struct NewPassword: Decodable { var password: String }
     struct NewToken: Decodable { var name: String }
@@ -31,7 +33,7 @@ extension AdminAPIRoutes {
                 let body = try await Self.decode(NewOperator.self, request)
                 let person = try await console.accounts.addOperator(
                     username: body.username, displayName: body.displayName ?? "", password: body.password,
-                    actor: Self.actor(context))
+                    role: body.role ?? .owner, actor: Self.actor(context))
                 return AdminResponses.json(OperatorJSON(person), status: .created)
             }
         }
@@ -51,6 +53,14 @@ extension AdminAPIRoutes {
                         username: try Self.parameter(context, "username"), disabled, actor: Self.actor(context))
                     return Response(status: .noContent)
                 }
+            }
+        }
+        api.post("operators/{username}/role") { request, context in
+            await Self.answer(context) { () async throws(ConsoleError) in
+                let body = try await Self.decode(NewRole.self, request)
+                let person = try await console.accounts.setRole(
+                    username: try Self.parameter(context, "username"), body.role, actor: Self.actor(context))
+                return AdminResponses.json(OperatorJSON(person))
             }
         }
         api.get("tokens") { _, context in

@@ -19,6 +19,7 @@ public struct AdminAPIRoutes: Sendable {
     public func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.add(middleware: AdminMethodGuard())
         let api = router.group("api/admin").add(middleware: AdminAuthMiddleware(accounts: console.accounts))
+            .add(middleware: StaffAccess(surface: .api))
         if let idempotency {
             // After authentication: an operator's keys are theirs alone.
             api.add(
@@ -41,7 +42,8 @@ public struct AdminAPIRoutes: Sendable {
         "external-sales": [.post],
         "grants": [.get], "grants/{id}/extend": [.post], "grants/{id}/revoke": [.post], "sessions": [.get],
         "revenue": [.get], "audit": [.get], "operators": [.get, .post], "operators/{username}/password": [.post],
-        "operators/{username}/disable": [.post], "operators/{username}/enable": [.post], "tokens": [.get, .post],
+        "operators/{username}/disable": [.post], "operators/{username}/enable": [.post],
+        "operators/{username}/role": [.post], "tokens": [.get, .post],
         "tokens/{id}": [.delete], "refunds/{id}/check": [.post], "refunds/{id}/resolve": [.post],
         "unapplied-payments": [.get], "unapplied-payments/{id}/resolve": [.post],
     ]

@@ -13,7 +13,8 @@ extension AdminWebRoutes {
             do throws(ConsoleError) {
                 _ = try await console.accounts.addOperator(
                     username: form["username"] ?? "", displayName: form["display_name"] ?? "",
-                    password: form["password"] ?? "", actor: AdminAPIRoutes.actor(context))
+                    password: form["password"] ?? "", role: try Self.role(form["role"]),
+                    actor: AdminAPIRoutes.actor(context))
                 return Self.redirect("/admin/operators?ok=operatorAdded")
             } catch { return await operatorsPage(request, context, newToken: nil, error: error) }
         }
@@ -38,6 +39,15 @@ extension AdminWebRoutes {
                 } catch { return await operatorsPage(request, context, newToken: nil, error: error) }
             }
         }
+        admin.post("operators/{username}/role") { request, context in
+            let form = await Self.form(request)
+            do throws(ConsoleError) {
+                _ = try await console.accounts.setRole(
+                    username: try AdminAPIRoutes.parameter(context, "username"), try Self.role(form["role"]),
+                    actor: AdminAPIRoutes.actor(context))
+                return Self.redirect("/admin/operators?ok=operatorChanged")
+            } catch { return await operatorsPage(request, context, newToken: nil, error: error) }
+        }
         admin.post("tokens") { request, context in
             let form = await Self.form(request)
             do throws(ConsoleError) {
@@ -57,6 +67,15 @@ extension AdminWebRoutes {
         }
     }
 
+    /// The role a form names (an owner when the form has no role field).
+    static func role(_ text: String?) throws(ConsoleError) -> StaffRole {
+        guard let text, !text.isEmpty else { return .owner }
+        guard let role = StaffRole(rawValue: text) else {
+            throw .invalid([.init(field: "role", message: "owner, manager or cashier")])
+        }
+        return role
+    }
+
     func operatorsPage(
         _ request: Request, _ context: PortalRequestContext, newToken: String?, error: ConsoleError?
     ) async -> Response {
@@ -68,6 +87,8 @@ extension AdminWebRoutes {
                 [
                     "username": person.username, "name": person.displayName, "created": time(person.createdAt),
                     "disabled": person.isDisabled, "self": person.username == me,
+                    "roles": StaffRole.allCases.map { ["value": $0.rawValue, "selected": $0 == person.role] },
+                    "role": person.role.rawValue,
                 ] as [String: Any]
             },
             "tokens": tokens.map { token in

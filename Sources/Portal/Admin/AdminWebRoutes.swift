@@ -46,6 +46,7 @@ public struct AdminWebRoutes: Sendable {
     public func register(on router: Hummingbird.Router<PortalRequestContext>) {
         registerSignIn(on: router)
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(accounts: console.accounts))
+            .add(middleware: StaffAccess(surface: .pages))
         registerSales(on: admin)
         registerCatalog(on: admin)
         registerOperators(on: admin)
@@ -71,6 +72,9 @@ public struct AdminWebRoutes: Sendable {
         if let identity = context.identity {
             values["me"] = identity.person.username
             values["csrf"] = identity.csrfToken ?? ""
+            // The menu shows what this operator's role may open (the pages check it again).
+            values["can"] = Dictionary(
+                uniqueKeysWithValues: StaffPermission.allCases.map { ($0.rawValue, identity.person.role.allows($0)) })
         }
         if let ok = request.uri.queryParameters.get("ok") { values["flash"] = pages.text("flash_" + ok, language) }
         if let error {

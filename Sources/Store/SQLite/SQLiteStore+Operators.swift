@@ -13,17 +13,17 @@ extension SQLiteStore: OperatorStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO operators (id, username, display_name, password_hash, disabled, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO operators (id, username, display_name, password_hash, disabled, created_at, updated_at, role)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     person.id, person.username, person.displayName, passwordHash, person.isDisabled,
-                    person.createdAt.epochMilliseconds, person.createdAt.epochMilliseconds,
+                    person.createdAt.epochMilliseconds, person.createdAt.epochMilliseconds, person.role.rawValue,
                 ])
             try Self.audit(
                 AuditEvent(
                     at: person.createdAt, kind: .operatorChanged, actor: actor,
-                    detail: "added operator \(person.username)"), db: db)
+                    detail: "added operator \(person.username) as \(person.role.rawValue)"), db: db)
         }
     }
 
@@ -74,6 +74,14 @@ extension SQLiteStore: OperatorStore {
                 guard others > 0 else {
                     throw StoreError.lastOperator(username: username)
                 }
+                let owners =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM operators WHERE disabled = 0 AND role = 'owner' AND id != ?",
+                        arguments: [operatorID]) ?? 0
+                let isOwner =
+                    try String.fetchOne(db, sql: "SELECT role FROM operators WHERE id = ?", arguments: [operatorID])
+                    == StaffRole.owner.rawValue
+                guard owners > 0 || !isOwner else { throw StoreError.lastOwner(username: username) }
             }
             try db.execute(
                 sql: "UPDATE operators SET disabled = ?, updated_at = ? WHERE id = ?",
@@ -85,6 +93,27 @@ extension SQLiteStore: OperatorStore {
                 AuditEvent(
                     at: Date(), kind: .operatorChanged, actor: actor,
                     detail: "\(disabled ? "disabled" : "enabled") operator \(username)"), db: db)
+        }
+    }
+
+    public func setRole(operatorID: String, _ role: StaffRole, actor: String) async throws(StoreError) {
+        try await write(entity: "operator") { db in
+            let username = try Self.requireOperator(db, id: operatorID)
+            if role != .owner {
+                // Someone must still be able to manage staff.
+                let owners =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM operators WHERE disabled = 0 AND role = 'owner' AND id != ?",
+                        arguments: [operatorID]) ?? 0
+                guard owners > 0 else { throw StoreError.lastOwner(username: username) }
+            }
+            try db.execute(
+                sql: "UPDATE operators SET role = ?, updated_at = ? WHERE id = ?",
+                arguments: [role.rawValue, Date().epochMilliseconds, operatorID])
+            try Self.audit(
+                AuditEvent(
+                    at: Date(), kind: .operatorChanged, actor: actor, detail: "made \(username) \(role.rawValue)"),
+                db: db)
         }
     }
 
@@ -212,7 +241,11 @@ extension SQLiteStore: OperatorStore {
         return Operator(
             id: try reader.value("id"), username: try reader.value("username"),
             displayName: try reader.value("display_name"), isDisabled: try reader.value("disabled"),
-            createdAt: try reader.date("created_at"))
+            createdAt: try reader.date("created_at"),
+            role: try reader.parsed("role") { text in
+                guard let role = StaffRole(rawValue: text) else { throw UnknownRole(text: text) }
+                return role
+            })
     }
 
     static func account(_ row: Row) throws -> OperatorAccount {
@@ -228,4 +261,10 @@ extension SQLiteStore: OperatorStore {
             prefix: try reader.value("prefix"), createdAt: try reader.date(createdColumn),
             revokedAt: try reader.optionalDate("revoked_at"))
     }
+}
+
+/// A role column holding something no version of hotspotpay writes.
+struct UnknownRole: Error, CustomStringConvertible {
+    let text: String
+    var description: String { "'\(text)' is not owner, manager or cashier" }
 }

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v8-refund-notes", migrate: v8)
         migrator.registerMigration("v9-router-api-and-unlock-paths", migrate: v9)
         migrator.registerMigration("v10-idempotency-keys", migrate: v10)
+        migrator.registerMigration("v11-staff-roles", migrate: v11)
         return migrator
     }()
 
@@ -368,6 +369,15 @@ enum Schema {
                     PRIMARY KEY (scope, key)
                 );
                 CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+                """)
+    }
+
+    /// Staff roles: everyone who could sign in before keeps everything.
+    private static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE operators ADD COLUMN role TEXT NOT NULL DEFAULT 'owner'
+                    CHECK (role IN ('owner', 'manager', 'cashier'));
                 """)
     }
 }
