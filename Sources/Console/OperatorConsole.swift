@@ -18,6 +18,8 @@ public struct OperatorConsole: Sendable {
     /// Money received without access.
     public let unapplied: UnappliedMoneyDesk
     public let dashboard: Dashboard
+    /// Voucher batches: make, list, print, export, withdraw.
+    public let vouchers: VoucherDesk
     public let venue: VenueTime
 
     public init(
@@ -36,6 +38,7 @@ public struct OperatorConsole: Sendable {
         unapplied = UnappliedMoneyDesk(
             store: store, providers: providers, logger: logger, unlocks: unlocks)
         dashboard = Dashboard(store: store, venue: venue)
+        vouchers = VoucherDesk(store: store, venue: venue)
         self.venue = venue
     }
 }

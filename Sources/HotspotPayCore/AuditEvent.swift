@@ -49,6 +49,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let operatorChanged = AuditKind(rawValue: "operator.changed")
     public static let operatorLoggedIn = AuditKind(rawValue: "operator.logged_in")
     public static let apiTokenChanged = AuditKind(rawValue: "api_token.changed")
+    /// A batch of vouchers was made or revoked.
+    public static let vouchersChanged = AuditKind(rawValue: "voucher.batch_changed")
+    /// A voucher code unlocked a device (the sale's own audit lines follow).
+    public static let voucherRedeemed = AuditKind(rawValue: "voucher.redeemed")
 }
 
 /// One line of the append-only audit log: every money-moving event and every operator change.

@@ -18,6 +18,8 @@ public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let cash = ProviderID(rawValue: "cash")
     /// Access sold by another system (a hotel's check-in) through the operator API, with its reference.
     public static let external = ProviderID(rawValue: "external")
+    /// A voucher code redeemed on the portal, at its batch's price.
+    public static let voucher = ProviderID(rawValue: "voucher")
 
     public var description: String { rawValue }
 }

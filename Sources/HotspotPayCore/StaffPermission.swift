@@ -6,6 +6,8 @@ public enum StaffPermission: String, Sendable, Hashable, CaseIterable {
     case counter
     /// Plans and prices.
     case catalog
+    /// Make and withdraw voucher batches (printing a made batch is ``counter`` work).
+    case vouchers
     /// Routers, their secrets and the router doctor.
     case routers
     /// Refunds and money that gave nobody access.

@@ -20,6 +20,12 @@ public struct GuestPages: Sendable {
     let clock: @Sendable () -> Date
     /// Receipt codes typed on a paid purchase's page, per purchase.
     let receiptAttempts = RequestThrottle(.init(attempts: 10, windowSeconds: 600))
+    /// Voucher codes that gave nothing, per device and per address (docs/OPERATIONS.md works out
+    /// what this leaves a guesser).
+    let voucherMisses = (
+        device: RequestThrottle(.init(attempts: 5, windowSeconds: 900)),
+        address: RequestThrottle(.init(attempts: 20, windowSeconds: 900))
+    )
 
     /// How the portal behaves beyond its templates.
     public struct Options: Sendable {
@@ -29,13 +35,18 @@ public struct GuestPages: Sendable {
         public var eventStreamSeconds: Int
         /// Embedded defaults: told when a demo device opens the portal, so the demo router sees it join.
         public var demoDeviceSeen: (@Sendable (String) async -> Void)?
+        /// Redeems "I have a code" on the plans page; nil: the form is not shown.
+        public var vouchers: VoucherRedeemer?
 
         public init(
-            demo: Bool = false, eventStreamSeconds: Int = 600, demoDeviceSeen: (@Sendable (String) async -> Void)? = nil
+            demo: Bool = false, eventStreamSeconds: Int = 600,
+            demoDeviceSeen: (@Sendable (String) async -> Void)? = nil,
+            vouchers: VoucherRedeemer? = nil
         ) {
             self.demo = demo
             self.eventStreamSeconds = eventStreamSeconds
             self.demoDeviceSeen = demoDeviceSeen
+            self.vouchers = vouchers
         }
     }
 
@@ -59,6 +70,7 @@ public struct GuestPages: Sendable {
     func register(on router: Hummingbird.Router<PortalRequestContext>) {
         router.get("/") { request, context in try await landing(request, context: context) }
         router.post("/checkout") { request, context in try await startCheckout(request, context: context) }
+        router.post("/voucher") { request, context in try await redeemVoucher(request, context: context) }
         router.get("/pay/{id}") { request, context in try await payPage(request, context: context) }
         router.get("/pay/{id}/state") { _, context in try await stateJSON(context: context) }
         router.get("/pay/{id}/events") { _, context in try await events(context: context) }
@@ -154,7 +166,7 @@ public struct GuestPages: Sendable {
         return try await store.isBuyerBrowser(digest: browser.digest, transactionID: transaction.id)
     }
 
-    private func isDemoDevice(_ request: Request, _ visit: GuestVisit) -> Bool {
+    func isDemoDevice(_ request: Request, _ visit: GuestVisit) -> Bool {
         options.demo && visit.mac != nil && request.cookies[Self.demoCookie]?.value == visit.mac
     }
 
@@ -171,7 +183,7 @@ public struct GuestPages: Sendable {
 
     func plansPage(
         _ request: Request, _ language: Language, visit: GuestVisit, demo: Bool, error: String?,
-        status: HTTPResponse.Status, chosen: (plan: String?, provider: String?) = (nil, nil)
+        status: HTTPResponse.Status, chosen: (plan: String?, provider: String?) = (nil, nil), voucherCode: String? = nil
     ) async throws -> Response {
         let plans = try await store.plans(includeInactive: false)
         let providerIDs = checkout.providers.all.map(\.id)
@@ -197,6 +209,10 @@ public struct GuestPages: Sendable {
             "demo": demo, "device": visit.mac ?? "",
             // For paying cash at the counter: the cashier types this code.
             "deviceCode": visit.mac.flatMap { try? MACAddress($0) }.map { DeviceCode(mac: $0).description } ?? "",
+            "vouchers": options.vouchers != nil,
+            // A printed card's QR opens the portal with its code filled in.
+            "voucherCode": voucherCode ?? request.uri.queryParameters.get("code").map { String($0) } ?? "",
+            "voucherOpen": voucherCode != nil || request.uri.queryParameters.get("code") != nil,
         ]
         if let error { values["error"] = error }
         return html(request, language, template: "plans", values: values, status: status)

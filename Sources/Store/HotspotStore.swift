@@ -3,4 +3,4 @@ import HotspotPayCore
 /// Everything the daemon persists.
 public typealias HotspotStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore
     & SessionStore & AuditLog & StoreHealth & CheckoutPageStore & OperatorStore & RefundStore & ReportStore
-    & UnappliedPaymentStore & IdempotencyStore
+    & UnappliedPaymentStore & IdempotencyStore & VoucherStore

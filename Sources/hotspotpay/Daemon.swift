@@ -68,10 +68,6 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     }
     // One view of the routers for the RADIUS server, the unlock worker and the guest pages.
     let routerSnapshot = RouterSnapshot(store)
-    let guestPages = GuestPages(
-        store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
-        options: guestOptions,
-        proxies: TrustedProxies(config.trustedProxies))
     try RadiusDictionary.load()
     let coa = try await CoAClient.start(logger: logger)
     var unlockSettings = UnlockWorker.Settings()
@@ -80,6 +76,11 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         stores: .init(
             jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
         messenger: coa, routers: routerSnapshot, settings: unlockSettings, logger: logger)
+    guestOptions.vouchers = VoucherRedeemer(store: store, unlocks: unlocker)
+    let guestPages = GuestPages(
+        store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
+        options: guestOptions,
+        proxies: TrustedProxies(config.trustedProxies))
     let sweeper = Sweeper(
         store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),
         logger: logger, unlocks: unlocker)

@@ -25,7 +25,9 @@ import Testing
         (.get, "/api/admin/tokens"), (.post, "/api/admin/tokens"),
         (.delete, "/api/admin/tokens/x"), (.post, "/api/admin/refunds/x/check"),
         (.post, "/api/admin/refunds/x/resolve"), (.get, "/api/admin/unapplied-payments"),
-        (.post, "/api/admin/unapplied-payments/x/resolve"),
+        (.post, "/api/admin/unapplied-payments/x/resolve"), (.get, "/api/admin/voucher-batches"),
+        (.post, "/api/admin/voucher-batches"), (.get, "/api/admin/voucher-batches/x"),
+        (.get, "/api/admin/voucher-batches/x/codes.csv"), (.post, "/api/admin/voucher-batches/x/revoke"),
     ]
 
     static let pages = [

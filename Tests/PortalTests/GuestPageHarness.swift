@@ -51,7 +51,8 @@ struct GuestPageHarness {
             callbacks: CallbackService(store: store, providers: providers, logger: Logger(label: "test")),
             guestPages: GuestPages(
                 store: store, routers: RouterSnapshot(store), checkout: checkout, pages: pages, throttle: throttle,
-                options: .init(demo: demo, eventStreamSeconds: eventStreamSeconds))
+                options: .init(
+                    demo: demo, eventStreamSeconds: eventStreamSeconds, vouchers: VoucherRedeemer(store: store)))
         ).register(on: router)
         app = Application(router: router)
     }

@@ -29,6 +29,7 @@ public struct AdminAPIRoutes: Sendable {
         registerCatalog(on: api)
         registerSales(on: api)
         registerAccounts(on: api)
+        registerVouchers(on: api)
     }
 
     /// Every operation the API serves, as `docs/openapi.yaml` lists them (a test keeps the three
@@ -46,6 +47,8 @@ public struct AdminAPIRoutes: Sendable {
         "operators/{username}/role": [.post], "tokens": [.get, .post],
         "tokens/{id}": [.delete], "refunds/{id}/check": [.post], "refunds/{id}/resolve": [.post],
         "unapplied-payments": [.get], "unapplied-payments/{id}/resolve": [.post],
+        "voucher-batches": [.get, .post], "voucher-batches/{id}": [.get], "voucher-batches/{id}/codes.csv": [.get],
+        "voucher-batches/{id}/revoke": [.post],
     ]
 
     /// The methods `path` (under `/api/admin/`) takes, nil when no operation has that path.
@@ -94,7 +97,9 @@ public struct AdminAPIRoutes: Sendable {
         // `display_name` → `displayName`, as the answers are encoded. The two change types keep
         // their own keys: they name acronyms (`nameVI`, `apiURL`) the conversion cannot produce,
         // and the same list refuses nulls and reads the console's forms.
-        if !(T.self is any NullRefusingBody.Type) { decoder.keyDecodingStrategy = .convertFromSnakeCase }
+        if (T.self as? any NullRefusingBody.Type)?.decodesSnakeCase ?? true {
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+        }
         do { return try decoder.decode(T.self, from: data) } catch let error as DecodingError {
             throw .invalid([.init(field: "body", message: Self.describe(error))])
         } catch {

@@ -33,6 +33,9 @@ struct StaffAccess: RouterMiddleware {
         "POST operators/{username}/role": .staff, "GET tokens": .staff, "POST tokens": .staff,
         "DELETE tokens/{id}": .staff, "POST refunds/{id}/check": .money, "POST refunds/{id}/resolve": .money,
         "GET unapplied-payments": .money, "POST unapplied-payments/{id}/resolve": .money,
+        // Making a batch is the manager's; printing one is counter work.
+        "GET voucher-batches": .counter, "POST voucher-batches": .vouchers, "GET voucher-batches/{id}": .counter,
+        "GET voucher-batches/{id}/codes.csv": .counter, "POST voucher-batches/{id}/revoke": .vouchers,
     ]
 
     /// The console's pages and forms.

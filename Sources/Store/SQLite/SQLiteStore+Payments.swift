@@ -11,7 +11,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func confirm(_ confirmation: PaymentConfirmation, db: Database) throws -> PaymentApplication {
+    static func confirm(_ confirmation: PaymentConfirmation, db: Database) throws -> PaymentApplication {
         let at = confirmation.at
         func reject(_ rejection: PaymentRejection, amount: Money?) throws -> PaymentApplication {
             try audit(

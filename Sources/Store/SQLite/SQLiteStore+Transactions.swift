@@ -158,7 +158,7 @@ extension SQLiteStore: TransactionStore {
             transaction)
     }
 
-    private static func insert(_ transaction: Transaction, db: Database) throws {
+    static func insert(_ transaction: Transaction, db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,

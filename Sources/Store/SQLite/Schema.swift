@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v9-router-api-and-unlock-paths", migrate: v9)
         migrator.registerMigration("v10-idempotency-keys", migrate: v10)
         migrator.registerMigration("v11-staff-roles", migrate: v11)
+        migrator.registerMigration("v12-vouchers", migrate: v12)
         return migrator
     }()
 
@@ -378,6 +379,40 @@ enum Schema {
             sql: """
                 ALTER TABLE operators ADD COLUMN role TEXT NOT NULL DEFAULT 'owner'
                     CHECK (role IN ('owner', 'manager', 'cashier'));
+                """)
+    }
+
+    /// Voucher batches, their codes (kept readable: they are reprinted and exported) and which
+    /// device each code unlocked (one row per code and device: the count's witness).
+    private static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE voucher_batches (
+                    id TEXT PRIMARY KEY,
+                    plan_id TEXT NOT NULL,
+                    count INTEGER NOT NULL CHECK (count > 0),
+                    valid_until INTEGER NOT NULL,
+                    price INTEGER NOT NULL CHECK (price >= 0),
+                    devices_per_code INTEGER NOT NULL CHECK (devices_per_code > 0),
+                    note TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE vouchers (
+                    code TEXT PRIMARY KEY,
+                    batch_id TEXT NOT NULL REFERENCES voucher_batches(id),
+                    position INTEGER NOT NULL,
+                    redemptions INTEGER NOT NULL DEFAULT 0 CHECK (redemptions >= 0)
+                );
+                CREATE INDEX vouchers_batch ON vouchers(batch_id, position);
+                CREATE TABLE voucher_redemptions (
+                    code TEXT NOT NULL REFERENCES vouchers(code),
+                    mac TEXT NOT NULL,
+                    transaction_id TEXT NOT NULL REFERENCES transactions(id),
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (code, mac)
+                );
                 """)
     }
 }
