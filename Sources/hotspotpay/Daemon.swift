@@ -104,7 +104,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
         secureCookies: config.publicURL.hasPrefix("https://"),
         routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
-        proxies: TrustedProxies(config.trustedProxies)
+        proxies: TrustedProxies(config.trustedProxies), publicURL: config.publicURL
     ).register(on: router)
     _ = try await store.removeExpiredOperatorSessions(at: Date())
     for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }

@@ -34,7 +34,7 @@ import Testing
         "/admin", "/admin/sales", "/admin/sales/x", "/admin/devices", "/admin/plans", "/admin/plans/1h",
         "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc",
         "/admin/routers/cafe/doctor", "/admin/revenue", "/admin/audit",
-        "/admin/operators",
+        "/admin/operators", "/admin/vouchers", "/admin/vouchers/x", "/admin/vouchers/x/codes.csv",
     ]
 
     static let formPosts = [
@@ -44,7 +44,8 @@ import Testing
         "/admin/grants/x/revoke", "/admin/operators",
         "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/operators/lan/role", "/admin/tokens",
         "/admin/tokens/x/revoke",
-        "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x",
+        "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x", "/admin/vouchers",
+        "/admin/vouchers/x/revoke",
     ]
 
     @Test func noAdminEndpointAnswersWithoutCredentials() async throws {

@@ -19,19 +19,22 @@ public struct AdminWebRoutes: Sendable {
     public static let requiredTemplates = [
         "head", "foot", "style", "login", "message", "dashboard", "sales", "sales_table", "sale", "devices", "plans",
         "plan_form", "plan_edit", "routers", "router_form", "router_edit", "router_doctor", "revenue", "audit",
-        "operators",
+        "operators", "vouchers", "voucher_sheet",
     ]
 
     /// Whose `X-Forwarded-For` names the client: behind Caddy or nginx every sign-in comes from
     /// the proxy, and throttling the proxy's address would lock every operator out.
     let proxies: TrustedProxies
+    /// Where guests reach the portal (printed on voucher cards as a QR); nil: the request's host.
+    let publicURL: String?
 
     public init(
         console: OperatorConsole, pages: PortalPages, secureCookies: Bool,
         routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)? = nil,
-        proxies: TrustedProxies = TrustedProxies()
+        proxies: TrustedProxies = TrustedProxies(), publicURL: String? = nil
     ) {
         self.proxies = proxies
+        self.publicURL = publicURL
         self.console = console
         self.pages = pages
         self.secureCookies = secureCookies
@@ -50,6 +53,7 @@ public struct AdminWebRoutes: Sendable {
         registerSales(on: admin)
         registerCatalog(on: admin)
         registerOperators(on: admin)
+        registerVouchers(on: admin)
     }
 
     // MARK: Rendering

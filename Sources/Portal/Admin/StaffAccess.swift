@@ -51,7 +51,8 @@ struct StaffAccess: RouterMiddleware {
         "GET operators": .staff, "POST operators": .staff, "POST operators/{username}/password": .staff,
         "POST operators/{username}/disable": .staff, "POST operators/{username}/enable": .staff,
         "POST operators/{username}/role": .staff, "POST tokens": .staff, "POST tokens/{id}/revoke": .staff,
-        "POST logout": .lookUp,
+        "POST logout": .lookUp, "GET vouchers": .counter, "POST vouchers": .vouchers, "GET vouchers/{id}": .counter,
+        "GET vouchers/{id}/codes.csv": .counter, "POST vouchers/{id}/revoke": .vouchers,
     ]
 
     /// The permission a request needs: its table entry, except that a search for one device
