@@ -49,6 +49,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let operatorChanged = AuditKind(rawValue: "operator.changed")
     public static let operatorLoggedIn = AuditKind(rawValue: "operator.logged_in")
     public static let apiTokenChanged = AuditKind(rawValue: "api_token.changed")
+    /// A pass moved to the same guest's new MAC (receipt code typed on the portal).
+    public static let grantMoved = AuditKind(rawValue: "grant.moved")
     /// A batch of vouchers was made or revoked.
     public static let vouchersChanged = AuditKind(rawValue: "voucher.batch_changed")
     /// A voucher code unlocked a device (the sale's own audit lines follow).

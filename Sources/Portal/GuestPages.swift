@@ -20,8 +20,11 @@ public struct GuestPages: Sendable {
     let clock: @Sendable () -> Date
     /// Receipt codes typed on a paid purchase's page, per purchase.
     let receiptAttempts = RequestThrottle(.init(attempts: 10, windowSeconds: 600))
-    /// Voucher codes that gave nothing, per device and per address (docs/OPERATIONS.md works out
-    /// what this leaves a guesser).
+    /// Voucher and receipt codes that gave nothing, per device and per address (docs/OPERATIONS.md
+    /// works out what this leaves a guesser).
+    /// Receipt codes are short (30⁶): moves that found nothing are also limited venue-wide, so
+    /// many devices together cannot guess one either.
+    let moveMissesEverywhere = RequestThrottle(.init(attempts: 60, windowSeconds: 900))
     let voucherMisses = (
         device: RequestThrottle(.init(attempts: 5, windowSeconds: 900)),
         address: RequestThrottle(.init(attempts: 20, windowSeconds: 900))
@@ -37,16 +40,19 @@ public struct GuestPages: Sendable {
         public var demoDeviceSeen: (@Sendable (String) async -> Void)?
         /// Redeems "I have a code" on the plans page; nil: the form is not shown.
         public var vouchers: VoucherRedeemer?
+        /// Moves a pass to this device's new MAC by its receipt code; nil: the form is not shown.
+        public var moves: GrantMover?
 
         public init(
             demo: Bool = false, eventStreamSeconds: Int = 600,
             demoDeviceSeen: (@Sendable (String) async -> Void)? = nil,
-            vouchers: VoucherRedeemer? = nil
+            vouchers: VoucherRedeemer? = nil, moves: GrantMover? = nil
         ) {
             self.demo = demo
             self.eventStreamSeconds = eventStreamSeconds
             self.demoDeviceSeen = demoDeviceSeen
             self.vouchers = vouchers
+            self.moves = moves
         }
     }
 
@@ -71,6 +77,7 @@ public struct GuestPages: Sendable {
         router.get("/") { request, context in try await landing(request, context: context) }
         router.post("/checkout") { request, context in try await startCheckout(request, context: context) }
         router.post("/voucher") { request, context in try await redeemVoucher(request, context: context) }
+        router.post("/move") { request, context in try await movePass(request, context: context) }
         router.get("/pay/{id}") { request, context in try await payPage(request, context: context) }
         router.get("/pay/{id}/state") { _, context in try await stateJSON(context: context) }
         router.get("/pay/{id}/events") { _, context in try await events(context: context) }
@@ -209,7 +216,7 @@ public struct GuestPages: Sendable {
             "demo": demo, "device": visit.mac ?? "",
             // For paying cash at the counter: the cashier types this code.
             "deviceCode": visit.mac.flatMap { try? MACAddress($0) }.map { DeviceCode(mac: $0).description } ?? "",
-            "vouchers": options.vouchers != nil,
+            "vouchers": options.vouchers != nil, "moves": options.moves != nil,
             // A printed card's QR opens the portal with its code filled in.
             "voucherCode": voucherCode ?? request.uri.queryParameters.get("code").map { String($0) } ?? "",
             "voucherOpen": voucherCode != nil || request.uri.queryParameters.get("code") != nil,

@@ -77,6 +77,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
             jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
         messenger: coa, routers: routerSnapshot, settings: unlockSettings, logger: logger)
     guestOptions.vouchers = VoucherRedeemer(store: store, unlocks: unlocker)
+    guestOptions.moves = GrantMover(store: store, unlocks: unlocker)
     let guestPages = GuestPages(
         store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
         options: guestOptions,

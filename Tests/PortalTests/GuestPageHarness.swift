@@ -52,7 +52,8 @@ struct GuestPageHarness {
             guestPages: GuestPages(
                 store: store, routers: RouterSnapshot(store), checkout: checkout, pages: pages, throttle: throttle,
                 options: .init(
-                    demo: demo, eventStreamSeconds: eventStreamSeconds, vouchers: VoucherRedeemer(store: store)))
+                    demo: demo, eventStreamSeconds: eventStreamSeconds, vouchers: VoucherRedeemer(store: store),
+                    moves: GrantMover(store: store)))
         ).register(on: router)
         app = Application(router: router)
     }

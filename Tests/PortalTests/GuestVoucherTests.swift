@@ -84,3 +84,37 @@ import Testing
         }
     }
 }
+
+/// "Paid already, but this phone shows a new address" on the plans page.
+@Suite struct GuestPassMoveTests {
+    typealias H = GuestPageHarness
+
+    @Test func theReceiptCodeMovesThePassToThePhonesNewMAC() async throws {
+        let harness = try await H()
+        let old = try MACAddress(H.mac)
+        let purchase = Fixtures.transaction(mac: old)
+        try await harness.store.insertTransaction(purchase, actor: "test")
+        _ = try await harness.store.confirmPayment(
+            PaymentConfirmation(
+                transactionID: purchase.id, provider: purchase.provider, providerReference: "SBX-1",
+                amount: purchase.amount, at: Date(), actor: "provider:test"))
+        try await harness.app.test(.router) { client in
+            let newMAC = "F2:AA:BB:CC:DD:01"
+            let plans = try await H.get(client, "/?mac=\(newMAC)&ip=10.5.50.9&router=nas-cafe")
+            #expect(plans.body.contains("id=\"move\""))
+            let moved = try await H.post(
+                client, "/move",
+                form: [
+                    ("receipt", purchase.orderCode.description.lowercased()), ("mac", newMAC), ("router", "nas-cafe"),
+                ])
+            #expect(moved.status == .seeOther)
+            #expect(moved.location?.hasPrefix("/pay/\(purchase.id)") == true)
+            #expect(try await harness.store.activeGrant(mac: old) == nil)
+            #expect(try await harness.store.activeGrant(mac: try MACAddress(newMAC))?.transactionIDs == [purchase.id])
+            let wrong = try await H.post(
+                client, "/move", form: [("receipt", "ZZZZZZ"), ("mac", "F2:AA:BB:CC:DD:02"), ("router", "nas-cafe")])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.body.contains("Không tìm thấy đơn"))
+        }
+    }
+}

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v10-idempotency-keys", migrate: v10)
         migrator.registerMigration("v11-staff-roles", migrate: v11)
         migrator.registerMigration("v12-vouchers", migrate: v12)
+        migrator.registerMigration("v13-grant-moves", migrate: v13)
         return migrator
     }()
 
@@ -414,5 +415,10 @@ enum Schema {
                     PRIMARY KEY (code, mac)
                 );
                 """)
+    }
+
+    /// How often each pass has moved to its guest's new MAC.
+    private static func v13(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE grants ADD COLUMN moves INTEGER NOT NULL DEFAULT 0")
     }
 }
