@@ -69,6 +69,16 @@ public struct Grant: Hashable, Sendable, Identifiable {
         secondsLeft(at: now) == 0 || (dataRemainingBytes.map { $0 <= 0 } ?? false)
     }
 
+    /// When the portal offers a top-up first: a quarter of an hour or 200 MB left (as the routers'
+    /// interim accounting last reported the data). Buying then extends this same grant.
+    public func isRunningLow(at now: Date) -> Bool {
+        !isExhausted(at: now)
+            && (secondsLeft(at: now) <= Self.lowSeconds || (dataRemainingBytes.map { $0 <= Self.lowBytes } ?? false))
+    }
+
+    public static let lowSeconds: Int64 = 15 * 60
+    public static let lowBytes: Int64 = 200_000_000
+
     /// The grant after `event` (end, revoke) at `now`.
     public func applying(_ event: GrantStatus.Event, at now: Date) throws(TransitionError) -> Grant {
         var next = self

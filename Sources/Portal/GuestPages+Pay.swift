@@ -72,6 +72,11 @@ extension GuestPages {
                 if let grant {
                     values["timeLeft"] = PortalText.remaining(seconds: grant.secondsLeft(at: clock()), language, pages)
                     if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
+                    values["low"] = grant.isRunningLow(at: clock())
+                    // One tap per plan: a purchase that extends this grant (and the live session by CoA).
+                    let offers = try await topUps(visit: visit, language: language)
+                    values["topUps"] = offers ?? []
+                    values["hasTopUps"] = offers != nil
                 }
             } else {
                 // The receipt code proves the buyer; the page's login context comes along.
@@ -187,5 +192,22 @@ extension GuestPages {
                 }
                 try await writer.finish(nil)
             })
+    }
+}
+
+extension GuestPages {
+    /// The plans as one-tap purchases from the connected page, with the first provider and the
+    /// device's visit fields; nil when nothing is on sale.
+    func topUps(visit: GuestVisit, language: Language) async throws -> [[String: Any]]? {
+        guard let provider = checkout.providers.all.first?.id.rawValue else { return nil }
+        let plans = try await store.plans(includeInactive: false)
+        guard !plans.isEmpty else { return nil }
+        let hidden = visit.fields.map { ["name": $0.name, "value": $0.value] }
+        return plans.map { plan in
+            [
+                "plan": plan.id, "provider": provider, "label": plan.name[language],
+                "price": plan.price.formatted(language), "hidden": hidden,
+            ]
+        }
     }
 }

@@ -118,3 +118,54 @@ import Testing
         }
     }
 }
+
+/// The connected page's top-up: a pass running low is extended, not replaced.
+@Suite struct GuestTopUpTests {
+    typealias H = GuestPageHarness
+
+    @Test func aPassRunningLowIsToppedUpInOneTapAndTheLiveSessionIsToldByCoA() async throws {
+        let harness = try await H()
+        try await harness.app.test(.router) { client in
+            let first = H.transactionID(fromPayPath: try await H.buy(client))
+            let purchase = try #require(try await harness.store.transaction(id: first))
+            // Paid 50 minutes ago: ten minutes of the hour are left, and the device is online.
+            _ = try await harness.store.confirmPayment(
+                PaymentConfirmation(
+                    transactionID: first, provider: .sandbox, providerReference: "SBX-LOW", amount: purchase.amount,
+                    at: Date().addingTimeInterval(-50 * 60), actor: "provider:sandbox"))
+            let mac = try MACAddress(H.mac)
+            try await harness.store.recordSession(
+                RadiusSession(
+                    routerID: "cafe", acctSessionID: "live-1", mac: mac, userName: H.mac, framedIP: nil,
+                    startedAt: Date(), updatedAt: Date()))
+            let grant = try #require(try await harness.store.activeGrant(mac: mac))
+            let page = try await H.get(client, "/pay/\(first)")
+            #expect(page.body.contains("id=\"running-low\""), "\(page.body)")
+            #expect(page.body.contains("data-plan=\"1d\""))
+
+            // One tap on "+ 1 ngày": a new purchase, paid, extends the same grant.
+            let topUp = try await H.post(
+                client, "/checkout?lang=vi",
+                form: [
+                    ("plan", "1d"), ("provider", "sandbox"), ("mac", H.mac), ("ip", "10.5.50.7"), ("router", "cafe"),
+                ])
+            #expect(topUp.status == .seeOther)
+            let second = H.transactionID(fromPayPath: try #require(topUp.location))
+            #expect(second != first)
+            let bought = try #require(try await harness.store.transaction(id: second))
+            let applied = try await harness.store.confirmPayment(
+                PaymentConfirmation(
+                    transactionID: second, provider: .sandbox, providerReference: "SBX-TOPUP", amount: bought.amount,
+                    at: Date(), actor: "provider:sandbox"))
+            guard case .applied(_, let extended, let job, _) = applied else {
+                Issue.record("expected the top-up applied, got \(applied)")
+                return
+            }
+            #expect(extended.id == grant.id && extended.transactionIDs == [first, second])
+            #expect(extended.validUntil.timeIntervalSince(grant.validUntil) > 86_000)
+            #expect(job?.action == .coa && job?.mac == mac)
+            let after = try await H.get(client, "/pay/\(second)")
+            #expect(!after.body.contains("id=\"running-low\""))
+        }
+    }
+}
