@@ -90,4 +90,31 @@ public struct Dashboard: Sendable {
             try await store.auditEvents(before: before, kindPrefix: kind, limit: min(max(limit, 1), 1000))
         }
     }
+
+    /// What `actor` sold at the counter since the venue day began (cash sales confirmed in their
+    /// name): the cashier's own figure, without the venue's revenue.
+    public func ownSalesToday(actor: String, now: Date = Date()) async throws(ConsoleError) -> (
+        count: Int, total: Money
+    ) {
+        let start = venue.startOfDay(now)
+        var count = 0
+        var total = Money.zero
+        var before: Int64?
+        // Newest first, a page at a time, until the events are older than today.
+        pages: while true {
+            let page = try await ConsoleError.wrap {
+                try await store.auditEvents(before: before, kindPrefix: AuditKind.paymentConfirmed.rawValue, limit: 500)
+            }
+            for event in page {
+                guard event.at >= start else { break pages }
+                if event.actor == actor, let amount = event.amount {
+                    count += 1
+                    total = total + amount
+                }
+            }
+            guard page.count == 500, let last = page.last?.sequence else { break }
+            before = last
+        }
+        return (count, total)
+    }
 }

@@ -122,8 +122,13 @@ import Testing
 
     @Test func theConsoleShowsACashierTheCounterAndRefusesTheRest() async throws {
         let harness = try await AdminHarness()
-        _ = try await Self.tokens(harness)
+        let tokens = try await Self.tokens(harness)
         try await harness.app.test(.router) { client in
+            // The cashier's own sale today is theirs to see; nobody else's.
+            let sold = try await AdminHarness.call(
+                client, .post, "/api/admin/cash-sales", json: #"{"plan":"1h","device":"F2:00:00:00:00:31"}"#,
+                token: tokens[.cashier])
+            #expect(sold.status == .created, "\(sold.body)")
             let cashier = try await AdminHarness.signIn(client, username: "cashier")
             let home = try await AdminHarness.call(
                 client, .get, "/admin", headers: [.cookie: cashier.cookie], token: nil)
@@ -133,6 +138,7 @@ import Testing
                 client, .get, "/admin/devices", headers: [.cookie: cashier.cookie], token: nil)
             #expect(counter.status == .ok)
             #expect(!counter.body.contains("href=\"/admin/revenue\""))
+            #expect(counter.body.contains("<b>1</b> · <b>10.000 ₫</b>"), "\(counter.body)")
             #expect(!counter.body.contains("href=\"/admin/operators\""))
             for page in AdminAuthTests.pages
             where page != "/admin" && page != "/admin/devices" && page != "/admin/sales/x"
@@ -149,6 +155,7 @@ import Testing
             let ownerCounter = try await AdminHarness.call(
                 client, .get, "/admin/devices", headers: [.cookie: owner.cookie], token: nil)
             #expect(ownerCounter.body.contains("href=\"/admin/revenue\""))
+            #expect(ownerCounter.body.contains("<b>0</b> · <b>0 ₫</b>"))
         }
     }
 

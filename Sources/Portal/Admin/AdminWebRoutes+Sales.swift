@@ -284,6 +284,7 @@ extension AdminWebRoutes {
                 },
                 "cashRouters": routers.map { ["id": $0.id, "selected": form["router"] == $0.id] as [String: Any] },
                 "manyRouters": routers.count > 1, "cashDevice": form["device"] ?? "",
+                "ownSales": try await ownSales(request, context),
                 "sessionCount": sessions.count, "grantCount": grants.count,
                 "sessions": sessions.map { session in
                     [
@@ -371,5 +372,14 @@ extension AdminWebRoutes {
         return page(
             "sale", request, context, nav: "sales", title: "\(text("saleHeading", request)) \(sale.orderCode)",
             values: values, status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
+    }
+}
+
+extension AdminWebRoutes {
+    /// "You sold today: 3 · 30.000 ₫" on the counter's page: the operator's own cash sales.
+    func ownSales(_ request: Request, _ context: PortalRequestContext) async throws(ConsoleError) -> [String: Any] {
+        let actor = AdminAPIRoutes.actor(context)
+        let (count, total) = try await console.dashboard.ownSalesToday(actor: actor)
+        return ["count": count, "total": money(total, request)]
     }
 }
