@@ -49,6 +49,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let operatorChanged = AuditKind(rawValue: "operator.changed")
     public static let operatorLoggedIn = AuditKind(rawValue: "operator.logged_in")
     public static let apiTokenChanged = AuditKind(rawValue: "api_token.changed")
+    /// Every sealed secret was sealed again under a new encryption key (`hotspotpay rekey`).
+    public static let secretsResealed = AuditKind(rawValue: "secrets.resealed")
     /// A pass moved to the same guest's new MAC (receipt code typed on the portal).
     public static let grantMoved = AuditKind(rawValue: "grant.moved")
     /// A batch of vouchers was made or revoked.

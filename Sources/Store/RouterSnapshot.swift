@@ -63,7 +63,13 @@ public final class RouterSnapshot: Sendable {
         if let found, age < refreshSeconds { return found }
         // A miss reads again, but not more than once a second.
         if found == nil && age < 1 { return nil }
-        return find(try reload(now))
+        do { return find(try reload(now)) } catch {
+            // A store that cannot be read right now (busy, a key being rotated) must not turn
+            // every router away: what was read last keeps answering until a read succeeds.
+            let last = loaded.withLock { $0.at == .distantPast ? nil : find($0) }
+            guard let last else { throw error }
+            return last
+        }
     }
 
     private func reload(_ now: Date) throws -> Loaded {

@@ -16,7 +16,8 @@ struct HotspotPay: AsyncParsableCommand {
             UnappliedCommand.self,
             GrantsCommand.self, RevenueCommand.self,
             OperatorsCommand.self,
-            TokensCommand.self, KeygenCommand.self, RouterOSScriptCommand.self, DoctorCommand.self, BackupCommand.self,
+            TokensCommand.self, KeygenCommand.self, RekeyCommand.self, RouterOSScriptCommand.self, DoctorCommand.self,
+            BackupCommand.self,
         ]
     )
 }

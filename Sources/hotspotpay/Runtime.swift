@@ -26,25 +26,54 @@ struct Runtime {
 
     /// The encryption key: the environment first, then the config's key file. On the embedded
     /// defaults a missing key file is created, so the demo needs no setup.
-    func secretKey() throws -> SecretKey? {
-        if let key = try SecretKey.fromEnvironment(environment) { return key }
-        guard let path = config.secretKeyFile else { return nil }
-        if FileManager.default.fileExists(atPath: path) { return try SecretKey.fromFile(path) }
-        guard usesEmbeddedDefaults else { throw RuntimeError("secret_key_file \(path) does not exist") }
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
-        guard
-            FileManager.default.createFile(
-                atPath: path, contents: Data((SecretKey.generateText() + "\n").utf8),
-                attributes: [.posixPermissions: 0o600])
-        else { throw RuntimeError("cannot create the key file \(path)") }
-        return try SecretKey.fromFile(path)
+    /// Where the encryption keys come from: `rekey` writes the new key there.
+    enum KeySource: Equatable {
+        /// `HOTSPOTPAY_SECRET_KEY` (one key, or several separated by commas, the sealing one first).
+        case environment
+        /// A key file (`HOTSPOTPAY_SECRET_KEY_FILE` or `secret_key_file:`), one key per line.
+        case file(String)
+    }
+
+    var keySource: KeySource? {
+        if let text = environment[SecretKey.environmentVariable], !text.isEmpty { return .environment }
+        if let path = environment[SecretKey.fileEnvironmentVariable], !path.isEmpty { return .file(path) }
+        return config.secretKeyFile.map(KeySource.file)
+    }
+
+    func secretKeyring() throws -> SecretKeyring? {
+        switch keySource {
+        case nil: return nil
+        case .environment: return try SecretKeyring.fromEnvironment(environment)
+        case .file(let path):
+            if FileManager.default.fileExists(atPath: path) { return try SecretKeyring.fromFile(path) }
+            guard usesEmbeddedDefaults, config.secretKeyFile == path else {
+                throw RuntimeError("the key file \(path) does not exist")
+            }
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            guard
+                FileManager.default.createFile(
+                    atPath: path, contents: Data((SecretKey.generateText() + "\n").utf8),
+                    attributes: [.posixPermissions: 0o600])
+            else { throw RuntimeError("cannot create the key file \(path)") }
+            return try SecretKeyring.fromFile(path)
+        }
+    }
+
+    /// The store's cipher; with a key file it reads the file again when a value names a key it
+    /// lacks, so a running daemon follows `hotspotpay rekey`.
+    func cipher() throws -> SecretCipher? {
+        guard let keyring = try secretKeyring() else { return nil }
+        if case .file(let path) = keySource {
+            return SecretCipher(keyring: keyring, reload: { try SecretKeyring.fromFile(path) })
+        }
+        return SecretCipher(keyring: keyring)
     }
 
     func openStore(migrate: Bool = true) throws -> SQLiteStore {
         return try SQLiteStore(
-            path: config.databasePath, cipher: try secretKey().map(SecretCipher.init), durability: config.durability,
+            path: config.databasePath, cipher: try cipher(), durability: config.durability,
             migrate: migrate)
     }
 

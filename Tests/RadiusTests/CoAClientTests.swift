@@ -64,7 +64,13 @@ import Testing
         let result = try await client.send(
             .coaRequest, attributes: Self.session,
             to: .init(host: "127.0.0.1", port: peer.port, secret: "wrong-secret-000"))
-        #expect(result == .timedOut(attempts: 3))
+        // Retransmitted, then given up once the total time is spent; on a loaded machine the
+        // total can run out before the third send, which is the bound doing its job.
+        guard case .timedOut(let attempts) = result else {
+            Issue.record("expected a time-out, got \(result)")
+            return
+        }
+        #expect((2...3).contains(attempts))
         #expect(Date().timeIntervalSince(started) >= 0.5)
         #expect(peer.requests.isEmpty)
         await client.close()

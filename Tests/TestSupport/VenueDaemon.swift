@@ -13,6 +13,8 @@ public final class VenueDaemon: @unchecked Sendable {
     public let config: URL
     public let key = "7f3c1a9e5b2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
     public private(set) var process: DaemonProcess?
+    /// How the daemon and the commands get the key: the variable, or a key file in the directory.
+    public let keyEnvironment: [String: String]
 
     public static let routerSecret = "venue-router-secret-0123456789"
     public static let sandboxSecret = "venue-sandbox-signing-secret"
@@ -26,10 +28,17 @@ public final class VenueDaemon: @unchecked Sendable {
         coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
         checkoutLimitPerAddress: Int = 300, poll: String = "auto", moreProviders: String = "",
         strategy: String = "coa", hotspotAddress: String = "10.5.50.1",
-        radiusPorts: (auth: Int, accounting: Int)? = nil,
+        radiusPorts: (auth: Int, accounting: Int)? = nil, keyInFile: Bool = false,
         _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
+        if keyInFile {
+            let file = directory.appendingPathComponent("hotspotpay.key")
+            try (key + "\n").write(to: file, atomically: true, encoding: .utf8)
+            keyEnvironment = ["HOTSPOTPAY_SECRET_KEY_FILE": file.path]
+        } else {
+            keyEnvironment = ["HOTSPOTPAY_SECRET_KEY": key]
+        }
         port = try LocalPort.free(.tcp)
         config = directory.appendingPathComponent("hotspotpay.yaml")
         try """
@@ -90,7 +99,7 @@ public final class VenueDaemon: @unchecked Sendable {
         for attempt in 1...3 {
             let daemon = try DaemonProcess(
                 arguments: ["serve", "--config", config.path], directory: directory,
-                environment: ["HOTSPOTPAY_SECRET_KEY": key])
+                environment: keyEnvironment)
             process = daemon
             do {
                 _ = try await daemon.waitForPortal()
@@ -123,7 +132,7 @@ public final class VenueDaemon: @unchecked Sendable {
     ) {
         try await DaemonProcess.run(
             arguments + ["--config", config.path], directory: directory,
-            environment: ["HOTSPOTPAY_SECRET_KEY": key].merging(extra) { $1 })
+            environment: keyEnvironment.merging(extra) { $1 })
     }
 
     /// Adds operator `username` with `password`; returns the command's exit status.
