@@ -6,41 +6,27 @@ import Hummingbird
 extension GuestPages {
     /// "Paid already, but this phone shows a new address": the purchase's receipt code moves its
     /// remaining pass to this device. Codes that find nothing count against the device, the
-    /// address and the whole venue.
+    /// address and the whole venue (receipt codes are short).
     func movePass(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let language = Self.language(request)
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        let form = FormFields.decode(String(buffer: body))
-        let visit = GuestVisit(fields: form)
-        let demo = isDemoDevice(request, visit)
-        let typed = (form["receipt"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let mover = options.moves, let macText = visit.mac, let mac = try? MACAddress(macText) else {
-            return message(
-                request, language, status: .badRequest, heading: "badRequestHeading", text: "voucherNoDevice")
+        let form: CodeForm
+        switch try await codeForm(request, context, enabled: options.moves != nil) {
+        case .success(let posted): form = posted
+        case .failure(let answer): return answer.response
         }
-        guard let router = try routers.resolve(visit.router) else {
-            return message(
-                request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
-        }
-        let address = proxies.clientAddress(request, context)
+        guard let mover = options.moves else { return Self.redirect(to: "/") }
+        let typed = (form.fields["receipt"] ?? "").trimmingCharacters(in: .whitespaces)
         let now = clock()
-        let keys: [(RequestThrottle, String)] = [
-            (voucherMisses.device, "\(mac)"), (voucherMisses.address, address), (moveMissesEverywhere, "venue"),
+        let keys = [
+            (voucherMisses.device, "\(form.mac)"), (voucherMisses.address, form.address),
+            (moveMissesEverywhere, "venue"),
         ]
-        for (throttle, key) in keys {
-            guard let wait = throttle.attempt(key, now: now) else { continue }
-            context.logger.notice("pass moves throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
-            var response = message(
-                request, language, status: .tooManyRequests, heading: "tooManyHeading", text: "voucherTooMany")
-            response.headers[.retryAfter] = "\(wait)"
-            return response
-        }
+        if let refused = reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
         let purchase: Transaction
         do {
-            purchase = try await mover.move(receipt: typed, to: mac, routerID: router.id)
+            purchase = try await mover.move(receipt: typed, to: form.mac, routerID: form.router.id)
         } catch {
             context.logger.notice(
-                "pass not moved", metadata: ["reason": "\(error)", "mac": "\(mac)", "address": "\(address)"])
+                "pass not moved", metadata: ["reason": "\(error)", "mac": "\(form.mac)", "address": "\(form.address)"])
             let key: String
             switch error {
             case .malformed, .refused(.unknownReceipt): key = "moveUnknown"
@@ -51,20 +37,11 @@ extension GuestPages {
             }
             if case .unavailable = error { for (throttle, key) in keys { throttle.release(key, now: now) } }
             return try await plansPage(
-                request, language, visit: visit, demo: demo, error: pages.text(key, language),
+                request, form.language, visit: form.visit, demo: form.demo, error: pages.text(key, form.language),
                 status: key == "voucherUnavailable" ? .serviceUnavailable : .unprocessableContent)
         }
         for (throttle, key) in keys { throttle.release(key, now: now) }
-        let browser = GuestBrowser(request) ?? GuestBrowser.new()
-        try await store.addBuyerBrowser(digest: browser.digest, transactionID: purchase.id, at: clock())
-        if let login = visit.hotspotLogin, router.serves(login) {
-            try await store.saveHotspotLogin(login, transactionID: purchase.id, at: clock())
-        }
-        context.logger.notice("pass moved", metadata: ["order": "\(purchase.orderCode)", "mac": "\(mac)"])
-        var response = Self.redirect(to: "/pay/\(purchase.id)?lang=\(language.rawValue)")
-        if GuestBrowser(request) == nil {
-            response.headers[.setCookie] = browser.setCookie(secure: secureCookies)
-        }
-        return response
+        context.logger.notice("pass moved", metadata: ["order": "\(purchase.orderCode)", "mac": "\(form.mac)"])
+        return try await handOver(purchase, form, request)
     }
 }

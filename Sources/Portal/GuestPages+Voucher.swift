@@ -8,38 +8,23 @@ extension GuestPages {
     /// path (its page logs it in, or the unlock worker does). Codes that give nothing count against
     /// the device and the address; a device past its limit is told when to try again.
     func redeemVoucher(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let language = Self.language(request)
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        let form = FormFields.decode(String(buffer: body))
-        let visit = GuestVisit(fields: form)
-        let demo = isDemoDevice(request, visit)
-        let typed = (form["code"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let vouchers = options.vouchers, let macText = visit.mac, let mac = try? MACAddress(macText) else {
-            return message(
-                request, language, status: .badRequest, heading: "badRequestHeading", text: "voucherNoDevice")
+        let form: CodeForm
+        switch try await codeForm(request, context, enabled: options.vouchers != nil) {
+        case .success(let posted): form = posted
+        case .failure(let answer): return answer.response
         }
-        guard let router = try routers.resolve(visit.router) else {
-            return message(
-                request, language, status: .notFound, heading: "unknownRouterHeading", text: "unknownRouterText")
-        }
-        let address = proxies.clientAddress(request, context)
+        guard let vouchers = options.vouchers else { return Self.redirect(to: "/") }
+        let typed = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
         let now = clock()
-        if let wait = voucherMisses.device.attempt("\(mac)", now: now)
-            ?? voucherMisses.address.attempt(address, now: now)
-        {
-            context.logger.notice("voucher attempts throttled", metadata: ["mac": "\(mac)", "address": "\(address)"])
-            var response = message(
-                request, language, status: .tooManyRequests, heading: "tooManyHeading", text: "voucherTooMany")
-            response.headers[.retryAfter] = "\(wait)"
-            return response
-        }
+        let keys = [(voucherMisses.device, "\(form.mac)"), (voucherMisses.address, form.address)]
+        if let refused = reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
         let sale: Transaction
         do {
             sale = try await vouchers.redeem(
-                typed, mac: mac, routerID: router.id, clientIP: visit.ip.flatMap { try? IPAddress($0) })
+                typed, mac: form.mac, routerID: form.router.id, clientIP: form.visit.ip.flatMap { try? IPAddress($0) })
         } catch {
             context.logger.notice(
-                "voucher refused", metadata: ["reason": "\(error)", "mac": "\(mac)", "address": "\(address)"])
+                "voucher refused", metadata: ["reason": "\(error)", "mac": "\(form.mac)", "address": "\(form.address)"])
             let key: String
             switch error {
             case .malformed, .refused(.unknown): key = "voucherUnknown"
@@ -49,29 +34,17 @@ extension GuestPages {
             case .refused(.planGone): key = "planGone"
             case .unavailable: key = "voucherUnavailable"
             }
-            if case .unavailable = error {
-                // Our failure, not the guest's: it does not count against them.
-                voucherMisses.device.release("\(mac)", now: now)
-                voucherMisses.address.release(address, now: now)
-            }
+            // Our failure, not the guest's: it does not count against them.
+            if case .unavailable = error { for (throttle, key) in keys { throttle.release(key, now: now) } }
             return try await plansPage(
-                request, language, visit: visit, demo: demo, error: pages.text(key, language),
+                request, form.language, visit: form.visit, demo: form.demo, error: pages.text(key, form.language),
                 status: key == "voucherUnavailable" ? .serviceUnavailable : .unprocessableContent, voucherCode: typed)
         }
         // A code that worked is not a guess.
-        voucherMisses.device.release("\(mac)", now: now)
-        voucherMisses.address.release(address, now: now)
-        let browser = GuestBrowser(request) ?? GuestBrowser.new()
-        try await store.addBuyerBrowser(digest: browser.digest, transactionID: sale.id, at: clock())
-        if let login = visit.hotspotLogin, router.serves(login) {
-            try await store.saveHotspotLogin(login, transactionID: sale.id, at: clock())
-        }
+        for (throttle, key) in keys { throttle.release(key, now: now) }
         context.logger.info(
-            "voucher redeemed", metadata: ["order": "\(sale.orderCode)", "mac": "\(mac)", "plan": "\(sale.planID)"])
-        var response = Self.redirect(to: "/pay/\(sale.id)?lang=\(language.rawValue)")
-        if GuestBrowser(request) == nil {
-            response.headers[.setCookie] = browser.setCookie(secure: secureCookies)
-        }
-        return response
+            "voucher redeemed",
+            metadata: ["order": "\(sale.orderCode)", "mac": "\(form.mac)", "plan": "\(sale.planID)"])
+        return try await handOver(sale, form, request)
     }
 }
