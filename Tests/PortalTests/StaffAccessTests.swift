@@ -85,6 +85,15 @@ import Testing
             // The refund the cashier could not make is the manager's.
             let refund = "/api/admin/transactions/\(sale.id)/refund"
             #expect(try await status(.manager, .post, refund, #"{"reason":"wrong plan"}"#) == .created)
+            // Anyone may change their own password, nobody else's without the staff permission.
+            #expect(
+                try await status(
+                    .cashier, .post, "/api/admin/operators/cashier/password", #"{"password":"a new long passphrase"}"#)
+                    == .noContent)
+            #expect(
+                try await status(
+                    .cashier, .post, "/api/admin/operators/manager/password", #"{"password":"a new long passphrase"}"#)
+                    == .forbidden)
             // A change of role reaches an existing token at once.
             let promoted = try await AdminHarness.call(
                 client, .post, "/api/admin/operators/cashier/role", json: #"{"role":"manager"}"#, token: tokens[.owner])

@@ -87,7 +87,9 @@ struct StaffAccess: RouterMiddleware {
         let needed = Self.permission(
             surface, method: request.method, path: relative, query: AdminAPIRoutes.query(request))
         let role = identity.person.role
-        if role.allows(needed) { return try await next(request, context) }
+        if role.allows(needed) || Self.isOwnPassword(relative, identity.person.username, request.method) {
+            return try await next(request, context)
+        }
         // The cashier's home is the counter, not the dashboard (it shows the day's revenue).
         if surface == .pages, request.method == .get, relative.isEmpty {
             return Response(status: .seeOther, headers: [.location: "/admin/devices", .cacheControl: "no-store"])
@@ -102,5 +104,10 @@ struct StaffAccess: RouterMiddleware {
             "\(identity.person.username) is a \(role.rawValue); this needs a \(StaffRole.least(for: needed).rawValue) "
             + "or above (\(needed.rawValue))"
         return AdminResponses.error(status: .forbidden, api: surface == .api, message: message)
+    }
+
+    /// Everyone may change their own password (changing anyone else's is staff work).
+    static func isOwnPassword(_ path: String, _ username: String, _ method: HTTPRequest.Method) -> Bool {
+        method == .post && path == "operators/\(username)/password"
     }
 }
