@@ -113,13 +113,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Outbound webhooks: the signature, the address guard, the sender and the outbox's dispatcher.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "HotspotPayCore", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // libxcrypt's yescrypt for operator passwords (libcrypt-dev, part of every Debian build setup).
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         // The operator console's service layer, shared by the HTTP API, the web UI and the CLI.
         .target(
             name: "Console",
             dependencies: [
-                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt", "RouterOSAPI", "Checkout",
+                "HotspotPayCore", "Store", "Payments", "Radius", "CCrypt", "RouterOSAPI", "Checkout", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,6 +183,7 @@ let package = Package(
                 "Radius",
                 "Access",
                 "Workers",
+                "Webhooks",
                 "Console",
                 "RouterOSAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -276,6 +292,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "Store", "HotspotPayCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport", "Payments"],

@@ -53,6 +53,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let secretsResealed = AuditKind(rawValue: "secrets.resealed")
     /// A pass moved to the same guest's new MAC (receipt code typed on the portal).
     public static let grantMoved = AuditKind(rawValue: "grant.moved")
+    /// A webhook endpoint was added, changed or removed, or a delivery sent again by hand.
+    public static let webhookChanged = AuditKind(rawValue: "webhook.changed")
+    /// A payment provider's credentials were changed in the console.
+    public static let providerCredentialsChanged = AuditKind(rawValue: "provider.credentials_changed")
     /// A batch of vouchers was made or revoked.
     public static let vouchersChanged = AuditKind(rawValue: "voucher.batch_changed")
     /// A voucher code unlocked a device (the sale's own audit lines follow).

@@ -25,7 +25,8 @@ extension SQLiteStore: AuditLog {
         }
     }
 
-    /// Appends inside the caller's write, so the event commits or rolls back with what it describes.
+    /// Appends inside the caller's write, so the event commits or rolls back with what it describes;
+    /// a change venue systems are told about gets its webhook event in the same write.
     static func audit(_ event: AuditEvent, db: Database) throws {
         try db.cachedStatement(
             sql:
@@ -35,6 +36,7 @@ extension SQLiteStore: AuditLog {
                 event.at.epochMilliseconds, event.kind.rawValue, event.actor, event.transactionID, event.amount?.dong,
                 event.detail,
             ])
+        try publish(event, db: db)
     }
 
     static func auditEvent(_ row: Row) throws -> AuditEvent {

@@ -2,7 +2,48 @@ import Foundation
 import GRDB
 import HotspotPayCore
 
+/// A column holding sealed values (`v1:<key id>:<sealed>`), and how its rows are named in errors.
+struct SealedColumn {
+    var table: String
+    /// An SQL expression naming the row for operators.
+    var name: String
+    var column: String
+    var entity: String
+
+    /// Every sealed column in the database: checking the key, rotating it and counting by key id
+    /// all walk this one list, so a new secret is rotated the day it is stored.
+    static let all = [
+        SealedColumn(table: "routers", name: "id", column: "secret_sealed", entity: "router"),
+        SealedColumn(table: "routers", name: "id", column: "api_password_sealed", entity: "router"),
+        SealedColumn(table: "webhook_endpoints", name: "id", column: "secret_sealed", entity: "webhook endpoint"),
+        SealedColumn(
+            table: "provider_credentials", name: "provider || '.' || field", column: "value_sealed",
+            entity: "provider credential"),
+    ]
+
+    /// (rowid, name, sealed value) of every row with a value.
+    func values(_ db: Database) throws -> [(rowID: Int64, name: String, sealed: String)] {
+        try Row.fetchAll(
+            db, sql: "SELECT rowid AS r, \(name) AS n, \(column) AS v FROM \(table) WHERE \(column) IS NOT NULL"
+        ).map { ($0["r"], $0["n"], $0["v"]) }
+    }
+}
+
 extension SQLiteStore {
+    /// Fails with an operator-readable error unless every sealed secret opens with the given key.
+    public func checkSecretKey() async throws {
+        let values = try await pool.read { db in
+            try SealedColumn.all.flatMap { column in
+                try column.values(db).map { (entity: column.entity, name: $0.name, sealed: $0.sealed) }
+            }
+        }
+        guard !values.isEmpty else { return }
+        guard let cipher else { throw StoreError.secretKeyMissing(encryptedSecrets: values.count) }
+        for value in values {
+            _ = try cipher.open(value.sealed, entity: value.entity, id: value.name)
+        }
+    }
+
     /// Re-seals every secret in the database with `newKey`, in one write transaction: each value is
     /// opened with this store's keys and sealed again, and the transaction commits only when all
     /// of them did (a failure leaves every value as it was). Audited; returns how many values.
@@ -10,21 +51,15 @@ extension SQLiteStore {
         guard let cipher else { throw StoreError.secretKeyRequired(entity: "database", id: "secrets") }
         return try await write(entity: "secrets") { db in
             var count = 0
-            let rows = try Row.fetchAll(db, sql: "SELECT id, secret_sealed, api_password_sealed FROM routers")
-            for row in rows {
-                let id: String = row["id"]
-                let secret = try cipher.open(row["secret_sealed"], entity: "router", id: id)
-                let resealed = try SecretCipher.seal(secret, with: newKey, entity: "router", id: id)
-                var password: String?
-                if let sealed: String = row["api_password_sealed"] {
-                    password = try SecretCipher.seal(
-                        try cipher.open(sealed, entity: "router", id: id), with: newKey, entity: "router", id: id)
+            for column in SealedColumn.all {
+                for value in try column.values(db) {
+                    let plain = try cipher.open(value.sealed, entity: column.entity, id: value.name)
+                    let resealed = try SecretCipher.seal(plain, with: newKey, entity: column.entity, id: value.name)
+                    try db.execute(
+                        sql: "UPDATE \(column.table) SET \(column.column) = ? WHERE rowid = ?",
+                        arguments: [resealed, value.rowID])
                     count += 1
                 }
-                try db.execute(
-                    sql: "UPDATE routers SET secret_sealed = ?, api_password_sealed = ? WHERE id = ?",
-                    arguments: [resealed, password, id])
-                count += 1
             }
             try Self.audit(
                 AuditEvent(
@@ -38,10 +73,9 @@ extension SQLiteStore {
     public func sealedKeyIDs() async throws(StoreError) -> [String: Int] {
         try await read(entity: "secrets") { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT secret_sealed, api_password_sealed FROM routers") {
-                for column in ["secret_sealed", "api_password_sealed"] {
-                    guard let sealed: String = row[column] else { continue }
-                    let parts = sealed.split(separator: ":", maxSplits: 2)
+            for column in SealedColumn.all {
+                for value in try column.values(db) {
+                    let parts = value.sealed.split(separator: ":", maxSplits: 2)
                     if parts.count == 3 { counts[String(parts[1]), default: 0] += 1 }
                 }
             }

@@ -83,21 +83,6 @@ public final class SQLiteStore: Sendable {
         return Schema.migrator.migrations.map { ($0, applied.contains($0)) }
     }
 
-    /// Fails with an operator-readable error unless every sealed secret opens with the given key.
-    public func checkSecretKey() async throws {
-        let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, secret_sealed FROM routers").map {
-                row -> (id: String, sealed: String) in
-                (row["id"], row["secret_sealed"])
-            }
-        }
-        guard !rows.isEmpty else { return }
-        guard let cipher else { throw StoreError.secretKeyMissing(encryptedSecrets: rows.count) }
-        for row in rows {
-            _ = try cipher.open(row.sealed, entity: "router", id: row.id)
-        }
-    }
-
     /// `EXPLAIN QUERY PLAN` of a statement, one detail line per step (for tests and operators).
     /// Applies the migrations up to and including `target` only (tests of a later migration
     /// start from the schema before it).

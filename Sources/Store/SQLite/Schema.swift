@@ -17,6 +17,8 @@ enum Schema {
         migrator.registerMigration("v11-staff-roles", migrate: v11)
         migrator.registerMigration("v12-vouchers", migrate: v12)
         migrator.registerMigration("v13-grant-moves", migrate: v13)
+        migrator.registerMigration("v14-webhooks", migrate: v14)
+        migrator.registerMigration("v15-provider-credentials", migrate: v15)
         return migrator
     }()
 
@@ -420,5 +422,81 @@ enum Schema {
     /// How often each pass has moved to its guest's new MAC.
     private static func v13(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE grants ADD COLUMN moves INTEGER NOT NULL DEFAULT 0")
+    }
+
+    /// Outbound webhooks: endpoints (secret sealed), the outbox of events written in the
+    /// transaction of the change they report, one delivery per event and endpoint, and each
+    /// attempt for the delivery log.
+    private static func v14(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    secret_sealed TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    enabled INTEGER NOT NULL DEFAULT 1,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE webhook_events (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    transaction_id TEXT,
+                    body TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE webhook_deliveries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_sequence INTEGER NOT NULL REFERENCES webhook_events(sequence),
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id),
+                    transaction_id TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    -- attempts made before the last "send again": the retry schedule counts from here.
+                    round_start INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    claimed_until INTEGER,
+                    last_status_code INTEGER,
+                    last_error TEXT,
+                    delivered_at INTEGER,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (event_sequence, endpoint_id)
+                );
+                -- The sender: pending deliveries that are due.
+                CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+                -- Order per sale: an earlier pending delivery about the same sale holds a later one back.
+                CREATE INDEX webhook_deliveries_sale ON webhook_deliveries(endpoint_id, transaction_id, id)
+                    WHERE status = 'pending';
+                CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
+                CREATE TABLE webhook_attempts (
+                    delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id),
+                    number INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    status_code INTEGER,
+                    latency_ms INTEGER NOT NULL,
+                    response_excerpt TEXT NOT NULL,
+                    error TEXT,
+                    PRIMARY KEY (delivery_id, number)
+                );
+                """)
+    }
+
+    /// Payment providers' credentials entered in the console, each value sealed; the config file
+    /// and the environment win over them.
+    private static func v15(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE provider_credentials (
+                    provider TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    value_sealed TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    updated_by TEXT NOT NULL,
+                    PRIMARY KEY (provider, field)
+                );
+                """)
     }
 }
