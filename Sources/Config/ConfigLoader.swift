@@ -83,6 +83,7 @@ public enum ConfigLoader {
         config.unlockResendAfterSeconds =
             seconds(unlock, "resend_after", range: 31...3600) ?? config.unlockResendAfterSeconds
         unlock.finish()
+        config.webhooks = readWebhooks(top, sink: sink)
 
         config.providers = ProviderReader.read(top.node("providers"), sink: sink, overrides: overrides)
         config.routers = readRouters(top, sink: sink, overrides: overrides)
@@ -95,6 +96,31 @@ public enum ConfigLoader {
         }
         guard sink.problems.isEmpty else { throw ConfigError(file: file, problems: sink.problems) }
         return config
+    }
+
+    static func readWebhooks(_ top: NodeReader, sink: ProblemSink) -> WebhookOptions {
+        var options = WebhookOptions()
+        let reader = NodeReader(node: top.node("webhooks"), path: "webhooks", sink: sink)
+        if reader.node("retry") != nil {
+            var delays: [Int64] = []
+            for (index, text) in reader.strings("retry").enumerated() {
+                do {
+                    let value = try DurationText.seconds(text)
+                    guard (1...604_800).contains(value) else { throw Message("\(text) is not between 1s and 7d") }
+                    delays.append(value)
+                } catch {
+                    sink.add("webhooks.retry[\(index)]", reader.node("retry")?.mark?.line, "\(error)")
+                }
+            }
+            if delays.count > 20 {
+                sink.add("webhooks.retry", reader.node("retry")?.mark?.line, "at most 20 retries")
+            }
+            options.retry = WebhookRetrySchedule(delays: delays)
+        }
+        options.timeoutSeconds = seconds(reader, "timeout", range: 1...60) ?? options.timeoutSeconds
+        options.allowPrivateAddresses = reader.bool("allow_private_addresses") ?? false
+        reader.finish()
+        return options
     }
 
     static func listen(_ reader: NodeReader, _ key: String) -> ListenAddress? {

@@ -27,6 +27,8 @@ public struct HotspotPayConfig: Sendable {
     public var paymentPolling: PaymentPolling = .auto
     /// A CoA job left `sent` this long (its node died mid-send) is sent again.
     public var unlockResendAfterSeconds: Int64 = 60
+    /// Outbound webhooks: retry schedule, timeout, and whether the venue's own network may be called.
+    public var webhooks = WebhookOptions()
     public var radiusAuthListen: ListenAddress
     public var radiusAcctListen: ListenAddress
     public var sweeperIntervalSeconds: Int64
@@ -123,4 +125,15 @@ public enum PaymentPolling: String, Sendable, CaseIterable {
         default: return false
         }
     }
+}
+
+/// `webhooks:` in the config file.
+public struct WebhookOptions: Sendable, Hashable {
+    /// The waits after each failed attempt; the delivery is dead after the last.
+    public var retry: WebhookRetrySchedule = .standard
+    public var timeoutSeconds: Int64 = 10
+    /// Endpoints on loopback, private and link-local addresses (a PMS on the hotel's LAN) are
+    /// refused unless this is on.
+    public var allowPrivateAddresses = false
+    public init() {}
 }

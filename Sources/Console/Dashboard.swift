@@ -18,16 +18,18 @@ public struct DashboardSummary: Sendable {
     public var closingSoon: [Transaction]
     /// Money received without access, still open: a refund, a grant or a note is owed.
     public var unappliedMoney: [UnappliedPayment] = []
+    /// Webhook deliveries whose retries are spent: a venue system missed these events.
+    public var deadWebhooks = 0
 }
 
 /// Builds the dashboard and the revenue report.
 public struct Dashboard: Sendable {
-    let store: any ReportStore & UnappliedPaymentStore
+    let store: any ReportStore & UnappliedPaymentStore & WebhookStore
     let venue: VenueTime
     public static let stuckAfterSeconds: Double = 30
     public static let closingWithinSeconds: Double = 120
 
-    public init(store: any ReportStore & UnappliedPaymentStore, venue: VenueTime = VenueTime()) {
+    public init(store: any ReportStore & UnappliedPaymentStore & WebhookStore, venue: VenueTime = VenueTime()) {
         self.store = store
         self.venue = venue
     }
@@ -55,6 +57,7 @@ public struct Dashboard: Sendable {
                 let hour = from.addingTimeInterval(Double(index) * 3600)
                 return byHour[hour] ?? (hour, 0, .zero)
             }
+            async let webhooks = store.webhookDeliveryCounts()
             let jobs = try await troubled
             return DashboardSummary(
                 today: try await today.first
@@ -62,7 +65,8 @@ public struct Dashboard: Sendable {
                 paymentsPerHour: slots, liveDevices: try await live, activeGrants: try await grants,
                 stuckUnlocks: jobs.filter { $0.status == .queued || $0.status == .sent },
                 failedUnlocks: jobs.filter { $0.status == .nak || $0.status == .failed },
-                closingSoon: try await closing, unappliedMoney: try await unapplied)
+                closingSoon: try await closing, unappliedMoney: try await unapplied,
+                deadWebhooks: try await webhooks[.dead] ?? 0)
         }
     }
 

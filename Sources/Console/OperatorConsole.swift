@@ -3,6 +3,7 @@ import Logging
 import Payments
 import RouterOSAPI
 import Store
+import Webhooks
 
 /// The console's services wired to one store, so the HTTP API, the web pages and the CLI run
 /// the very same code for each operation.
@@ -20,13 +21,16 @@ public struct OperatorConsole: Sendable {
     public let dashboard: Dashboard
     /// Voucher batches: make, list, print, export, withdraw.
     public let vouchers: VoucherDesk
+    /// Outbound webhooks: endpoints, delivery log, test events, sending again.
+    public let webhooks: WebhookDesk
     public let venue: VenueTime
 
     public init(
         store: any HotspotStore, providers: PaymentProviders, logger: Logger,
         hasher: any PasswordHasher = CryptPasswordHasher(), throttle: LoginThrottle = LoginThrottle(),
         venue: VenueTime = VenueTime(), unlocks: any UnlockDispatch = StoredUnlocksOnly(),
-        routerExpectations: RouterDoctor.Expectations = .init()
+        routerExpectations: RouterDoctor.Expectations = .init(),
+        outbound: OutboundAddressGuard = OutboundAddressGuard(allowPrivateAddresses: false)
     ) {
         accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
         plans = PlanCatalog(store: store)
@@ -39,6 +43,7 @@ public struct OperatorConsole: Sendable {
             store: store, providers: providers, logger: logger, unlocks: unlocks)
         dashboard = Dashboard(store: store, venue: venue)
         vouchers = VoucherDesk(store: store, venue: venue)
+        webhooks = WebhookDesk(store: store, addressGuard: outbound)
         self.venue = venue
     }
 }

@@ -13,6 +13,7 @@ import Prometheus
 import Radius
 import ServiceLifecycle
 import Store
+import Webhooks
 import Workers
 
 /// The daemon as `serve` runs it: the store, the providers, the portal and the operator console
@@ -97,9 +98,15 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let router = Hummingbird.Router(context: PortalRequestContext.self)
     PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
         on: router)
+    let outbound = OutboundAddressGuard(allowPrivateAddresses: config.webhooks.allowPrivateAddresses)
     let console = OperatorConsole(
         store: store, providers: providers, logger: logger, unlocks: unlocker,
-        routerExpectations: config.doctorExpectations)
+        routerExpectations: config.doctorExpectations, outbound: outbound)
+    var webhookSettings = WebhookDispatcher.Settings()
+    webhookSettings.retry = config.webhooks.retry
+    webhookSettings.timeoutSeconds = Double(config.webhooks.timeoutSeconds)
+    let webhooks = WebhookDispatcher(
+        store: store, sender: HTTPWebhookSender(), addressGuard: outbound, settings: webhookSettings, logger: logger)
     AdminAPIRoutes(console: console, idempotency: store).register(on: router)
     AdminWebRoutes(
         console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
@@ -151,6 +158,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         configuration: ServiceGroupConfiguration(
             services: [
                 .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
+                .init(service: webhooks),
             ] + (polling ? [.init(service: poller)] : []) + (demoRouter.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

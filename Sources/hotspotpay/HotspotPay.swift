@@ -12,7 +12,8 @@ struct HotspotPay: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, PlansCommand.self, RoutersCommand.self,
-            TransactionsCommand.self, SellCommand.self, VouchersCommand.self, RefundCommand.self, RefundsCommand.self,
+            TransactionsCommand.self, SellCommand.self, VouchersCommand.self, WebhooksCommand.self, RefundCommand.self,
+            RefundsCommand.self,
             UnappliedCommand.self,
             GrantsCommand.self, RevenueCommand.self,
             OperatorsCommand.self,

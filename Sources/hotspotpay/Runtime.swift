@@ -5,6 +5,7 @@ import HotspotPayCore
 import Logging
 import Payments
 import Store
+import Webhooks
 
 /// The configuration a command runs with and how to open the store from it.
 struct Runtime {
@@ -85,7 +86,8 @@ struct Runtime {
         let providers = PaymentProviders(
             settings: config.providers, publicURL: config.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
         return OperatorConsole(
-            store: store, providers: providers, logger: logger, routerExpectations: config.doctorExpectations)
+            store: store, providers: providers, logger: logger, routerExpectations: config.doctorExpectations,
+            outbound: OutboundAddressGuard(allowPrivateAddresses: config.webhooks.allowPrivateAddresses))
     }
 
     /// Adds the config's plans and routers that the database does not have yet.

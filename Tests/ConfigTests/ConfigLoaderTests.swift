@@ -80,6 +80,21 @@ import Testing
         #expect(config.databasePath == "./state/hotspotpay.sqlite")
         #expect(config.unlockResendAfterSeconds == 60 && config.portalDirectory == nil)
         #expect(config.checkoutLimitPerDevice == 10 && config.checkoutLimitPerAddress == 300)
+        #expect(config.webhooks.retry == .standard && !config.webhooks.allowPrivateAddresses)
+    }
+
+    @Test func theWebhookSectionSetsTheRetryScheduleTimeoutAndPrivateAddresses() throws {
+        let config = try ConfigLoader.parse(
+            yaml: """
+                providers:
+                  sandbox: {}
+                webhooks:
+                  retry: [30s, 10m, 1d]
+                  timeout: 5s
+                  allow_private_addresses: true
+                """, environment: [:])
+        #expect(config.webhooks.retry.delays == [30, 600, 86_400] && config.webhooks.retry.maximumAttempts == 4)
+        #expect(config.webhooks.timeoutSeconds == 5 && config.webhooks.allowPrivateAddresses)
     }
 
     @Test(arguments: [
@@ -117,6 +132,9 @@ import Testing
             "routers[r].paid_attributes"
         ),
         ("durabilty: full\n", "durabilty"),
+        ("webhooks:\n  retry: [1m, soon]\n", "webhooks.retry[1]"),
+        ("webhooks:\n  timeout: 2m\n", "webhooks.timeout"),
+        ("webhooks:\n  allow_private: yes\n", "webhooks.allow_private"),
     ])
     func eachMistakeIsReportedAtItsKeyPath(yaml: String, path: String) {
         // Lines starting with two spaces continue the providers section.

@@ -28,6 +28,10 @@ import Testing
         (.post, "/api/admin/unapplied-payments/x/resolve"), (.get, "/api/admin/voucher-batches"),
         (.post, "/api/admin/voucher-batches"), (.get, "/api/admin/voucher-batches/x"),
         (.get, "/api/admin/voucher-batches/x/codes.csv"), (.post, "/api/admin/voucher-batches/x/revoke"),
+        (.get, "/api/admin/webhooks"), (.post, "/api/admin/webhooks"), (.get, "/api/admin/webhooks/x"),
+        (.patch, "/api/admin/webhooks/x"), (.delete, "/api/admin/webhooks/x"), (.post, "/api/admin/webhooks/x/test"),
+        (.get, "/api/admin/webhooks/x/deliveries"), (.get, "/api/admin/webhook-deliveries/1"),
+        (.post, "/api/admin/webhook-deliveries/1/retry"),
     ]
 
     static let pages = [
@@ -35,6 +39,7 @@ import Testing
         "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc",
         "/admin/routers/cafe/doctor", "/admin/revenue", "/admin/audit",
         "/admin/operators", "/admin/vouchers", "/admin/vouchers/x", "/admin/vouchers/x/codes.csv",
+        "/admin/webhooks", "/admin/webhooks/x",
     ]
 
     static let formPosts = [
@@ -45,7 +50,8 @@ import Testing
         "/admin/operators/lan/password", "/admin/operators/lan/disable", "/admin/operators/lan/role", "/admin/tokens",
         "/admin/tokens/x/revoke",
         "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x", "/admin/vouchers",
-        "/admin/vouchers/x/revoke",
+        "/admin/vouchers/x/revoke", "/admin/webhooks", "/admin/webhooks/x", "/admin/webhooks/x/test",
+        "/admin/webhooks/x/remove", "/admin/webhook-deliveries/1/retry",
     ]
 
     @Test func noAdminEndpointAnswersWithoutCredentials() async throws {

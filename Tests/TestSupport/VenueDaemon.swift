@@ -28,7 +28,7 @@ public final class VenueDaemon: @unchecked Sendable {
         coaPort: Int, window: String = "15m", sweeperInterval: String = "60s", resendAfter: String = "60s",
         checkoutLimitPerAddress: Int = 300, poll: String = "auto", moreProviders: String = "",
         strategy: String = "coa", hotspotAddress: String = "10.5.50.1",
-        radiusPorts: (auth: Int, accounting: Int)? = nil, keyInFile: Bool = false,
+        radiusPorts: (auth: Int, accounting: Int)? = nil, keyInFile: Bool = false, moreConfig: String = "",
         _ label: String = #function
     ) throws {
         directory = try Fixtures.temporaryDirectory(label)
@@ -90,6 +90,7 @@ public final class VenueDaemon: @unchecked Sendable {
             data_cap: 5GB
             download: 20M
             upload: 5M
+        \(moreConfig)
         """.write(to: config, atomically: true, encoding: .utf8)
     }
 

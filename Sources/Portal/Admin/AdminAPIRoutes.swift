@@ -30,6 +30,7 @@ public struct AdminAPIRoutes: Sendable {
         registerSales(on: api)
         registerAccounts(on: api)
         registerVouchers(on: api)
+        registerWebhooks(on: api)
     }
 
     /// Every operation the API serves, as `docs/openapi.yaml` lists them (a test keeps the three
@@ -48,7 +49,9 @@ public struct AdminAPIRoutes: Sendable {
         "tokens/{id}": [.delete], "refunds/{id}/check": [.post], "refunds/{id}/resolve": [.post],
         "unapplied-payments": [.get], "unapplied-payments/{id}/resolve": [.post],
         "voucher-batches": [.get, .post], "voucher-batches/{id}": [.get], "voucher-batches/{id}/codes.csv": [.get],
-        "voucher-batches/{id}/revoke": [.post],
+        "voucher-batches/{id}/revoke": [.post], "webhooks": [.get, .post],
+        "webhooks/{id}": [.get, .patch, .delete], "webhooks/{id}/test": [.post], "webhooks/{id}/deliveries": [.get],
+        "webhook-deliveries/{id}": [.get], "webhook-deliveries/{id}/retry": [.post],
     ]
 
     /// The methods `path` (under `/api/admin/`) takes, nil when no operation has that path.

@@ -208,6 +208,7 @@ enum AdminJSON {
         var stuckUnlocks, failedUnlocks: [UnlockJobJSON]
         var closingSoon: [SaleJSON]
         var unappliedMoney: [UnappliedPaymentJSON]
+        var deadWebhooks: Int
 
         init(_ summary: DashboardSummary) {
             today = RevenueJSON(summary.today)
@@ -220,6 +221,7 @@ enum AdminJSON {
             failedUnlocks = summary.failedUnlocks.map(UnlockJobJSON.init)
             closingSoon = summary.closingSoon.map(SaleJSON.init)
             unappliedMoney = summary.unappliedMoney.map(UnappliedPaymentJSON.init)
+            deadWebhooks = summary.deadWebhooks
         }
     }
 

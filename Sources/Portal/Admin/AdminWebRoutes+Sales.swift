@@ -19,7 +19,8 @@ extension AdminWebRoutes {
                     ],
                     "liveDevices": summary.liveDevices, "activeGrants": summary.activeGrants,
                     "troubleCount": summary.stuckUnlocks.count + summary.failedUnlocks.count
-                        + summary.unappliedMoney.count,
+                        + summary.unappliedMoney.count + (summary.deadWebhooks > 0 ? 1 : 0),
+                    "deadWebhooks": summary.deadWebhooks > 0 ? summary.deadWebhooks : false,
                     "unapplied": summary.unappliedMoney.map { unappliedRow($0, request) },
                     "chart": HourlyChart.svg(summary.paymentsPerHour) { console.venue.text($0) },
                     "stuck": summary.stuckUnlocks.map(jobRow), "failed": summary.failedUnlocks.map(jobRow),

@@ -54,6 +54,7 @@ public struct AdminWebRoutes: Sendable {
         registerCatalog(on: admin)
         registerOperators(on: admin)
         registerVouchers(on: admin)
+        registerWebhooks(on: admin)
     }
 
     // MARK: Rendering

@@ -36,6 +36,10 @@ struct StaffAccess: RouterMiddleware {
         // Making a batch is the manager's; printing one is counter work.
         "GET voucher-batches": .counter, "POST voucher-batches": .vouchers, "GET voucher-batches/{id}": .counter,
         "GET voucher-batches/{id}/codes.csv": .counter, "POST voucher-batches/{id}/revoke": .vouchers,
+        "GET webhooks": .integrations, "POST webhooks": .integrations, "GET webhooks/{id}": .integrations,
+        "PATCH webhooks/{id}": .integrations, "DELETE webhooks/{id}": .integrations,
+        "POST webhooks/{id}/test": .integrations, "GET webhooks/{id}/deliveries": .integrations,
+        "GET webhook-deliveries/{id}": .integrations, "POST webhook-deliveries/{id}/retry": .integrations,
     ]
 
     /// The console's pages and forms.
@@ -53,6 +57,9 @@ struct StaffAccess: RouterMiddleware {
         "POST operators/{username}/role": .staff, "POST tokens": .staff, "POST tokens/{id}/revoke": .staff,
         "POST logout": .lookUp, "GET vouchers": .counter, "POST vouchers": .vouchers, "GET vouchers/{id}": .counter,
         "GET vouchers/{id}/codes.csv": .counter, "POST vouchers/{id}/revoke": .vouchers,
+        "GET webhooks": .integrations, "POST webhooks": .integrations, "GET webhooks/{id}": .integrations,
+        "POST webhooks/{id}": .integrations, "POST webhooks/{id}/test": .integrations,
+        "POST webhooks/{id}/remove": .integrations, "POST webhook-deliveries/{id}/retry": .integrations,
     ]
 
     /// The permission a request needs: its table entry, except that a search for one device
