@@ -6,7 +6,12 @@ import Yams
 /// Reads a config file into a ``HotspotPayConfig``, reporting every problem with its key path.
 public enum ConfigLoader {
     /// Reads and checks `path`; environment variables override secrets (see ``SecretOverrides``).
-    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> HotspotPayConfig {
+    /// `stored` gives the provider credentials kept in the database of the config read so far
+    /// (its data folder and key are known by then); they fill what the file and environment leave.
+    public static func load(
+        path: String, environment: [String: String],
+        stored: (HotspotPayConfig) -> [String: Secret] = { _ in [:] }
+    ) throws(ConfigError) -> HotspotPayConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(
                 file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file cannot be read")])
@@ -15,12 +20,13 @@ public enum ConfigLoader {
             throw ConfigError(
                 file: path, problems: [ConfigProblem(path: "", line: nil, message: "the file is not UTF-8 text")])
         }
-        return try parse(yaml: text, file: path, environment: environment)
+        return try parse(yaml: text, file: path, environment: environment, stored: stored)
     }
 
-    public static func parse(yaml: String, file: String = "config", environment: [String: String]) throws(ConfigError)
-        -> HotspotPayConfig
-    {
+    public static func parse(
+        yaml: String, file: String = "config", environment: [String: String],
+        stored: (HotspotPayConfig) -> [String: Secret] = { _ in [:] }
+    ) throws(ConfigError) -> HotspotPayConfig {
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch {
             throw ConfigError(
@@ -28,7 +34,7 @@ public enum ConfigLoader {
         }
         let sink = ProblemSink()
         let top = NodeReader(node: root ?? Node.mapping(Node.Mapping([])), path: "", sink: sink)
-        let overrides = SecretOverrides(environment: environment)
+        var overrides = SecretOverrides(environment: environment)
 
         let dataDirectory = top.string("data_dir") ?? "/var/lib/hotspotpay"
         var config = HotspotPayConfig(dataDirectory: dataDirectory, providers: ProviderSettings())
@@ -39,6 +45,7 @@ public enum ConfigLoader {
                 return value
             } ?? config.durability
         config.secretKeyFile = top.string("secret_key_file")
+        overrides = SecretOverrides(environment: environment, stored: stored(config))
 
         let http = NodeReader(node: top.node("http"), path: "http", sink: sink)
         config.httpListen = listen(http, "listen") ?? config.httpListen
@@ -85,12 +92,16 @@ public enum ConfigLoader {
         unlock.finish()
         config.webhooks = readWebhooks(top, sink: sink)
 
-        config.providers = ProviderReader.read(top.node("providers"), sink: sink, overrides: overrides)
+        let sources = ProviderReader.Sources()
+        config.providers = ProviderReader.read(
+            top.node("providers"), sink: sink, overrides: overrides, sources: sources)
+        config.credentialSources = sources.found
+        config.warnings += sources.awaiting
         config.routers = readRouters(top, sink: sink, overrides: overrides)
         config.plans = readPlans(top, sink: sink)
         top.finish()
 
-        if config.providers.enabled.isEmpty {
+        if config.providers.enabled.isEmpty && sources.awaiting.isEmpty {
             sink.add(
                 "providers", nil, "no payment provider is configured: add at least one (sandbox, momo, vnpay, vietqr)")
         }

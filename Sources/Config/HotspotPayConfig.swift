@@ -34,6 +34,11 @@ public struct HotspotPayConfig: Sendable {
     public var sweeperIntervalSeconds: Int64
     public var paymentWindowSeconds: Int64
     public var providers: ProviderSettings
+    /// Where each provider credential in use came from (by ``ProviderCredential/variable``).
+    public var credentialSources: [String: CredentialSource] = [:]
+    /// Things that work but are probably not what the operator wants (a provider waiting for its
+    /// keys); printed by `check-config`, logged by `serve`.
+    public var warnings: [String] = []
     /// Seeded into the database when missing; the database is the truth afterwards.
     public var routers: [Router]
     public var plans: [Plan]

@@ -6,15 +6,47 @@ import Yams
 /// Reads the `providers` section. A provider is on when its section is present and its
 /// `enabled` is not false; then its credentials are required.
 enum ProviderReader {
-    static func read(_ node: Node?, sink: ProblemSink, overrides: SecretOverrides) -> ProviderSettings {
+    /// Where each credential in use came from, by ``ProviderCredential/variable``.
+    final class Sources {
+        var found: [String: CredentialSource] = [:]
+        /// Providers switched on whose credentials are nowhere yet: they stay off (not a config
+        /// error, so the daemon starts and the keys can be entered on the console's Payments page).
+        var awaiting: [String] = []
+        /// Credentials found nowhere (as opposed to found and refused, which is a problem).
+        var unsetKeys: Set<String> = []
+
+        /// True when every one of `credentials` is simply not set anywhere.
+        func unset(_ credentials: [ProviderCredential]) -> Bool {
+            credentials.allSatisfy { unsetKeys.contains($0.variable) }
+        }
+    }
+
+    static func read(_ node: Node?, sink: ProblemSink, overrides: SecretOverrides, sources: Sources = Sources())
+        -> ProviderSettings
+    {
         guard let node else { return ProviderSettings() }
         let reader = NodeReader(node: node, path: "providers", sink: sink)
+        func secret(
+            _ section: NodeReader, _ key: String, _ variable: String, _ overrides: SecretOverrides,
+            required: Bool = true, minimum: Int = 0
+        ) -> Secret? {
+            guard let credential = ProviderCredential.named(variable) else { return nil }
+            return Self.credential(section, credential, overrides, required: required, sources: sources)
+        }
+        /// Records that `section`'s provider waits for `keys`; nil, so the provider stays off.
+        func awaiting<T>(_ section: NodeReader, _ name: String, _ keys: [ProviderCredential]) -> T? {
+            sources.awaiting.append(
+                "\(section.path): \(keys.map(\.key).joined(separator: ", ")) not set: \(name) stays off until "
+                    + "\(keys.count == 1 ? "it is" : "they are") entered on the console's Payments page (or set "
+                    + keys.map(\.environmentVariable).joined(separator: ", ") + ")")
+            return nil
+        }
         var settings = ProviderSettings()
         settings.sandbox = section(reader, "sandbox", sink: sink) { section in
             SandboxSettings(secret: secret(section, "secret", "SANDBOX_SECRET", overrides, required: false))
         }
         settings.momo = section(reader, "momo", sink: sink) { section in
-            let partner = section.string("partner_code", required: true)
+            let partner = secret(section, "partner_code", "MOMO_PARTNER_CODE", overrides)?.reveal
             let access = secret(section, "access_key", "MOMO_ACCESS_KEY", overrides, minimum: 8)
             let key = secret(section, "secret_key", "MOMO_SECRET_KEY", overrides)
             let endpoint = url(section, "endpoint") ?? "https://test-payment.momo.vn"
@@ -26,18 +58,17 @@ enum ProviderReader {
                     return type
                 } ?? .captureWallet
             let timeout = timeoutSeconds(section, minimum: 30)
+            let missing = zip(
+                [ProviderCredential.momoPartnerCode, .momoAccessKey, .momoSecretKey], [partner as Any?, access, key]
+            ).filter { $0.1 == nil }.map(\.0)
+            if !missing.isEmpty, sources.unset(missing) { return awaiting(section, "MoMo", missing) }
             guard let partner, let access, let key else { return nil }
             return MoMoSettings(
                 partnerCode: partner, accessKey: access, secretKey: key, endpoint: endpoint, requestType: type,
                 timeoutSeconds: timeout)
         }
         settings.vnpay = section(reader, "vnpay", sink: sink) { section in
-            let tmn = section.parsed("tmn_code", required: true) { text in
-                guard text.count == 8, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                    throw Message("'\(text)' is not a VNPay terminal code (8 letters or digits)")
-                }
-                return text
-            }
+            let tmn = secret(section, "tmn_code", "VNPAY_TMN_CODE", overrides)?.reveal
             let hash = secret(section, "hash_secret", "VNPAY_HASH_SECRET", overrides)
             let pay = url(section, "pay_url") ?? "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
             let api = url(section, "api_url") ?? "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
@@ -49,6 +80,9 @@ enum ProviderReader {
                     return text
                 } ?? ""
             let timeout = timeoutSeconds(section, minimum: 5)
+            let missing = zip([ProviderCredential.vnpayTMNCode, .vnpayHashSecret], [tmn as Any?, hash])
+                .filter { $0.1 == nil }.map(\.0)
+            if !missing.isEmpty, sources.unset(missing) { return awaiting(section, "VNPay", missing) }
             guard let tmn, let hash else { return nil }
             return VNPaySettings(
                 tmnCode: tmn, hashSecret: hash, payURL: pay, apiURL: api, bankCode: bank, timeoutSeconds: timeout)
@@ -77,7 +111,8 @@ enum ProviderReader {
             let timeout = timeoutSeconds(section, minimum: 5)
             let vietqr = VietQRSettings(
                 bankBIN: bin ?? "", accountNumber: account ?? "", accountName: name, confirmVia: via ?? .sepay,
-                payOSClientID: section.string("payos_client_id"),
+                payOSClientID: secret(section, "payos_client_id", "PAYOS_CLIENT_ID", overrides, required: false)?
+                    .reveal,
                 payOSAPIKey: secret(section, "payos_api_key", "PAYOS_API_KEY", overrides, required: false),
                 payOSChecksumKey: secret(
                     section, "payos_checksum_key", "PAYOS_CHECKSUM_KEY", overrides, required: false),
@@ -86,17 +121,23 @@ enum ProviderReader {
                 cassoChecksumKey: secret(
                     section, "casso_checksum_key", "CASSO_CHECKSUM_KEY", overrides, required: false),
                 timeoutSeconds: timeout)
-            switch via {
-            case .payos
-            where vietqr.payOSChecksumKey == nil || vietqr.payOSClientID == nil || vietqr.payOSAPIKey == nil:
-                section.problem("confirm_via", "payos needs payos_client_id, payos_api_key and payos_checksum_key")
-            case .sepay where vietqr.sepayAPIKey == nil:
-                section.problem("confirm_via", "sepay needs sepay_api_key (or HOTSPOTPAY_SEPAY_API_KEY)")
-            case .casso where vietqr.cassoChecksumKey == nil:
-                section.problem("confirm_via", "casso needs casso_checksum_key (or HOTSPOTPAY_CASSO_CHECKSUM_KEY)")
-            default: break
-            }
+            let needed: [(ProviderCredential, Any?)] =
+                switch via {
+                case .payos:
+                    [
+                        (.payOSClientID, vietqr.payOSClientID), (.payOSAPIKey, vietqr.payOSAPIKey),
+                        (.payOSChecksumKey, vietqr.payOSChecksumKey),
+                    ]
+                case .sepay: [(.sepayAPIKey, vietqr.sepayAPIKey)]
+                case .casso: [(.cassoChecksumKey, vietqr.cassoChecksumKey)]
+                default: []
+                }
+            let missing = needed.filter { $0.1 == nil }.map(\.0)
             guard bin != nil, account != nil, via != nil else { return nil }
+            if !missing.isEmpty {
+                if sources.unset(missing) { return awaiting(section, "VietQR (\(via!.rawValue))", missing) }
+                return nil
+            }
             return vietqr
         }
         reader.finish()
@@ -115,49 +156,35 @@ enum ProviderReader {
         return enabled ? value : nil
     }
 
-    /// Shortest signing key or webhook key accepted. Every provider issues longer ones (MoMo and
-    /// VNPay 32 characters, payOS 64); anything shorter is a typo or a value typed in to get going.
-    static let minimumSecretLength = 16
-
-    /// A credential from the environment (which wins) or the file. Blank, short and placeholder
-    /// values are refused: a webhook checked against an empty key accepts anyone's signature.
-    private static func secret(
-        _ section: NodeReader, _ key: String, _ variable: String, _ overrides: SecretOverrides,
-        required: Bool = true, minimum: Int = minimumSecretLength
+    /// A credential from the environment (which wins), the file, or the database (entered in
+    /// the console). Blank, short and placeholder values are refused: a webhook checked against an
+    /// empty key accepts anyone's signature.
+    private static func credential(
+        _ section: NodeReader, _ credential: ProviderCredential, _ overrides: SecretOverrides, required: Bool,
+        sources: Sources
     ) -> Secret? {
+        let variable = credential.environmentVariable
+        let key = credential.key
         let source: String
         let text: String
+        let origin: CredentialSource
         if let value = overrides.value(variable) {
             _ = section.node(key)
-            (source, text) = ("HOTSPOTPAY_\(variable)", value.reveal)
+            (source, text, origin) = (variable, value.reveal, .environment)
         } else if let value = section.string(key) {
-            (source, text) = ("the value", value)
+            (source, text, origin) = ("the value", value, .file)
+        } else if let value = overrides.stored(credential.variable) {
+            (source, text, origin) = ("the value entered in the console", value.reveal, .database)
         } else {
-            if required { section.problem(key, "is required (or set HOTSPOTPAY_\(variable))") }
+            sources.unsetKeys.insert(credential.variable)
             return nil
         }
-        if let problem = secretProblem(text, minimum: minimum) {
-            section.problem(key, "\(source) \(problem) (or set HOTSPOTPAY_\(variable))")
+        if let problem = credential.problem(text) {
+            section.problem(key, "\(source) \(problem) (or set \(variable))")
             return nil
         }
+        sources.found[credential.variable] = origin
         return Secret(text)
-    }
-
-    /// Why `text` cannot be a provider credential, nil when it can.
-    static func secretProblem(_ text: String, minimum: Int) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return "is blank: anyone could sign a callback with an empty key" }
-        if trimmed != text { return "has spaces or line breaks around it" }
-        let lower = trimmed.lowercased()
-        if lower.hasPrefix("change-me") || lower.hasPrefix("changeme")
-            || ["...", "xxx", "secret", "todo"].contains(lower)
-        {
-            return "is the example file's placeholder '\(trimmed)': paste the key from the provider's merchant portal"
-        }
-        if trimmed.count < minimum {
-            return "has \(trimmed.count) characters; a provider key has at least \(minimum)"
-        }
-        return nil
     }
 
     /// `timeout_seconds`, at least `minimum` (MoMo asks for 30), at most 120.

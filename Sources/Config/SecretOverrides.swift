@@ -11,8 +11,16 @@ import HotspotPayCore
 /// `HOTSPOTPAY_CASSO_CHECKSUM_KEY`.
 public struct SecretOverrides: Sendable {
     let environment: [String: String]
+    /// Provider credentials entered in the console (by ``ProviderCredential/variable``): used only
+    /// where neither the environment nor the file has a value.
+    let stored: [String: Secret]
 
-    public init(environment: [String: String]) { self.environment = environment }
+    public init(environment: [String: String], stored: [String: Secret] = [:]) {
+        self.environment = environment
+        self.stored = stored
+    }
+
+    func stored(_ variable: String) -> Secret? { stored[variable].flatMap { $0.isEmpty ? nil : $0 } }
 
     public static func routerSecretVariable(id: String) -> String {
         "HOTSPOTPAY_ROUTER_\(id.uppercased().replacingOccurrences(of: "-", with: "_"))_SECRET"

@@ -23,6 +23,8 @@ public struct OperatorConsole: Sendable {
     public let vouchers: VoucherDesk
     /// Outbound webhooks: endpoints, delivery log, test events, sending again.
     public let webhooks: WebhookDesk
+    /// Payment providers' credentials, write-only.
+    public let providerKeys: ProviderKeysDesk
     public let venue: VenueTime
 
     public init(
@@ -30,7 +32,9 @@ public struct OperatorConsole: Sendable {
         hasher: any PasswordHasher = CryptPasswordHasher(), throttle: LoginThrottle = LoginThrottle(),
         venue: VenueTime = VenueTime(), unlocks: any UnlockDispatch = StoredUnlocksOnly(),
         routerExpectations: RouterDoctor.Expectations = .init(),
-        outbound: OutboundAddressGuard = OutboundAddressGuard(allowPrivateAddresses: false)
+        outbound: OutboundAddressGuard = OutboundAddressGuard(allowPrivateAddresses: false),
+        credentialSources: @escaping @Sendable () -> [String: CredentialSource] = { [:] },
+        applyProviderKeys: ProviderKeysDesk.Applier? = nil
     ) {
         accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
         plans = PlanCatalog(store: store)
@@ -44,6 +48,8 @@ public struct OperatorConsole: Sendable {
         dashboard = Dashboard(store: store, venue: venue)
         vouchers = VoucherDesk(store: store, venue: venue)
         webhooks = WebhookDesk(store: store, addressGuard: outbound)
+        providerKeys = ProviderKeysDesk(
+            store: store, sources: credentialSources, enabled: { providers.all.map(\.id) }, apply: applyProviderKeys)
         self.venue = venue
     }
 }

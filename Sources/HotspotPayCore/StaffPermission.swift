@@ -16,6 +16,8 @@ public enum StaffPermission: String, Sendable, Hashable, CaseIterable {
     case reports
     /// Access sold by another system (hotel check-in) through the API.
     case integrations
+    /// Payment providers' credentials (where the venue's money goes).
+    case providerKeys
     /// Operators, their roles and API tokens.
     case staff
 }

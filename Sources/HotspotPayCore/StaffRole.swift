@@ -2,9 +2,10 @@
 /// against it (a token acts with its operator's role, read afresh on every request, so a change
 /// of role takes effect at once).
 public enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
-    /// Everything, including staff accounts and API tokens.
+    /// Everything, including staff accounts, API tokens and the payment providers' credentials.
     case owner
-    /// Plans, routers, refunds, money questions, reports and sales from other systems; not staff.
+    /// Plans, routers, refunds, money questions, reports, webhooks and sales from other systems;
+    /// not staff, not the providers' credentials.
     case manager
     /// The counter: sell a plan, look up one device or receipt, extend or end its access, resend
     /// an unlock. No refunds, no reports or lists of sales, no routers, plans or staff.
@@ -14,7 +15,7 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Compar
     public func allows(_ permission: StaffPermission) -> Bool {
         switch self {
         case .owner: true
-        case .manager: permission != .staff
+        case .manager: permission != .staff && permission != .providerKeys
         case .cashier: [.counter, .lookUp].contains(permission)
         }
     }

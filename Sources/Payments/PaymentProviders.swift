@@ -1,11 +1,20 @@
 import HotspotPayCore
 import Logging
+import Synchronization
 
-/// The providers switched on in the configuration, by id and by callback endpoint.
+/// The providers switched on in the configuration, by id and by callback endpoint. Copies share
+/// one list, so credentials changed in the console reach every holder at once
+/// (``replaceConfigured(with:)``).
 public struct PaymentProviders: Sendable {
-    public let all: [any PaymentProvider]
+    private final class Shared: Sendable {
+        let providers: Mutex<[any PaymentProvider]>
+        init(_ providers: [any PaymentProvider]) { self.providers = Mutex(providers) }
+    }
+    private let shared: Shared
 
-    public init(_ providers: [any PaymentProvider]) { all = providers }
+    public var all: [any PaymentProvider] { shared.providers.withLock { $0 } }
+
+    public init(_ providers: [any PaymentProvider]) { shared = Shared(providers) }
 
     /// Builds every configured provider. The sandbox secret is random per start unless
     /// configured: its callbacks are produced by this very process.
@@ -25,7 +34,15 @@ public struct PaymentProviders: Sendable {
             providers.append(
                 SandboxProvider(secret: secret, walletBaseURL: publicURL + "/sandbox/wallet", ledger: sandboxLedger))
         }
-        all = providers
+        shared = Shared(providers)
+    }
+
+    /// Takes the providers of `other` in place of these, keeping this sandbox (its secret may be
+    /// random per start, and its wallet's pending payments live in its ledger).
+    public func replaceConfigured(with other: PaymentProviders) {
+        let kept = sandbox
+        let fresh = other.all.filter { !($0 is SandboxProvider) } + (kept.map { [$0] } ?? [])
+        shared.providers.withLock { $0 = fresh }
     }
 
     public func provider(_ id: ProviderID) -> (any PaymentProvider)? { all.first { $0.id == id } }

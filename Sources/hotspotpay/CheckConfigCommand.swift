@@ -10,8 +10,8 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let config = try ConfigLoader.load(path: file, environment: ProcessInfo.processInfo.environment)
-            for warning in config.routers.flatMap(\.setupWarnings) {
+            let config = try Runtime.loadConfig(path: file, environment: ProcessInfo.processInfo.environment)
+            for warning in config.warnings + config.routers.flatMap(\.setupWarnings) {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
             }
             print(

@@ -99,9 +99,13 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     PortalRoutes(store: store, checkout: checkout, callbacks: callbacks, guestPages: guestPages).register(
         on: router)
     let outbound = OutboundAddressGuard(allowPrivateAddresses: config.webhooks.allowPrivateAddresses)
+    let providerReload = ProviderReload(
+        config: config, configPath: runtime.configPath, environment: runtime.environment, store: store,
+        providers: providers, publicURL: urls.publicURL, logger: logger)
     let console = OperatorConsole(
         store: store, providers: providers, logger: logger, unlocks: unlocker,
-        routerExpectations: config.doctorExpectations, outbound: outbound)
+        routerExpectations: config.doctorExpectations, outbound: outbound,
+        credentialSources: { providerReload.currentSources }, applyProviderKeys: providerReload.applier)
     var webhookSettings = WebhookDispatcher.Settings()
     webhookSettings.retry = config.webhooks.retry
     webhookSettings.timeoutSeconds = Double(config.webhooks.timeoutSeconds)
@@ -116,6 +120,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     ).register(on: router)
     _ = try await store.removeExpiredOperatorSessions(at: Date())
     for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }
+    for warning in config.warnings { logger.warning("\(warning)") }
     if try await store.operators().isEmpty {
         logger.notice(
             "no operator account yet: create one with `hotspotpay operators add --username NAME` to use the console at /admin"

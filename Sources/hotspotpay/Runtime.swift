@@ -13,16 +13,36 @@ struct Runtime {
     /// True when no config file was given: the offline demo.
     let usesEmbeddedDefaults: Bool
     let environment: [String: String]
+    /// The config file read, nil on the embedded defaults.
+    var configPath: String? = nil
 
     static func load(configPath: String?, dataDirectory: String?, environment: [String: String]) throws -> Runtime {
         if let path = configPath ?? environment["HOTSPOTPAY_CONFIG"], !path.isEmpty {
             return Runtime(
-                config: try ConfigLoader.load(path: path, environment: environment), usesEmbeddedDefaults: false,
-                environment: environment)
+                config: try loadConfig(path: path, environment: environment), usesEmbeddedDefaults: false,
+                environment: environment, configPath: path)
         }
         let directory = dataDirectory ?? environment["HOTSPOTPAY_DATA_DIR"] ?? "./data"
         return Runtime(
             config: .embeddedDefaults(dataDirectory: directory), usesEmbeddedDefaults: true, environment: environment)
+    }
+
+    /// The config file with the provider credentials entered in the console filling what the file
+    /// and the environment leave out.
+    static func loadConfig(path: String, environment: [String: String]) throws(ConfigError) -> HotspotPayConfig {
+        try ConfigLoader.load(path: path, environment: environment) { partial in
+            storedCredentials(Runtime(config: partial, usesEmbeddedDefaults: false, environment: environment))
+        }
+    }
+
+    /// The credentials in the database `runtime` names, or none when it does not exist yet or
+    /// cannot be opened with the key given (the daemon then refuses to start and says why).
+    static func storedCredentials(_ runtime: Runtime) -> [String: Secret] {
+        guard FileManager.default.fileExists(atPath: runtime.config.databasePath),
+            let cipher = try? runtime.cipher(),
+            let store = try? SQLiteStore(path: runtime.config.databasePath, cipher: cipher, migrate: false)
+        else { return [:] }
+        return (try? store.storedProviderCredentialsNow()) ?? [:]
     }
 
     /// The encryption key: the environment first, then the config's key file. On the embedded
@@ -87,7 +107,8 @@ struct Runtime {
             settings: config.providers, publicURL: config.publicURL, http: AsyncHTTPProviderClient(), logger: logger)
         return OperatorConsole(
             store: store, providers: providers, logger: logger, routerExpectations: config.doctorExpectations,
-            outbound: OutboundAddressGuard(allowPrivateAddresses: config.webhooks.allowPrivateAddresses))
+            outbound: OutboundAddressGuard(allowPrivateAddresses: config.webhooks.allowPrivateAddresses),
+            credentialSources: { [config] in config.credentialSources })
     }
 
     /// Adds the config's plans and routers that the database does not have yet.

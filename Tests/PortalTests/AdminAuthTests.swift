@@ -31,7 +31,8 @@ import Testing
         (.get, "/api/admin/webhooks"), (.post, "/api/admin/webhooks"), (.get, "/api/admin/webhooks/x"),
         (.patch, "/api/admin/webhooks/x"), (.delete, "/api/admin/webhooks/x"), (.post, "/api/admin/webhooks/x/test"),
         (.get, "/api/admin/webhooks/x/deliveries"), (.get, "/api/admin/webhook-deliveries/1"),
-        (.post, "/api/admin/webhook-deliveries/1/retry"),
+        (.post, "/api/admin/webhook-deliveries/1/retry"), (.get, "/api/admin/provider-keys"),
+        (.patch, "/api/admin/provider-keys/momo"),
     ]
 
     static let pages = [
@@ -39,7 +40,7 @@ import Testing
         "/admin/routers", "/admin/routers/cafe", "/admin/routers/cafe/routeros.rsc",
         "/admin/routers/cafe/doctor", "/admin/revenue", "/admin/audit",
         "/admin/operators", "/admin/vouchers", "/admin/vouchers/x", "/admin/vouchers/x/codes.csv",
-        "/admin/webhooks", "/admin/webhooks/x",
+        "/admin/webhooks", "/admin/webhooks/x", "/admin/payments",
     ]
 
     static let formPosts = [
@@ -51,7 +52,7 @@ import Testing
         "/admin/tokens/x/revoke",
         "/admin/logout", "/admin/refunds/x/check", "/admin/refunds/x/resolve", "/admin/unapplied/x", "/admin/vouchers",
         "/admin/vouchers/x/revoke", "/admin/webhooks", "/admin/webhooks/x", "/admin/webhooks/x/test",
-        "/admin/webhooks/x/remove", "/admin/webhook-deliveries/1/retry",
+        "/admin/webhooks/x/remove", "/admin/webhook-deliveries/1/retry", "/admin/payments/momo",
     ]
 
     @Test func noAdminEndpointAnswersWithoutCredentials() async throws {

@@ -31,6 +31,7 @@ public struct AdminAPIRoutes: Sendable {
         registerAccounts(on: api)
         registerVouchers(on: api)
         registerWebhooks(on: api)
+        registerProviderKeys(on: api)
     }
 
     /// Every operation the API serves, as `docs/openapi.yaml` lists them (a test keeps the three
@@ -51,7 +52,8 @@ public struct AdminAPIRoutes: Sendable {
         "voucher-batches": [.get, .post], "voucher-batches/{id}": [.get], "voucher-batches/{id}/codes.csv": [.get],
         "voucher-batches/{id}/revoke": [.post], "webhooks": [.get, .post],
         "webhooks/{id}": [.get, .patch, .delete], "webhooks/{id}/test": [.post], "webhooks/{id}/deliveries": [.get],
-        "webhook-deliveries/{id}": [.get], "webhook-deliveries/{id}/retry": [.post],
+        "webhook-deliveries/{id}": [.get], "webhook-deliveries/{id}/retry": [.post], "provider-keys": [.get],
+        "provider-keys/{provider}": [.patch],
     ]
 
     /// The methods `path` (under `/api/admin/`) takes, nil when no operation has that path.

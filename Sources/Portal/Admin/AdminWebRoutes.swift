@@ -55,6 +55,7 @@ public struct AdminWebRoutes: Sendable {
         registerOperators(on: admin)
         registerVouchers(on: admin)
         registerWebhooks(on: admin)
+        registerProviderKeys(on: admin)
     }
 
     // MARK: Rendering

@@ -40,6 +40,7 @@ struct StaffAccess: RouterMiddleware {
         "PATCH webhooks/{id}": .integrations, "DELETE webhooks/{id}": .integrations,
         "POST webhooks/{id}/test": .integrations, "GET webhooks/{id}/deliveries": .integrations,
         "GET webhook-deliveries/{id}": .integrations, "POST webhook-deliveries/{id}/retry": .integrations,
+        "GET provider-keys": .providerKeys, "PATCH provider-keys/{provider}": .providerKeys,
     ]
 
     /// The console's pages and forms.
@@ -60,6 +61,7 @@ struct StaffAccess: RouterMiddleware {
         "GET webhooks": .integrations, "POST webhooks": .integrations, "GET webhooks/{id}": .integrations,
         "POST webhooks/{id}": .integrations, "POST webhooks/{id}/test": .integrations,
         "POST webhooks/{id}/remove": .integrations, "POST webhook-deliveries/{id}/retry": .integrations,
+        "GET payments": .providerKeys, "POST payments/{provider}": .providerKeys,
     ]
 
     /// The permission a request needs: its table entry, except that a search for one device

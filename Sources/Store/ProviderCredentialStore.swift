@@ -1,0 +1,28 @@
+import HotspotPayCore
+
+import struct Foundation.Date
+
+/// Payment providers' credentials entered in the console, sealed like router secrets. The config
+/// file and the environment win over them; they fill what those leave out.
+public protocol ProviderCredentialStore: Sendable {
+    /// Every stored value, opened, by credential name (`MOMO_SECRET_KEY`).
+    func storedProviderCredentials() async throws(StoreError) -> [String: Secret]
+    /// Which credentials are stored and when each was last set, never their values.
+    func providerCredentialsSet() async throws(StoreError) -> [String: StoredCredential]
+    /// Sets (a value) or removes (nil) credentials in one transaction; audited by name only.
+    func changeProviderCredentials(_ changes: [String: Secret?], provider: ProviderID, at: Date, actor: String)
+        async throws(StoreError)
+}
+
+/// That a credential is stored, without its value.
+public struct StoredCredential: Sendable, Hashable {
+    public var provider: ProviderID
+    public var updatedAt: Date
+    public var updatedBy: String
+
+    public init(provider: ProviderID, updatedAt: Date, updatedBy: String) {
+        self.provider = provider
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+}

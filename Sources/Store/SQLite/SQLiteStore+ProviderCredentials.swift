@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import HotspotPayCore
+
+extension SQLiteStore: ProviderCredentialStore {
+    public func storedProviderCredentials() async throws(StoreError) -> [String: Secret] {
+        let cipher = self.cipher
+        return try await read(entity: "provider credential") { db in
+            var values: [String: Secret] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT provider, field, value_sealed FROM provider_credentials") {
+                let field: String = row["field"]
+                let name = "\(row["provider"] as String).\(field)"
+                guard let cipher else { throw StoreError.secretKeyRequired(entity: "provider credential", id: name) }
+                values[field] = Secret(try cipher.open(row["value_sealed"], entity: "provider credential", id: name))
+            }
+            return values
+        }
+    }
+
+    public func providerCredentialsSet() async throws(StoreError) -> [String: StoredCredential] {
+        try await read(entity: "provider credential") { db in
+            var set: [String: StoredCredential] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT provider, field, updated_at, updated_by FROM provider_credentials")
+            {
+                let reader = RowReader(row, entity: "provider credential", idColumn: "field")
+                set[try reader.value("field")] = StoredCredential(
+                    provider: ProviderID(rawValue: try reader.value("provider")),
+                    updatedAt: try reader.date("updated_at"),
+                    updatedBy: try reader.value("updated_by"))
+            }
+            return set
+        }
+    }
+
+    public func changeProviderCredentials(
+        _ changes: [String: Secret?], provider: ProviderID, at: Date, actor: String
+    ) async throws(StoreError) {
+        guard !changes.isEmpty else { return }
+        var sealed: [String: String?] = [:]
+        do {
+            for (field, value) in changes {
+                if let value {
+                    let cipher = try requireCipher(entity: "provider credential", id: "\(provider).\(field)")
+                    sealed[field] = try cipher.seal(
+                        value.reveal, entity: "provider credential", id: "\(provider).\(field)")
+                } else {
+                    sealed[field] = String?.none
+                }
+            }
+        } catch { throw Self.storeError(error, entity: "provider credential") }
+        try await write(entity: "provider credential") { [sealed] db in
+            for (field, value) in sealed.sorted(by: { $0.key < $1.key }) {
+                if let value {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO provider_credentials (provider, field, value_sealed, updated_at, updated_by)
+                            VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (provider, field) DO UPDATE SET value_sealed = excluded.value_sealed,
+                                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                            """,
+                        arguments: [provider.rawValue, field, value, at.epochMilliseconds, actor])
+                } else {
+                    try db.execute(
+                        sql: "DELETE FROM provider_credentials WHERE provider = ? AND field = ?",
+                        arguments: [provider.rawValue, field])
+                }
+            }
+            let set = sealed.filter { $0.value != nil }.keys.sorted()
+            let removed = sealed.filter { $0.value == nil }.keys.sorted()
+            try Self.audit(
+                AuditEvent(
+                    at: at, kind: .providerCredentialsChanged, actor: actor,
+                    detail: "\(provider): "
+                        + [
+                            set.isEmpty ? nil : "set \(set.joined(separator: ", "))",
+                            removed.isEmpty ? nil : "removed \(removed.joined(separator: ", "))",
+                        ].compactMap { $0 }.joined(separator: "; ")),
+                db: db)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// ``storedProviderCredentials()`` at once on the calling thread, for reading the config
+    /// before anything async runs. Nil when the database has no such table yet (an older schema).
+    public func storedProviderCredentialsNow() throws(StoreError) -> [String: Secret] {
+        let cipher = self.cipher
+        return try readNow { db in
+            guard try db.tableExists("provider_credentials") else { return [:] }
+            var values: [String: Secret] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT provider, field, value_sealed FROM provider_credentials") {
+                let field: String = row["field"]
+                let name = "\(row["provider"] as String).\(field)"
+                guard let cipher else { throw StoreError.secretKeyRequired(entity: "provider credential", id: name) }
+                values[field] = Secret(try cipher.open(row["value_sealed"], entity: "provider credential", id: name))
+            }
+            return values
+        }
+    }
+}
