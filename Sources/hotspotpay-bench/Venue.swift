@@ -14,6 +14,8 @@ final class Venue {
     let port: Int
     let daemon: ChildProcess
     let peer: ChildProcess
+    /// `HOTSPOTPAY_BENCH_WEBHOOK=1`: a receiver subscribed to every event (the outbox's cost).
+    var receiver: ChildProcess? = nil
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var database: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
 
@@ -62,8 +64,34 @@ final class Venue {
         let daemon = try ChildProcess(
             binary, ["serve", "--config", config.path, "--log-level", "warning"],
             output: directory.appendingPathComponent("daemon.out"))
+        var receiver: ChildProcess?
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_WEBHOOK"] == "1" {
+            let hookPort = try LocalPort.free(.tcp)
+            let script = """
+                import http.server
+                class H(http.server.BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_POST(self):
+                        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                        self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
+                    def log_message(self, *a): pass
+                http.server.ThreadingHTTPServer(("127.0.0.1", \(hookPort)), H).serve_forever()
+                """
+            receiver = try ChildProcess(
+                "/usr/bin/python3", ["-c", script], output: directory.appendingPathComponent("receiver.out"))
+            let add = try ChildProcess(
+                binary,
+                [
+                    "webhooks", "add", "--config", config.path, "--url", "http://127.0.0.1:\(hookPort)/hooks",
+                    "--events", "all",
+                ],
+                output: directory.appendingPathComponent("webhook-add.out"))
+            _ = try add.waitForOutput(containing: "signing secret")
+        }
         _ = try daemon.waitForOutput(containing: "portal listening on")
-        return Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+        var venue = Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+        venue.receiver = receiver
+        return venue
     }
 
     /// The benchmarks' venue: router `venue` at 127.0.0.1 (its CoA port `coaPort`, `strategy`),
@@ -94,6 +122,8 @@ final class Venue {
               - Mikrotik-Group = portal-only
             paid_attributes:
               - Mikrotik-Group = paid
+        webhooks:
+          allow_private_addresses: true
         plans:
           - id: 1h
             name_vi: 1 giờ
@@ -114,6 +144,7 @@ final class Venue {
     func stop() {
         daemon.stop()
         peer.stop()
+        receiver?.stop()
         // HOTSPOTPAY_BENCH_KEEP=1 keeps the database and logs for a look afterwards.
         if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_KEEP"] == nil {
             try? FileManager.default.removeItem(at: directory)

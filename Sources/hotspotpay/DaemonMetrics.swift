@@ -1,4 +1,5 @@
 import Foundation
+import HotspotPayCore
 import Metrics
 import Prometheus
 import Radius
@@ -9,7 +10,7 @@ import Synchronization
 /// database, and the RADIUS server's request counters (turned into Prometheus counters by
 /// adding what changed since the previous scrape).
 final class DaemonMetrics: Sendable {
-    let store: any ReportStore
+    let store: any ReportStore & WebhookStore
     let radius: RadiusCounters
     private let lastRadius = Mutex<[String: Int]>([:])
     /// (status, provider) pairs seen before, so a pair that drops to zero reads 0, not stale.
@@ -22,7 +23,7 @@ final class DaemonMetrics: Sendable {
         return registry
     }()
 
-    init(store: any ReportStore, radius: RadiusCounters) {
+    init(store: any ReportStore & WebhookStore, radius: RadiusCounters) {
         self.store = store
         self.radius = radius
     }
@@ -38,6 +39,13 @@ final class DaemonMetrics: Sendable {
                 let count = counts.first { $0.status == pair[0] && $0.provider == pair[1] }?.count ?? 0
                 Gauge(label: "hotspotpay_transactions", dimensions: [("status", pair[0]), ("provider", pair[1])])
                     .record(count)
+            }
+        }
+        // Dead deliveries are what an alert should fire on: a venue system missed events.
+        if let webhooks = try? await store.webhookDeliveryCounts() {
+            for status in WebhookDelivery.Status.allCases {
+                Gauge(label: "hotspotpay_webhook_deliveries", dimensions: [("status", status.rawValue)])
+                    .record(webhooks[status] ?? 0)
             }
         }
         let snapshot = radius.snapshot

@@ -58,7 +58,7 @@ public final class SQLiteStore: Sendable {
             writer = GroupCommit(pool: pool)
             accessReader = SQLiteAccessReader(path: path)
             quickReaders = SQLiteQuickReaders(path: path)
-            if migrate { try Schema.migrator.migrate(pool) }
+            if migrate { try MigrationLock.withLock(database: path) { try Schema.migrator.migrate(pool) } }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
         } catch let error as StoreError {
@@ -71,10 +71,12 @@ public final class SQLiteStore: Sendable {
     /// Applies pending migrations; returns the names of those applied now.
     @discardableResult
     public func migrate() throws -> [String] {
-        let before = try pool.read { try Schema.migrator.appliedMigrations($0) }
-        try Schema.migrator.migrate(pool)
-        let after = try pool.read { try Schema.migrator.appliedMigrations($0) }
-        return after.filter { !before.contains($0) }
+        try MigrationLock.withLock(database: path) {
+            let before = try pool.read { try Schema.migrator.appliedMigrations($0) }
+            try Schema.migrator.migrate(pool)
+            let after = try pool.read { try Schema.migrator.appliedMigrations($0) }
+            return after.filter { !before.contains($0) }
+        }
     }
 
     /// Names of all migrations and whether each has been applied.
