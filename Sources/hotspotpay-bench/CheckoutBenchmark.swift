@@ -54,7 +54,7 @@ enum CheckoutBenchmark {
                     outcome.callbacksPerSecond,
                     outcome.burst.p50, outcome.burst.p99, outcome.paced.p50, outcome.paced.p99, outcome.pacedRate,
                     outcome.failures))
-            if venue.receiver != nil {
+            if venue.webhookSubscribed {
                 // The dispatcher delivers behind the burst; give it a moment, then count.
                 try await Task.sleep(for: .seconds(5))
                 let store = try SQLiteStore(
@@ -63,7 +63,8 @@ enum CheckoutBenchmark {
                 let counts = try await store.webhookDeliveryCounts()
                 print(
                     "  webhooks: \(counts[.delivered] ?? 0) delivered, \(counts[.pending] ?? 0) pending, "
-                        + "\(counts[.dead] ?? 0) dead (one endpoint subscribed to every event)")
+                        + "\(counts[.dead] ?? 0) dead (one endpoint subscribed to every event\(venue.receiver == nil ? ", refusing connections" : ""))"
+                )
             }
             if rows == 0 { try landing(venue) }
         }

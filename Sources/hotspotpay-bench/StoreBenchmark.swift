@@ -40,6 +40,16 @@ enum StoreBenchmark {
             print(String(format: "%@: p50 %.3f ms, p99 %.3f ms", name, samples.p50, samples.p99))
         }
 
+        // HOTSPOTPAY_BENCH_WEBHOOK=1: one endpoint subscribed to every event, so each confirmation
+        // also writes its two events and deliveries (nothing sends them here: the outbox's cost alone).
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_WEBHOOK"] == "1" {
+            try await store.addWebhookEndpoint(
+                WebhookEndpoint(
+                    id: "bench", url: "https://pms.example.com/hooks", events: Set(WebhookEventType.all),
+                    secret: Secret("whsec_bench_0123456789abcdef"), createdAt: Date()), actor: "bench")
+            print("webhook endpoint subscribed to every event")
+        }
+
         // Guests buying: insert pending transactions, then confirm each (grant + unlock job + audit).
         var generator = SystemRandomNumberGenerator()
         let count = 2000

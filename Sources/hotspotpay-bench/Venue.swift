@@ -16,6 +16,7 @@ final class Venue {
     let peer: ChildProcess
     /// `HOTSPOTPAY_BENCH_WEBHOOK=1`: a receiver subscribed to every event (the outbox's cost).
     var receiver: ChildProcess? = nil
+    var webhookSubscribed = false
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var database: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
 
@@ -65,7 +66,10 @@ final class Venue {
             binary, ["serve", "--config", config.path, "--log-level", "warning"],
             output: directory.appendingPathComponent("daemon.out"))
         var receiver: ChildProcess?
-        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_WEBHOOK"] == "1" {
+        // `down`: the endpoint refuses connections, so what is measured is the outbox's writes (and
+        // one quick refused attempt per delivery), not a receiver's work on the same two cores.
+        let webhook = ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_WEBHOOK"]
+        if webhook == "1" || webhook == "down" {
             let hookPort = try LocalPort.free(.tcp)
             let script = """
                 import http.server
@@ -77,8 +81,10 @@ final class Venue {
                     def log_message(self, *a): pass
                 http.server.ThreadingHTTPServer(("127.0.0.1", \(hookPort)), H).serve_forever()
                 """
-            receiver = try ChildProcess(
-                "/usr/bin/python3", ["-c", script], output: directory.appendingPathComponent("receiver.out"))
+            if webhook == "1" {
+                receiver = try ChildProcess(
+                    "/usr/bin/python3", ["-c", script], output: directory.appendingPathComponent("receiver.out"))
+            }
             let add = try ChildProcess(
                 binary,
                 [
@@ -89,8 +95,9 @@ final class Venue {
             _ = try add.waitForOutput(containing: "signing secret")
         }
         _ = try daemon.waitForOutput(containing: "portal listening on")
-        var venue = Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+        let venue = Venue(directory: directory, port: port, daemon: daemon, peer: peer)
         venue.receiver = receiver
+        venue.webhookSubscribed = webhook == "1" || webhook == "down"
         return venue
     }
 

@@ -10,7 +10,12 @@ import Foundation
 /// ("duplicate column"). An exclusive `flock` on `<database>-migrate.lock`, a file of its own:
 /// opening and closing the database file itself would drop SQLite's POSIX locks of this process.
 enum MigrationLock {
-    static func withLock<T>(database path: String, _ body: () throws -> T) throws -> T {
+    static func withLock<T>(database path: String, when needed: Bool = true, _ body: () throws -> T) throws -> T {
+        guard needed else { return try body() }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try SQLiteStore.preparePrivateFile(path)
+        }
         let lockPath = path + "-migrate.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

@@ -340,15 +340,8 @@ extension SQLiteStore: WebhookStore {
         return "evt_" + ASCIIHex.lowercase(bytes)
     }
 
-    static let eventEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static func insert(_ event: WebhookEvent, transactionID: String?, db: Database) throws -> Int64 {
-        let body = String(decoding: try eventEncoder.encode(event), as: UTF8.self)
+        let body = event.json
         try db.cachedStatement(
             sql: "INSERT INTO webhook_events (id, type, transaction_id, body, created_at) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [event.id, event.type.rawValue, transactionID, body, event.createdAt.epochMilliseconds])

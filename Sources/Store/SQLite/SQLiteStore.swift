@@ -52,13 +52,19 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            try Self.preparePrivateFile(path)
-            let pool = try DatabasePool(path: path, configuration: configuration)
+            // Opening (a new file is switched to WAL) and migrating happen under the migration
+            // lock: a second process opening the same new database at that moment waits instead of
+            // failing with "database is locked".
+            let pool = try MigrationLock.withLock(database: path, when: migrate) {
+                try Self.preparePrivateFile(path)
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                if migrate { try Schema.migrator.migrate(pool) }
+                return pool
+            }
             self.pool = pool
             writer = GroupCommit(pool: pool)
             accessReader = SQLiteAccessReader(path: path)
             quickReaders = SQLiteQuickReaders(path: path)
-            if migrate { try MigrationLock.withLock(database: path) { try Schema.migrator.migrate(pool) } }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? error.description)
         } catch let error as StoreError {
