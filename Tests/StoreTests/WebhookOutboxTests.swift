@@ -53,6 +53,38 @@ import Testing
         #expect(body.contains("\"amount_vnd\":10000"), "snake_case keys: \(body)")
     }
 
+    /// The events of a day at the counter, each from the store write that makes the change.
+    @Test func expiriesVouchersSecondPaymentsAndRevocationsAreReported() async throws {
+        let harness = try await StoreHarness()
+        try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
+        let expiring = try await harness.newPending(mac: try MACAddress("02:00:00:00:09:01"))
+        _ = try await harness.store.apply(
+            .expire, toTransaction: expiring.id, at: Date(), actor: "sweeper", detail: "window closed")
+        let batch = VoucherBatch(
+            id: "b1", planID: "1h", count: 1, validUntil: Date().addingTimeInterval(3600), price: Money(dong: 5_000),
+            createdAt: Date(), createdBy: "test")
+        var generator = SystemRandomNumberGenerator()
+        let code = VoucherCode.random(using: &generator)
+        try await harness.store.addVoucherBatch(batch, codes: [code], actor: "test")
+        let redeemed = try await harness.store.redeemVoucher(
+            code, mac: try MACAddress("02:00:00:00:09:02"), routerID: "cafe", clientIP: nil, at: Date())
+        guard case .redeemed(.applied(_, let grant, _, _)) = redeemed else {
+            Issue.record("\(redeemed)")
+            return
+        }
+        let paid = try await paidSale(harness, mac: try MACAddress("02:00:00:00:09:03"), reference: "R-1")
+        _ = try await harness.store.confirmPayment(harness.confirmation(paid, reference: "R-2"))  // paid twice
+        _ = try await harness.store.apply(.revoke, toGrant: grant.id, at: Date(), actor: "operator:lan", detail: "x")
+
+        let types = try await harness.store.webhookDeliveries(endpointID: nil, status: nil, limit: 50)
+            .reversed().map(\.eventType)
+        #expect(
+            types == [
+                .paymentExpired, .voucherRedeemed, .paymentSucceeded, .grantStarted, .paymentSucceeded, .grantStarted,
+                .paymentUnapplied, .grantEnded,
+            ], "\(types)")
+    }
+
     @Test func aChangeThatRollsBackLeavesNoEvent() async throws {
         let harness = try await StoreHarness()
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")

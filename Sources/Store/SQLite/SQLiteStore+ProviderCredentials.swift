@@ -5,16 +5,7 @@ import HotspotPayCore
 extension SQLiteStore: ProviderCredentialStore {
     public func storedProviderCredentials() async throws(StoreError) -> [String: Secret] {
         let cipher = self.cipher
-        return try await read(entity: "provider credential") { db in
-            var values: [String: Secret] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT provider, field, value_sealed FROM provider_credentials") {
-                let field: String = row["field"]
-                let name = "\(row["provider"] as String).\(field)"
-                guard let cipher else { throw StoreError.secretKeyRequired(entity: "provider credential", id: name) }
-                values[field] = Secret(try cipher.open(row["value_sealed"], entity: "provider credential", id: name))
-            }
-            return values
-        }
+        return try await read(entity: "provider credential") { db in try Self.openCredentials(db, cipher: cipher) }
     }
 
     public func providerCredentialsSet() async throws(StoreError) -> [String: StoredCredential] {
@@ -88,14 +79,19 @@ extension SQLiteStore {
         let cipher = self.cipher
         return try readNow { db in
             guard try db.tableExists("provider_credentials") else { return [:] }
-            var values: [String: Secret] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT provider, field, value_sealed FROM provider_credentials") {
-                let field: String = row["field"]
-                let name = "\(row["provider"] as String).\(field)"
-                guard let cipher else { throw StoreError.secretKeyRequired(entity: "provider credential", id: name) }
-                values[field] = Secret(try cipher.open(row["value_sealed"], entity: "provider credential", id: name))
-            }
-            return values
+            return try Self.openCredentials(db, cipher: cipher)
         }
+    }
+
+    /// Every stored credential opened, by name; sealed under `provider.NAME`.
+    static func openCredentials(_ db: Database, cipher: SecretCipher?) throws -> [String: Secret] {
+        var values: [String: Secret] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT provider, field, value_sealed FROM provider_credentials") {
+            let field: String = row["field"]
+            let name = "\(row["provider"] as String).\(field)"
+            guard let cipher else { throw StoreError.secretKeyRequired(entity: "provider credential", id: name) }
+            values[field] = Secret(try cipher.open(row["value_sealed"], entity: "provider credential", id: name))
+        }
+        return values
     }
 }
