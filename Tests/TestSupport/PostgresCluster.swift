@@ -1,0 +1,153 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A throwaway PostgreSQL server for one test: Debian's binaries, `initdb` in a temporary folder,
+/// its own port and socket folder, trust authentication for user `hotspotpay`, fsync off; never
+/// the system service. PostgreSQL refuses to run as root, so as root the commands run as the
+/// `postgres` user (created by Debian's package) on a folder given to it.
+public final class PostgresCluster: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
+    let data: URL
+
+    public var url: String { "postgres://hotspotpay@127.0.0.1:\(port)/hotspotpay" }
+
+    /// The newest installed version's binaries, nil when PostgreSQL is not installed.
+    public static let binaries: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+            .sorted()
+        return versions.last.map { "\(root)/\($0)/bin" }
+    }()
+
+    public static func start(_ label: String = #function) async throws -> PostgresCluster {
+        guard let bin = binaries else { throw ClusterError("PostgreSQL is not installed (scripts/install-deps)") }
+        let directory = try Fixtures.temporaryDirectory(label).appendingPathComponent("pg")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if getuid() == 0 {
+            guard let user = getpwnam("postgres") else { throw ClusterError("no postgres user to run the server as") }
+            chown(directory.path, user.pointee.pw_uid, user.pointee.pw_gid)
+        }
+        let data = directory.appendingPathComponent("data")
+        let initdb = try await run(
+            "\(bin)/initdb",
+            ["-D", data.path, "-U", "hotspotpay", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        guard initdb.status == 0 else { throw ClusterError("initdb: \(initdb.output)") }
+        for attempt in 1...3 {
+            let port = try LocalPort.free(.tcp)
+            // The server is this test's child (not pg_ctl's daemon): it cannot outlive the tests.
+            let server = Process()
+            let serverCommand = [
+                "\(bin)/postgres", "-D", data.path, "-p", "\(port)", "-k", directory.path, "-c",
+                "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+                "full_page_writes=off",
+            ]
+            let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + serverCommand : serverCommand
+            server.executableURL = URL(fileURLWithPath: command[0])
+            server.arguments = Array(command.dropFirst())
+            server.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+            let logURL = directory.appendingPathComponent("server.log")
+            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            let log = try FileHandle(forWritingTo: logURL)
+            server.standardInput = FileHandle.nullDevice
+            server.standardOutput = log
+            server.standardError = log
+            try server.run()
+            let cluster = PostgresCluster(port: port, directory: directory, data: data, server: server)
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, server.isRunning {
+                let ready = try await run("\(bin)/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+                if ready.status == 0 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if server.isRunning {
+                let created = try await run(
+                    "\(bin)/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "hotspotpay", "hotspotpay"])
+                guard created.status == 0 else { throw ClusterError("createdb: \(created.output)") }
+                return cluster
+            }
+            if attempt == 3 {
+                let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+                throw ClusterError("postgres did not start:\n\(text)")
+            }
+        }
+        throw ClusterError("unreachable")
+    }
+
+    let server: Process
+
+    init(port: Int, directory: URL, data: URL, server: Process) {
+        self.port = port
+        self.directory = directory
+        self.data = data
+        self.server = server
+    }
+
+    /// Stops the server at once (SIGQUIT: PostgreSQL's immediate shutdown, as a crash would be,
+    /// fine for a throwaway) and waits for it.
+    public func stop() async {
+        signalServer(SIGQUIT)
+        let deadline = Date().addingTimeInterval(10)
+        while server.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if server.isRunning { signalServer(SIGKILL) }
+    }
+
+    /// The server itself, by `postmaster.pid` (as root it runs under `runuser`, which does not
+    /// pass every signal on).
+    func signalServer(_ signal: Int32) {
+        let pidFile = data.appendingPathComponent("postmaster.pid")
+        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
+        {
+            kill(pid, signal)
+        } else if server.isRunning {
+            kill(server.processIdentifier, signal)
+        }
+    }
+
+    deinit {
+        // A test that forgot to stop it: stop it anyway, so no server outlives the tests.
+        if server.isRunning { signalServer(SIGQUIT) }
+    }
+
+    /// Runs a PostgreSQL command (as `postgres` when root) and returns its status and output. The
+    /// output goes through a file, not a pipe: `pg_ctl start` leaves the server running, and a
+    /// server holding a copy of a pipe would keep the reader waiting for an end that never comes.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] : [executable]
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "hotspotpay-pg-\(UUID().uuidString.prefix(8)).out")
+                    FileManager.default.createFile(atPath: log.path, contents: nil)
+                    defer { try? FileManager.default.removeItem(at: log) }
+                    let handle = try FileHandle(forWritingTo: log)
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: command[0])
+                    process.arguments = Array(command.dropFirst()) + arguments
+                    process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")  // one postgres may enter
+                    process.standardInput = FileHandle.nullDevice
+                    process.standardOutput = handle
+                    process.standardError = handle
+                    try process.run()
+                    process.waitUntilExit()
+                    try? handle.close()
+                    let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                    continuation.resume(returning: (process.terminationStatus, output))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    public struct ClusterError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
