@@ -18,11 +18,12 @@ public protocol WebhookStore: Sendable {
     /// Removes the endpoint with its deliveries and their log; audited.
     func removeWebhookEndpoint(id: String, actor: String) async throws(StoreError)
 
-    /// Queues a `webhook.test` event for one endpoint (enabled or not).
+    /// Queues a `webhook.test` event for one endpoint (sent once the endpoint is enabled).
     func queueWebhookTest(endpointID: String, at: Date, actor: String) async throws(StoreError) -> WebhookDelivery
 
     /// Claims up to `limit` due deliveries for `leaseSeconds` (a node that dies mid-send leaves a
-    /// claim that runs out): pending, due, not claimed, and with no earlier pending delivery about
+    /// claim that runs out): pending, due, not claimed, for an enabled endpoint (a disabled one's
+    /// deliveries wait until it is enabled again), and with no earlier pending delivery about
     /// the same sale for the same endpoint (events about one sale arrive in order). Safe on N nodes:
     /// each claim is a conditional update.
     func claimWebhookDeliveries(at: Date, limit: Int, leaseSeconds: Double) async throws(StoreError)

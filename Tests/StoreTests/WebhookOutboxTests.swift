@@ -136,6 +136,19 @@ import Testing
         #expect(again.allSatisfy { $0.secret == Self.secret && $0.url == "https://pms.example.com/hooks" })
     }
 
+    @Test func aDisabledEndpointsDeliveriesWaitUntilItIsEnabledAgain() async throws {
+        let harness = try await StoreHarness()
+        try await harness.store.addWebhookEndpoint(endpoint(events: [.paymentSucceeded]), actor: "test")
+        _ = try await paidSale(harness)
+        var paused = try #require(try await harness.store.webhookEndpoint(id: "pms"))
+        paused.enabled = false
+        try await harness.store.updateWebhookEndpoint(paused, actor: "test")
+        #expect(try await harness.store.claimWebhookDeliveries(at: Date(), limit: 10, leaseSeconds: 30).isEmpty)
+        paused.enabled = true
+        try await harness.store.updateWebhookEndpoint(paused, actor: "test")
+        #expect(try await harness.store.claimWebhookDeliveries(at: Date(), limit: 10, leaseSeconds: 30).count == 1)
+    }
+
     @Test func eventsAboutOneSaleGoOutInOrder() async throws {
         let harness = try await StoreHarness()
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")

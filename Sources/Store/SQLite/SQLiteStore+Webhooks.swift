@@ -141,12 +141,14 @@ extension SQLiteStore: WebhookStore {
         }
     }
 
-    /// Due, unclaimed, and first in line for its sale at its endpoint. Uses the partial indexes
+    /// Due, unclaimed, for an enabled endpoint (a disabled one's deliveries wait), and first in
+    /// line for its sale at its endpoint. Uses the partial indexes
     /// `webhook_deliveries_due` and `webhook_deliveries_sale` (asserted in a test).
     public static let dueWebhookDeliveriesSQL = """
         SELECT d.id FROM webhook_deliveries d
         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
             AND (d.claimed_until IS NULL OR d.claimed_until <= ?)
+            AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.enabled = 1)
             AND (d.transaction_id IS NULL OR NOT EXISTS (
                 SELECT 1 FROM webhook_deliveries earlier
                 WHERE earlier.status = 'pending' AND earlier.endpoint_id = d.endpoint_id
