@@ -125,6 +125,11 @@ public struct WebhookDesk: Sendable {
         return (delivery, attempts, body)
     }
 
+    /// A delivery's attempts alone (the endpoint page lists them for each of its deliveries).
+    public func attempts(deliveryID: Int64) async throws(ConsoleError) -> [WebhookAttempt] {
+        try await ConsoleError.wrap { try await store.webhookAttempts(deliveryID: deliveryID) }
+    }
+
     /// Sends a dead (or waiting) delivery now, its retry schedule counted afresh.
     public func retry(deliveryID: Int64, actor: String) async throws(ConsoleError) -> WebhookDelivery {
         try await ConsoleError.wrap { try await store.retryWebhookDelivery(id: deliveryID, at: clock(), actor: actor) }

@@ -104,7 +104,7 @@ extension AdminWebRoutes {
             let deliveries = try await console.webhooks.deliveries(endpointID: id, limit: 50)
             var rows: [[String: Any]] = []
             for delivery in deliveries {
-                let (_, attempts, _) = try await console.webhooks.delivery(id: delivery.id)
+                let attempts = try await console.webhooks.attempts(deliveryID: delivery.id)
                 rows.append([
                     "id": delivery.id, "event": delivery.eventType.rawValue, "eventID": delivery.eventID,
                     "status": delivery.status.rawValue, "dead": delivery.status == .dead,
