@@ -64,3 +64,15 @@ public struct UnappliedPayment: Hashable, Sendable, Identifiable {
 
     public var isOpen: Bool { resolution == nil }
 }
+
+extension UnappliedPayment {
+    /// Only money not yet settled can be granted, refunded or resolved.
+    public func checkOpen(for event: String) throws(TransitionError) {
+        if let resolution {
+            throw TransitionError(
+                entity: "unapplied payment", event: event, from: resolution.rawValue, allowedFrom: ["open"],
+                kind: .alreadyApplied)
+        }
+    }
+
+}

@@ -83,3 +83,32 @@ public struct UnlockJob: Hashable, Sendable, Identifiable {
         self.updatedAt = updatedAt
     }
 }
+
+extension UnlockJob {
+    /// The job a confirmed payment gets (every payment gets one, so "paid but not online" is
+    /// visible whatever the router). A CoA router is sent a CoA at once; a CoA cannot set a data
+    /// cap on RouterOS, so a new capped grant's captive session is ended instead and the device's
+    /// next authentication carries the cap. On a login router, more time for a device already
+    /// online goes to its live session by CoA (a login would find it logged in); otherwise the job
+    /// waits for the browser's login or the MAC-auth retry, which its Accounting-Start settles,
+    /// and when that did not come the worker logs the device in through the router's REST API.
+    /// `claim`: the caller sends it itself at once (status sent, one attempt).
+    public static func forPayment(
+        id: String, transaction: Transaction, grant: Grant, grantStarted: Bool, strategy: UnlockStrategy,
+        routerHasAPI: Bool, deviceOnline: Bool, claim: Bool, at: Date
+    ) -> UnlockJob {
+        func now(_ action: UnlockAction) -> UnlockJob {
+            UnlockJob(
+                id: id, transactionID: transaction.id, grantID: grant.id, routerID: transaction.routerID,
+                mac: transaction.mac, action: action, status: claim ? .sent : .queued, attempts: claim ? 1 : 0,
+                nextAttemptAt: at, createdAt: at, updatedAt: at)
+        }
+        if strategy == .coa { return now(grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa) }
+        if !grantStarted, deviceOnline { return now(.coa) }
+        let wait = routerHasAPI ? browserGraceSeconds : macRetryWindowSeconds
+        return UnlockJob(
+            id: id, transactionID: transaction.id, grantID: grant.id, routerID: transaction.routerID,
+            mac: transaction.mac, action: .login, nextAttemptAt: at.addingTimeInterval(wait), createdAt: at,
+            updatedAt: at)
+    }
+}

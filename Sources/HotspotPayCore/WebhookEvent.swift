@@ -22,6 +22,13 @@ public struct WebhookEvent: Codable, Hashable, Sendable {
         self.data = data
     }
 
+    /// A new random event id: `evt_` and 32 hexadecimal digits.
+    public static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<2).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
+        return "evt_" + ASCIIHex.lowercase(bytes)
+    }
+
     public struct Payload: Codable, Hashable, Sendable {
         /// The sale the event is about, when there is one.
         public var transaction: TransactionSummary?

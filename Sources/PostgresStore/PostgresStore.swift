@@ -5,22 +5,35 @@ import PostgresNIO
 import Store
 
 /// The store on PostgreSQL, for several daemons on one database (docs/ARCHITECTURE.md, "Several
-/// nodes"). Being built: it connects and keeps the schema up to date; the store protocols follow.
+/// nodes"). Being built: it keeps the schema up to date and implements the payment path's stores
+/// (plans, routers, transactions and payments, grants, unlock jobs, sessions, audit); the other
+/// store protocols follow.
+///
+/// Exactly-once holds as on SQLite, but without SQLite's single writer: a confirmation locks its
+/// transaction's row (`FOR UPDATE`) and its device (`pg_advisory_xact_lock` on the MAC), so two
+/// nodes confirming one payment, or two payments for one device, take turns; every state change
+/// is a conditional update; unique constraints are the last word.
 public final class PostgresStore: Sendable {
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
+    let cipher: SecretCipher?
     private let runner: Task<Void, Never>
 
-    /// Connects lazily (the first query opens the pool's first connection).
-    public init(url: PostgresURL, password: String?, logger: Logger) {
+    /// Connects lazily (the first query opens the pool's first connection). Pass `cipher` to read
+    /// and write sealed secrets.
+    /// `connections`: the most this node opens at once.
+    public init(
+        url: PostgresURL, password: String?, cipher: SecretCipher? = nil, connections: Int = 20, logger: Logger
+    ) {
         self.url = url
         self.logger = logger
-        let client = PostgresClient(
-            configuration: .init(
-                host: url.host, port: url.port, username: url.user, password: password, database: url.database,
-                tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable),
-            backgroundLogger: logger)
+        self.cipher = cipher
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: password, database: url.database,
+            tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = max(1, connections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -84,6 +97,16 @@ public final class PostgresStore: Sendable {
         return tables
     }
 
+    /// `EXPLAIN` of a statement, one line per plan node (for tests and operators).
+    func queryPlan(_ query: PostgresQuery) async throws(StoreError) -> [String] {
+        var explained = query
+        explained.sql = "EXPLAIN " + query.sql
+        let plan = explained
+        return try await read(entity: "query plan") { q in
+            try await q.rows(plan).map { try $0[0].decode(String.self) }
+        }
+    }
+
     func strings(_ sql: String) async throws(StoreError) -> [String] {
         do {
             var values: [String] = []
@@ -106,6 +129,76 @@ public final class PostgresStore: Sendable {
             }
             return values
         } catch { throw .unavailable(path: url.description, reason: Self.describe(error)) }
+    }
+
+    /// Runs `body` in one database transaction and commits it; a serialization failure or deadlock
+    /// (another node's transaction in the way) runs it again, up to three times. Every failure
+    /// leaves as a ``StoreError``.
+    func write<T: Sendable>(entity: String, _ body: (PostgresQueries) async throws -> T) async throws(StoreError) -> T {
+        let logger = self.logger
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await body(PostgresQueries(connection: connection, logger: logger))
+                }
+            } catch {
+                let failure = Self.underlying(error)
+                if attempt < 3, let state = (failure as? PSQLError)?.serverInfo?[.sqlState],
+                    state == "40001" || state == "40P01"
+                {
+                    continue
+                }
+                throw storeError(failure, entity: entity)
+            }
+        }
+    }
+
+    /// Runs `body` on one pooled connection outside a transaction (each statement its own snapshot).
+    func read<T: Sendable>(entity: String, _ body: (PostgresQueries) async throws -> T) async throws(StoreError) -> T {
+        let logger = self.logger
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresQueries(connection: connection, logger: logger))
+            }
+        } catch {
+            throw storeError(Self.underlying(error), entity: entity)
+        }
+    }
+
+    func requireCipher(entity: String, id: String) throws(StoreError) -> SecretCipher {
+        guard let cipher else { throw StoreError.secretKeyRequired(entity: entity, id: id) }
+        return cipher
+    }
+
+    /// The error a transaction's body (or its COMMIT) threw, out of PostgresNIO's wrapper.
+    static func underlying(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresTransactionError else { return error }
+        return error.closureError ?? error.commitError ?? error.beginError ?? error
+    }
+
+    /// Every failure in store terms, as the SQLite store reports them: a unique violation names the
+    /// column, a lost connection says the database is unavailable.
+    func storeError(_ error: any Error, entity: String) -> StoreError {
+        switch error {
+        case let error as StoreError: return error
+        case let error as ValidationError: return .invalid(error.problems)
+        case let error as PSQLError:
+            let info = error.serverInfo
+            if info?[.sqlState] == "23505" {
+                // "Key (order_code)=(…) already exists."
+                let detail = info?[.detail] ?? ""
+                let field =
+                    detail.firstRange(of: "Key (").flatMap { start in
+                        detail[start.upperBound...].firstIndex(of: ")").map { String(detail[start.upperBound..<$0]) }
+                    } ?? info?[.constraintName] ?? "id"
+                return .duplicate(entity: entity, field: field, value: "")
+            }
+            if info == nil { return .unavailable(path: url.description, reason: Self.describe(error)) }
+            return .database(entity: entity, reason: Self.describe(error))
+        default: return .database(entity: entity, reason: "\(error)")
+        }
     }
 
     /// PostgreSQL's own message when there is one (PSQLError's description hides it on purpose).

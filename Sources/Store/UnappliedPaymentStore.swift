@@ -1,6 +1,6 @@
 import HotspotPayCore
 
-import struct Foundation.Date
+import Foundation
 
 /// Money received without access (``UnappliedPayment``): recorded by the payment application in
 /// the same database transaction that refuses to apply it, listed and resolved by operators.
@@ -20,4 +20,18 @@ public protocol UnappliedPaymentStore: Sendable {
     /// and the unapplied payment is closed as `granted`, all in one database transaction.
     func grantUnappliedPayment(id: String, note: String, actor: String, at: Date) async throws(StoreError)
         -> PaymentApplication
+}
+
+extension UnappliedPayment {
+    /// A refund is sent once: another while one's outcome is unknown could pay the guest twice.
+    /// (`at` nil clears the mark after a refund that failed.)
+    public func checkRefundCanBeSent(at: Date?) throws(TransitionError) {
+        try checkOpen(for: "refund")
+        if at != nil, let sent = refundRequestedAt {
+            throw TransitionError(
+                entity: "unapplied payment", event: "refund",
+                from: "refund sent \(sent.formatted(.iso8601)), outcome unknown", allowedFrom: ["open"],
+                kind: .forbidden)
+        }
+    }
 }

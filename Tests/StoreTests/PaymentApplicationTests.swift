@@ -6,8 +6,10 @@ import TestSupport
 import Testing
 
 @Suite struct PaymentApplicationTests {
-    @Test func aConfirmedPaymentPaysStartsAGrantQueuesACoAAndAudits() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aConfirmedPaymentPaysStartsAGrantQueuesACoAAndAudits(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let result = try await harness.store.confirmPayment(harness.confirmation(transaction))
         guard case .applied(let paid, let grant, let job, let late) = result else {
@@ -41,8 +43,10 @@ import Testing
         #expect(try harness.store.loginSecretsForAccess(grantID: "no-such-grant").isEmpty)
     }
 
-    @Test func aDuplicateDeliveryChangesNothingAndSaysAlreadyConfirmed() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aDuplicateDeliveryChangesNothingAndSaysAlreadyConfirmed(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction))
         let again = try await harness.store.confirmPayment(harness.confirmation(transaction))
@@ -53,10 +57,12 @@ import Testing
         #expect(try await harness.store.unlockJobs(transactionID: transaction.id).count == 1)
     }
 
-    @Test func fiftyConcurrentDeliveriesFromTwoNodesMakeOneGrantAndOneUnlock() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func fiftyConcurrentDeliveriesFromTwoNodesMakeOneGrantAndOneUnlock(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
-        let other = try harness.secondStore()
+        let other = try harness.node()
         let confirmation = harness.confirmation(transaction)
         let outcomes = try await withThrowingTaskGroup(of: PaymentApplication.self) { group in
             for index in 0..<50 {
@@ -68,18 +74,40 @@ import Testing
         let applied = outcomes.filter { if case .applied = $0 { true } else { false } }
         #expect(applied.count == 1)
         #expect(outcomes.count == 50)
-        let raw = try DatabaseQueue(path: harness.path)
-        let counts = try await raw.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM grants")!,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM unlock_jobs")!
-            )
-        }
-        #expect(counts == (1, 1))
+        #expect(try await harness.count("grants") == 1)
+        #expect(try await harness.count("unlock_jobs") == 1)
     }
 
-    @Test func aWrongAmountIsRejectedAndAuditedAndGrantsNothing() async throws {
-        let harness = try await StoreHarness()
+    /// Ten purchases for one device confirmed on two nodes at once: one grant carries all ten
+    /// hours (on PostgreSQL the device's lock makes them take turns; without it two nodes would
+    /// both start a grant and one would fail on the one-active-grant index).
+    @Test(arguments: StoreBackend.allCases)
+    func purchasesForOneDeviceOnTwoNodesAtOnceShareOneGrant(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
+        let other = try harness.node()
+        var transactions: [Transaction] = []
+        for _ in 0..<10 { transactions.append(try await harness.newPending()) }
+        let start = Date()
+        let outcomes = try await withThrowingTaskGroup(of: PaymentApplication.self) { group in
+            for (index, transaction) in transactions.enumerated() {
+                let store = index.isMultiple(of: 2) ? harness.store : other
+                let confirmation = harness.confirmation(transaction, reference: "REF-\(index)", at: start)
+                group.addTask { try await store.confirmPayment(confirmation) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.allSatisfy { if case .applied = $0 { true } else { false } }, "\(outcomes)")
+        let grant = try #require(try await harness.store.activeGrant(mac: Fixtures.mac))
+        #expect(Set(grant.transactionIDs) == Set(transactions.map(\.id)))
+        #expect(grant.validUntil.timeIntervalSince(start) >= 10 * 3600 - 1)
+        #expect(try await harness.count("grants") == 1)
+        #expect(try await harness.count("unlock_jobs") == 10)
+    }
+
+    @Test(arguments: StoreBackend.allCases) func aWrongAmountIsRejectedAndAuditedAndGrantsNothing(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let result = try await harness.store.confirmPayment(
             harness.confirmation(transaction, amount: Money(dong: 1000)))
@@ -93,8 +121,10 @@ import Testing
         #expect(listed.map(\.kind) == [.mismatch] && listed.first?.amount == Money(dong: 1000))
     }
 
-    @Test func anUnknownTransactionOrAnotherProviderIsRejected() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func anUnknownTransactionOrAnotherProviderIsRejected(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         var confirmation = harness.confirmation(transaction)
         confirmation.provider = .vnpay
@@ -106,8 +136,10 @@ import Testing
         #expect(try await harness.store.confirmPayment(confirmation) == .rejected(.unknownTransaction(id: "missing")))
     }
 
-    @Test func oneProviderPaymentCannotPayTwoTransactions() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func oneProviderPaymentCannotPayTwoTransactions(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let first = try await harness.newPending()
         let second = try await harness.newPending(mac: MACAddress(octets: [2, 0, 0, 0, 0, 9]))
         _ = try await harness.store.confirmPayment(harness.confirmation(first, reference: "SAME"))
@@ -115,8 +147,10 @@ import Testing
         #expect(result == .rejected(.referenceReused(reference: "SAME", otherTransactionID: first.id)))
     }
 
-    @Test func aLateSuccessForAnExpiredTransactionIsHonouredAndMarkedLate() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aLateSuccessForAnExpiredTransactionIsHonouredAndMarkedLate(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.apply(
             .expire, toTransaction: transaction.id, at: Date(), actor: "sweeper", detail: "")
@@ -131,8 +165,10 @@ import Testing
                 .latePaymentHonoured))
     }
 
-    @Test func aCancelledTransactionCannotBecomePaid() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aCancelledTransactionCannotBecomePaid(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.apply(
             .cancel, toTransaction: transaction.id, at: Date(), actor: "guest", detail: "")
@@ -143,8 +179,9 @@ import Testing
         }
     }
 
-    @Test func buyingAgainExtendsTheActiveGrant() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func buyingAgainExtendsTheActiveGrant(_ backend: StoreBackend) async throws
+    {
+        let harness = try await BackendHarness(backend)
         let first = try await harness.newPending()
         guard
             case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(
@@ -167,8 +204,11 @@ import Testing
         #expect(try await harness.store.grant(id: grant.id)?.transactionIDs == [first.id, second.id])
     }
 
-    @Test func aLoginRoutersJobWaitsForTheBrowserAndItsAccountingStartSaysHowTheDeviceCameOnline() async throws {
-        let harness = try await StoreHarness(strategy: .login)
+    @Test(arguments: StoreBackend.allCases)
+    func aLoginRoutersJobWaitsForTheBrowserAndItsAccountingStartSaysHowTheDeviceCameOnline(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend, strategy: .login)
         let transaction = try await harness.newPending()
         let paidAt = Date()
         var confirmation = harness.confirmation(transaction)
@@ -194,8 +234,10 @@ import Testing
         #expect(settled.status == .acked && settled.unlockedBy == .browser)
     }
 
-    @Test func unlockJobsMoveThroughTheirStatesAndCountAttempts() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func unlockJobsMoveThroughTheirStatesAndCountAttempts(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         guard
             case .applied(_, _, let job?, _) = try await harness.store.confirmPayment(harness.confirmation(transaction))
@@ -216,8 +258,10 @@ import Testing
         }
     }
 
-    @Test func grantsPastTheirEndAreFoundAndEndedOnce() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func grantsPastTheirEndAreFoundAndEndedOnce(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let paidAt = Date().addingTimeInterval(-7200)
         guard
@@ -231,12 +275,14 @@ import Testing
         _ = try await harness.store.apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "time is up")
         #expect(try await harness.store.grantsPastEnd(at: Date(), limit: 10).isEmpty)
         await #expect(throws: StoreError.self) {
-            try await harness.secondStore().apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "")
+            try await harness.node().apply(.end, toGrant: grant.id, at: Date(), actor: "sweeper", detail: "")
         }
     }
 
-    @Test func aGrantExtendedSinceTheSweeperReadItIsNotEnded() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aGrantExtendedSinceTheSweeperReadItIsNotEnded(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let first = try await harness.newPending()
         guard
             case .applied(_, let grant, _, _) = try await harness.store.confirmPayment(
@@ -254,8 +300,10 @@ import Testing
         #expect(try await harness.store.activeGrant(mac: Fixtures.mac)?.id == grant.id)
     }
 
-    @Test func anAccountingStartAfterThePaymentAcknowledgesTheOpenCoAJob() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func anAccountingStartAfterThePaymentAcknowledgesTheOpenCoAJob(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let paidAt = Date().addingTimeInterval(-30)
         guard

@@ -7,14 +7,11 @@ import Testing
 @Suite struct SessionUsageTests {
     /// A session that began on the captive portal and was unlocked by CoA: the bytes from before
     /// the payment are not charged; the bytes after it are.
-    @Test func onlyDataUsedWhileAGrantRunsIsCharged() async throws {
-        let directory = try Fixtures.temporaryDirectory()
-        let store = try SQLiteStore(
-            path: directory.appendingPathComponent("usage.sqlite").path,
-            cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 4, count: 32))))
+    @Test(arguments: StoreBackend.allCases) func onlyDataUsedWhileAGrantRunsIsCharged(_ backend: StoreBackend)
+        async throws
+    {
         let plan = Fixtures.plan(dataCap: 1_000_000)
-        try await store.addPlan(plan, actor: "test")
-        try await store.addRouter(Fixtures.router(), actor: "test")
+        let store = try await BackendHarness(backend, plan: plan).store
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         func report(_ bytes: Int64, at seconds: Double) async throws {
             try await store.recordSession(

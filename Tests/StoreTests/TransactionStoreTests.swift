@@ -6,8 +6,10 @@ import TestSupport
 import Testing
 
 @Suite struct TransactionStoreTests {
-    @Test func aStoredTransactionIsFoundByIdOrderCodeAndMac() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aStoredTransactionIsFoundByIdOrderCodeAndMac(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let loaded = try #require(await harness.store.transaction(id: transaction.id))
         #expect(loaded.orderCode == transaction.orderCode)
@@ -18,8 +20,8 @@ import Testing
         #expect(try await harness.store.auditEvents(transactionID: transaction.id).map(\.kind) == [.transactionCreated])
     }
 
-    @Test func filtersNarrowTheListAndPage() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func filtersNarrowTheListAndPage(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 0..<5 {
             _ = try await harness.newPending(
@@ -44,15 +46,17 @@ import Testing
         #expect(try await harness.store.transactions(matching: TransactionFilter(limit: 2, offset: 4)).count == 1)
     }
 
-    @Test func transitionsAreConditionalInTheDatabase() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func transitionsAreConditionalInTheDatabase(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         let expired = try await harness.store.apply(
             .expire, toTransaction: transaction.id, at: Date(), actor: "sweeper", detail: "")
         #expect(expired.status == .expired)
         // A second sweeper node loses the race cleanly.
         do {
-            _ = try await harness.secondStore().apply(
+            _ = try await harness.node().apply(
                 .expire, toTransaction: transaction.id, at: Date(), actor: "sweeper", detail: "")
             Issue.record("a second expiry must fail")
         } catch let StoreError.transition(error) {
@@ -67,8 +71,10 @@ import Testing
         }
     }
 
-    @Test func pendingTransactionsPastTheirWindowAreFoundOldestFirst() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func pendingTransactionsPastTheirWindowAreFoundOldestFirst(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let now = Date()
         let old = try await harness.newPending(
             mac: MACAddress(octets: [2, 0, 0, 0, 0, 1]), now: now.addingTimeInterval(-2000))
@@ -78,8 +84,10 @@ import Testing
         #expect(try await harness.store.pendingTransactions(expiredAt: now, limit: 10).map(\.id) == [older.id, old.id])
     }
 
-    @Test func sessionsAreUpsertedAndClosedWhenTheRouterRestarts() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func sessionsAreUpsertedAndClosedWhenTheRouterRestarts(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
         let start = Date()
         var session = RadiusSession(
             routerID: "cafe", acctSessionID: "81a00001", mac: Fixtures.mac, userName: Fixtures.mac.description,

@@ -40,13 +40,7 @@ extension SQLiteStore: AuditLog {
     }
 
     static func auditEvent(_ row: Row) throws -> AuditEvent {
-        let reader = RowReader(row, entity: "audit event", idColumn: "sequence")
-        return AuditEvent(
-            sequence: try reader.value("sequence"), at: try reader.date("at"),
-            kind: AuditKind(rawValue: try reader.value("kind")),
-            actor: try reader.value("actor"), transactionID: try reader.value("transaction_id"),
-            amount: (try reader.value("amount_vnd", as: Int64?.self)).map(Money.init(dong:)),
-            detail: try reader.value("detail"))
+        try StoredRows.auditEvent(RowReader(row, entity: "audit event", idColumn: "sequence"))
     }
 }
 

@@ -137,19 +137,7 @@ extension SQLiteStore: GrantStore {
     }
 
     static func grant(_ row: Row, transactionIDs: [String]) throws -> Grant {
-        let reader = RowReader(row, entity: "grant")
-        return Grant(
-            id: reader.id, mac: try reader.parsed("mac") { try MACAddress($0) },
-            status: try reader.parsed("status") { text in
-                guard let status = GrantStatus(rawValue: text) else {
-                    throw StoreError.notFound(entity: "status", id: text)
-                }
-                return status
-            },
-            startsAt: try reader.date("starts_at"), validUntil: try reader.date("valid_until"),
-            rateLimit: try reader.rateLimit(),
-            dataRemainingBytes: try reader.value("data_remaining_bytes"), transactionIDs: transactionIDs,
-            createdAt: try reader.date("created_at"), updatedAt: try reader.date("updated_at"))
+        try StoredRows.grant(RowReader(row, entity: "grant"), transactionIDs: transactionIDs)
     }
 }
 

@@ -110,51 +110,26 @@ extension SQLiteStore {
         ).execute(
             arguments: [grant.id, next.id, grant.transactionIDs.count])
 
-        // Every payment gets an unlock job, so "paid but not online" is visible whatever the router.
-        // A CoA router is sent a CoA at once. A CoA cannot set a data cap on RouterOS: a new capped
-        // grant's captive session is ended instead, and the device's next authentication carries
-        // the cap. A login router's job waits for the browser's login (or the MAC-auth retry),
-        // which its Accounting-Start settles; when it did not come, the worker logs the device in
-        // through the router's REST API, or reports it stuck when the router has none.
+        // Every payment gets an unlock job; which one is the domain's rule (UnlockJob.forPayment).
         let router = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT strategy, api_url IS NOT NULL AS has_api FROM routers WHERE id = ?"),
             arguments: [current.routerID])
         var job: UnlockJob?
         if let router {
             let strategy: String = router["strategy"]
-            let hasAPI: Bool = router["has_api"]
-            let unlock: UnlockJob
-            if strategy == UnlockStrategy.coa.rawValue {
-                let action: UnlockAction =
-                    grantKind == .grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa
-                unlock = UnlockJob(
-                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                    routerID: current.routerID, mac: current.mac, action: action,
-                    status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
-                    nextAttemptAt: at, createdAt: at, updatedAt: at)
-            } else if grantKind == .grantExtended,
-                try Bool.fetchOne(
+            let online =
+                try strategy != UnlockStrategy.coa.rawValue && grantKind == .grantExtended
+                && (Bool.fetchOne(
                     db.cachedStatement(
                         sql: """
                             SELECT EXISTS (SELECT 1 FROM radius_sessions
                                 WHERE mac = ? AND router_id = ? AND stopped_at IS NULL)
                             """),
-                    arguments: [current.mac.description, current.routerID]) == true
-            {
-                // More time for a device already online: its live session gets the new
-                // Session-Timeout by CoA (a login would find it logged in already).
-                unlock = UnlockJob(
-                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                    routerID: current.routerID, mac: current.mac, action: .coa,
-                    status: confirmation.claimUnlock ? .sent : .queued, attempts: confirmation.claimUnlock ? 1 : 0,
-                    nextAttemptAt: at, createdAt: at, updatedAt: at)
-            } else {
-                let wait = hasAPI ? UnlockJob.browserGraceSeconds : UnlockJob.macRetryWindowSeconds
-                unlock = UnlockJob(
-                    id: EntityID.random(using: &generator), transactionID: next.id, grantID: grant.id,
-                    routerID: current.routerID, mac: current.mac, action: .login,
-                    nextAttemptAt: at.addingTimeInterval(wait), createdAt: at, updatedAt: at)
-            }
+                    arguments: [current.mac.description, current.routerID]) == true)
+            let unlock = UnlockJob.forPayment(
+                id: EntityID.random(using: &generator), transaction: next, grant: grant,
+                grantStarted: grantKind == .grantStarted, strategy: UnlockStrategy(rawValue: strategy) ?? .login,
+                routerHasAPI: router["has_api"], deviceOnline: online, claim: confirmation.claimUnlock, at: at)
             try insert(unlock, db: db)
             job = unlock
         }

@@ -87,14 +87,7 @@ extension SQLiteStore: PlanStore {
             db: db)
     }
 
-    static func plan(_ row: Row) throws -> Plan {
-        let reader = RowReader(row, entity: "plan")
-        return Plan(
-            id: reader.id, name: LocalizedText(vi: try reader.value("name_vi"), en: try reader.value("name_en")),
-            price: Money(dong: try reader.value("price_vnd")), durationSeconds: try reader.value("duration_seconds"),
-            dataCapBytes: try reader.value("data_cap_bytes"), rateLimit: try reader.rateLimit(),
-            isActive: try reader.value("active"), displayOrder: try reader.value("display_order"))
-    }
+    static func plan(_ row: Row) throws -> Plan { try StoredRows.plan(RowReader(row, entity: "plan")) }
 
     private static func validated(_ plan: Plan) throws(StoreError) -> Plan {
         do { return try plan.validated() } catch { throw .invalid(error.problems) }

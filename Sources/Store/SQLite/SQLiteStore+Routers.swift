@@ -133,33 +133,5 @@ extension SQLiteStore: RouterStore {
             AuditEvent(at: Date(), kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), db: db)
     }
 
-    func router(_ row: Row) throws -> Router {
-        let reader = RowReader(row, entity: "router")
-        let cipher = try requireCipher(entity: "router", id: reader.id)
-        let secret = try cipher.open(try reader.value("secret_sealed"), entity: "router", id: reader.id)
-        var api: RouterAPI?
-        if let url = try reader.value("api_url", as: String?.self),
-            let sealedPassword = try reader.value("api_password_sealed", as: String?.self)
-        {
-            api = RouterAPI(
-                url: url, user: try reader.value("api_user", as: String?.self) ?? "",
-                password: Secret(try cipher.open(sealedPassword, entity: "router", id: reader.id)),
-                certificateSHA256: try reader.value("api_certificate_sha256"),
-                plainHTTP: try reader.value("api_plain_http"))
-        }
-        return Router(
-            id: reader.id, name: try reader.value("name"), nasIdentifier: try reader.value("nas_identifier"),
-            address: try reader.parsed("address") { try IPAddress($0) }, secret: Secret(secret),
-            coaPort: try reader.value("coa_port"),
-            strategy: try reader.parsed("strategy") { text in
-                guard let strategy = UnlockStrategy(rawValue: text) else {
-                    throw StoreError.notFound(entity: "strategy", id: text)
-                }
-                return strategy
-            },
-            captiveAttributes: try reader.attributes("captive_attributes"),
-            paidAttributes: try reader.attributes("paid_attributes"),
-            requireMessageAuthenticator: try reader.value("require_message_authenticator"),
-            hotspotAddress: try reader.value("hotspot_address"), api: api)
-    }
+    func router(_ row: Row) throws -> Router { try StoredRows.router(RowReader(row, entity: "router"), cipher: cipher) }
 }

@@ -113,14 +113,6 @@ extension SQLiteStore: SessionStore {
     }
 
     static func session(_ row: Row) throws -> RadiusSession {
-        let reader = RowReader(row, entity: "session", idColumn: "acct_session_id")
-        return RadiusSession(
-            routerID: try reader.value("router_id"), acctSessionID: reader.id,
-            mac: try reader.parsed("mac") { try MACAddress($0) }, userName: try reader.value("user_name"),
-            framedIP: try reader.optionalParsed("framed_ip") { try IPAddress($0) },
-            startedAt: try reader.date("started_at"),
-            updatedAt: try reader.date("updated_at"), stoppedAt: try reader.optionalDate("stopped_at"),
-            inputBytes: try reader.value("input_bytes"), outputBytes: try reader.value("output_bytes"),
-            sessionSeconds: try reader.value("session_seconds"), terminateCause: try reader.value("terminate_cause"))
+        try StoredRows.session(RowReader(row, entity: "session", idColumn: "acct_session_id"))
     }
 }

@@ -82,7 +82,7 @@ extension SQLiteStore: TransactionStore {
             try Self.conditionalUpdate(current: current, next: next, event: event, db: db)
             try Self.audit(
                 AuditEvent(
-                    at: at, kind: Self.auditKind(for: event), actor: actor, transactionID: id, amount: current.amount,
+                    at: at, kind: AuditKind(transactionEvent: event), actor: actor, transactionID: id, amount: current.amount,
                     detail: detail),
                 db: db)
             return next
@@ -141,18 +141,6 @@ extension SQLiteStore: TransactionStore {
         }
     }
 
-    static func auditKind(for event: TransactionStatus.Event) -> AuditKind {
-        switch event {
-        case .confirmPayment: .paymentConfirmed
-        case .failPayment: .paymentFailed
-        case .expire: .transactionExpired
-        case .cancel: .transactionCancelled
-        case .refund: .transactionRefunded
-        case .holdForReview: .transactionHeldForReview
-        case .acceptReviewed: .paymentConfirmed
-        }
-    }
-
     static func fetchTransaction(_ db: Database, id: String) throws -> Transaction? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transactions WHERE id = ?"), arguments: [id]).map(
             transaction)
@@ -177,26 +165,6 @@ extension SQLiteStore: TransactionStore {
     }
 
     static func transaction(_ row: Row) throws -> Transaction {
-        let reader = RowReader(row, entity: "transaction")
-        return Transaction(
-            id: reader.id, orderCode: try reader.parsed("order_code") { try OrderCode($0) },
-            planID: try reader.value("plan_id"), amount: Money(dong: try reader.value("amount_vnd")),
-            mac: try reader.parsed("mac") { try MACAddress($0) },
-            clientIP: try reader.optionalParsed("client_ip") { try IPAddress($0) },
-            routerID: try reader.value("router_id"), provider: ProviderID(rawValue: try reader.value("provider")),
-            status: try reader.parsed("status") { text in
-                guard let status = TransactionStatus(rawValue: text) else {
-                    throw StoreError.notFound(entity: "status", id: text)
-                }
-                return status
-            },
-            providerReference: try reader.value("provider_reference"),
-            callbackToken: try reader.parsed("callback_token") { text in
-                guard let token = CallbackToken(hex: text) else { throw StoreError.notFound(entity: "token", id: "") }
-                return token
-            },
-            loginSecret: try reader.optionalParsed("login_secret") { try LoginSecret($0) },
-            createdAt: try reader.date("created_at"), expiresAt: try reader.date("expires_at"),
-            paidAt: try reader.optionalDate("paid_at"), updatedAt: try reader.date("updated_at"))
+        try StoredRows.transaction(RowReader(row, entity: "transaction"))
     }
 }

@@ -23,13 +23,11 @@ extension SQLiteStore: UnappliedPaymentStore {
         -> UnappliedPayment
     {
         try await write(entity: "unapplied payment") { db in
-            var current = try Self.requireOpenUnapplied(db, id: id, event: "refund")
-            if at != nil, let sent = current.refundRequestedAt {
-                throw StoreError.transition(
-                    TransitionError(
-                        entity: "unapplied payment", event: "refund",
-                        from: "refund sent \(sent.formatted(.iso8601)), outcome unknown", allowedFrom: ["open"],
-                        kind: .forbidden))
+            guard var current = try Self.fetchUnapplied(db, id: id) else {
+                throw StoreError.notFound(entity: "unapplied payment", id: id)
+            }
+            do throws(TransitionError) { try current.checkRefundCanBeSent(at: at) } catch {
+                throw StoreError.transition(error)
             }
             try db.execute(
                 sql: "UPDATE unapplied_payments SET refund_requested_at = ? WHERE id = ?",
@@ -103,12 +101,7 @@ extension SQLiteStore: UnappliedPaymentStore {
         guard let current = try fetchUnapplied(db, id: id) else {
             throw StoreError.notFound(entity: "unapplied payment", id: id)
         }
-        if let resolution = current.resolution {
-            throw StoreError.transition(
-                TransitionError(
-                    entity: "unapplied payment", event: event, from: resolution.rawValue, allowedFrom: ["open"],
-                    kind: .alreadyApplied))
-        }
+        do throws(TransitionError) { try current.checkOpen(for: event) } catch { throw StoreError.transition(error) }
         return current
     }
 
@@ -119,28 +112,6 @@ extension SQLiteStore: UnappliedPaymentStore {
     }
 
     static func unappliedPayment(_ row: Row) throws -> UnappliedPayment {
-        let reader = RowReader(row, entity: "unapplied payment")
-        return UnappliedPayment(
-            id: reader.id, transactionID: try reader.value("transaction_id"),
-            provider: ProviderID(rawValue: try reader.value("provider")),
-            providerReference: try reader.value("provider_reference"),
-            amount: Money(dong: try reader.value("amount_vnd")),
-            kind: try reader.parsed("kind") { text in
-                guard let kind = UnappliedPayment.Kind(rawValue: text) else {
-                    throw StoreError.notFound(entity: "kind", id: text)
-                }
-                return kind
-            },
-            detail: try reader.value("detail"), receivedAt: try reader.date("received_at"),
-            refundRequestedAt: try reader.optionalDate("refund_requested_at"),
-            resolution: try (reader.value("resolution", as: String?.self)).map { text in
-                guard let resolution = UnappliedPayment.Resolution(rawValue: text) else {
-                    throw StoreError.corruptRow(
-                        entity: "unapplied payment", id: reader.id, field: "resolution", problem: "'\(text)'")
-                }
-                return resolution
-            },
-            note: try reader.value("note"), resolvedBy: try reader.value("resolved_by"),
-            resolvedAt: try reader.optionalDate("resolved_at"))
+        try StoredRows.unappliedPayment(RowReader(row, entity: "unapplied payment"))
     }
 }

@@ -129,32 +129,5 @@ extension SQLiteStore: UnlockJobStore {
             ])
     }
 
-    static func unlockJob(_ row: Row) throws -> UnlockJob {
-        let reader = RowReader(row, entity: "unlock job")
-        return UnlockJob(
-            id: reader.id, transactionID: try reader.value("transaction_id"), grantID: try reader.value("grant_id"),
-            routerID: try reader.value("router_id"), mac: try reader.parsed("mac") { try MACAddress($0) },
-            action: try reader.parsed("action") { text in
-                guard let action = UnlockAction(rawValue: text) else {
-                    throw StoreError.notFound(entity: "action", id: text)
-                }
-                return action
-            },
-            status: try reader.parsed("status") { text in
-                guard let status = UnlockJobStatus(rawValue: text) else {
-                    throw StoreError.notFound(entity: "status", id: text)
-                }
-                return status
-            },
-            attempts: try reader.value("attempts"), nextAttemptAt: try reader.date("next_attempt_at"),
-            lastError: try reader.value("last_error"),
-            unlockedBy: try reader.optionalParsed("unlocked_by") { text in
-                guard let path = UnlockPath(rawValue: text) else {
-                    throw StoreError.notFound(entity: "unlock path", id: text)
-                }
-                return path
-            },
-            createdAt: try reader.date("created_at"),
-            updatedAt: try reader.date("updated_at"))
-    }
+    static func unlockJob(_ row: Row) throws -> UnlockJob { try StoredRows.unlockJob(RowReader(row, entity: "unlock job")) }
 }

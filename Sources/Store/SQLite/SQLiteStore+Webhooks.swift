@@ -91,7 +91,7 @@ extension SQLiteStore: WebhookStore {
                     == true
             else { throw StoreError.notFound(entity: "webhook endpoint", id: endpointID) }
             let event = WebhookEvent(
-                id: Self.newEventID(), type: .test, createdAt: at,
+                id: WebhookEvent.newID(), type: .test, createdAt: at,
                 data: .init(actor: actor, detail: "a test event from hotspotpay; nothing was sold"))
             let sequence = try Self.insert(event, transactionID: nil, db: db)
             let id = try Self.insertDelivery(
@@ -328,18 +328,12 @@ extension SQLiteStore: WebhookStore {
         } else {
             payload.amountVND = audited.amount?.dong
         }
-        let event = WebhookEvent(id: newEventID(), type: type, createdAt: audited.at, data: payload)
+        let event = WebhookEvent(id: WebhookEvent.newID(), type: type, createdAt: audited.at, data: payload)
         let sequence = try insert(event, transactionID: audited.transactionID, db: db)
         for endpoint in endpoints {
             _ = try insertDelivery(
                 sequence: sequence, endpointID: endpoint, transactionID: audited.transactionID, at: audited.at, db: db)
         }
-    }
-
-    static func newEventID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<2).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
-        return "evt_" + ASCIIHex.lowercase(bytes)
     }
 
     static func insert(_ event: WebhookEvent, transactionID: String?, db: Database) throws -> Int64 {
@@ -425,20 +419,10 @@ extension SQLiteStore: WebhookStore {
     }
 
     static func transactionSummary(_ row: Row) throws -> WebhookEvent.TransactionSummary {
-        let reader = RowReader(row, entity: "transaction")
-        return WebhookEvent.TransactionSummary(
-            id: try reader.value("id"), orderCode: try reader.value("order_code"), planID: try reader.value("plan_id"),
-            amountVND: try reader.value("amount_vnd"), mac: try reader.value("mac"),
-            routerID: try reader.value("router_id"), provider: try reader.value("provider"),
-            status: try reader.value("status"), providerReference: try reader.value("provider_reference"),
-            createdAt: try reader.date("created_at"), paidAt: try reader.optionalDate("paid_at"))
+        try StoredRows.transactionSummary(RowReader(row, entity: "transaction"))
     }
 
     static func grantSummary(_ row: Row) throws -> WebhookEvent.GrantSummary {
-        let reader = RowReader(row, entity: "grant")
-        return WebhookEvent.GrantSummary(
-            id: try reader.value("id"), mac: try reader.value("mac"), status: try reader.value("status"),
-            startsAt: try reader.date("starts_at"), validUntil: try reader.date("valid_until"),
-            dataRemainingBytes: try reader.value("data_remaining_bytes"))
+        try StoredRows.grantSummary(RowReader(row, entity: "grant"))
     }
 }

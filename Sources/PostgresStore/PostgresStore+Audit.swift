@@ -1,0 +1,94 @@
+import Foundation
+import HotspotPayCore
+import PostgresNIO
+import Store
+
+extension PostgresStore: AuditLog {
+    public func append(_ event: AuditEvent) async throws(StoreError) {
+        try await write(entity: "audit event") { q in try await Self.audit(event, q) }
+    }
+
+    public func auditEvents(transactionID: String) async throws(StoreError) -> [AuditEvent] {
+        try await read(entity: "audit") { q in
+            try await q.rows("SELECT * FROM audit_events WHERE transaction_id = \(transactionID) ORDER BY sequence")
+                .map(Self.auditEvent)
+        }
+    }
+
+    public func recentAuditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
+        try await read(entity: "audit") { q in
+            try await q.rows("SELECT * FROM audit_events ORDER BY sequence DESC LIMIT \(limit)").map(Self.auditEvent)
+        }
+    }
+
+    /// Appends inside the caller's transaction, so the event commits or rolls back with what it
+    /// describes; a change venue systems are told about gets its webhook event in the same write.
+    static func audit(_ event: AuditEvent, _ q: PostgresQueries) async throws {
+        try await q.execute(
+            """
+            INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail)
+            VALUES (\(event.at.epochMilliseconds), \(event.kind.rawValue), \(event.actor), \(event.transactionID),
+                \(event.amount?.dong), \(event.detail))
+            """)
+        try await publish(event, q)
+    }
+
+    /// The webhook outbox, written as the SQLite store writes it: one event, one delivery per
+    /// enabled endpoint that subscribes.
+    static func publish(_ audited: AuditEvent, _ q: PostgresQueries) async throws {
+        guard let type = WebhookEventType(reporting: audited.kind) else { return }
+        let endpoints = try await q.rows(
+            """
+            SELECT id FROM webhook_endpoints
+            WHERE enabled AND strpos(',' || events || ',', \(",\(type.rawValue),")) > 0
+            """
+        ).map { try $0["id"].decode(String.self) }
+        guard !endpoints.isEmpty else { return }
+        var payload = WebhookEvent.Payload(actor: audited.actor, detail: audited.detail)
+        if let transactionID = audited.transactionID {
+            payload.transaction = try await q.row("SELECT * FROM transactions WHERE id = \(transactionID)").map {
+                try StoredRows.transactionSummary(PostgresColumns($0, entity: "transaction"))
+            }
+            payload.grant = try await q.row(
+                """
+                SELECT g.* FROM grants g JOIN grant_transactions gt ON gt.grant_id = g.id
+                WHERE gt.transaction_id = \(transactionID)
+                """
+            ).map { try StoredRows.grantSummary(PostgresColumns($0, entity: "grant")) }
+            if let amount = audited.amount, amount.dong != payload.transaction?.amountVND {
+                payload.amountVND = amount.dong
+            }
+        } else {
+            payload.amountVND = audited.amount?.dong
+        }
+        let event = WebhookEvent(id: WebhookEvent.newID(), type: type, createdAt: audited.at, data: payload)
+        guard
+            let sequence = try await q.scalar(
+                """
+                INSERT INTO webhook_events (id, type, transaction_id, body, created_at)
+                VALUES (\(event.id), \(event.type.rawValue), \(audited.transactionID), \(event.json),
+                    \(event.createdAt.epochMilliseconds))
+                RETURNING sequence
+                """, as: Int64.self)
+        else { throw StoreError.database(entity: "webhook event", reason: "no sequence returned") }
+        for endpoint in endpoints {
+            try await q.execute(
+                """
+                INSERT INTO webhook_deliveries (event_sequence, endpoint_id, transaction_id, status, attempts,
+                    next_attempt_at, created_at)
+                VALUES (\(sequence), \(endpoint), \(audited.transactionID), 'pending', 0,
+                    \(audited.at.epochMilliseconds), \(audited.at.epochMilliseconds))
+                """)
+        }
+    }
+
+    static func auditEvent(_ row: PostgresRandomAccessRow) throws -> AuditEvent {
+        try StoredRows.auditEvent(PostgresColumns(row, entity: "audit event", idColumn: "sequence"))
+    }
+}
+
+extension PostgresStore: StoreHealth {
+    public func ping() async throws(StoreError) {
+        _ = try await read(entity: "database") { q in try await q.scalar("SELECT 1", as: Int32.self) }
+    }
+}
