@@ -1,4 +1,3 @@
-
 extension AuditKind {
     /// What the audit log calls a transaction's state change.
     public init(transactionEvent event: TransactionStatus.Event) {

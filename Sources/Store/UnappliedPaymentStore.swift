@@ -1,6 +1,5 @@
-import HotspotPayCore
-
 import Foundation
+import HotspotPayCore
 
 /// Money received without access (``UnappliedPayment``): recorded by the payment application in
 /// the same database transaction that refuses to apply it, listed and resolved by operators.

@@ -82,7 +82,8 @@ extension SQLiteStore: TransactionStore {
             try Self.conditionalUpdate(current: current, next: next, event: event, db: db)
             try Self.audit(
                 AuditEvent(
-                    at: at, kind: AuditKind(transactionEvent: event), actor: actor, transactionID: id, amount: current.amount,
+                    at: at, kind: AuditKind(transactionEvent: event), actor: actor, transactionID: id,
+                    amount: current.amount,
                     detail: detail),
                 db: db)
             return next

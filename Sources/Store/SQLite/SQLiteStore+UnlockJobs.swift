@@ -129,5 +129,7 @@ extension SQLiteStore: UnlockJobStore {
             ])
     }
 
-    static func unlockJob(_ row: Row) throws -> UnlockJob { try StoredRows.unlockJob(RowReader(row, entity: "unlock job")) }
+    static func unlockJob(_ row: Row) throws -> UnlockJob {
+        try StoredRows.unlockJob(RowReader(row, entity: "unlock job"))
+    }
 }
