@@ -49,3 +49,14 @@ public enum RefundStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Counts against what may still be refunded (a refund in flight might succeed).
     public var holdsMoney: Bool { self != .failed }
 }
+
+extension Refund {
+    /// Only a refund still waiting for the provider's answer can get one.
+    public func checkRequested() throws(TransitionError) {
+        guard status == .requested else {
+            throw TransitionError(
+                entity: "refund", event: "complete", from: status.rawValue, allowedFrom: ["requested"],
+                kind: .alreadyApplied)
+        }
+    }
+}

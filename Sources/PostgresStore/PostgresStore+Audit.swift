@@ -62,23 +62,10 @@ extension PostgresStore: AuditLog {
             payload.amountVND = audited.amount?.dong
         }
         let event = WebhookEvent(id: WebhookEvent.newID(), type: type, createdAt: audited.at, data: payload)
-        guard
-            let sequence = try await q.scalar(
-                """
-                INSERT INTO webhook_events (id, type, transaction_id, body, created_at)
-                VALUES (\(event.id), \(event.type.rawValue), \(audited.transactionID), \(event.json),
-                    \(event.createdAt.epochMilliseconds))
-                RETURNING sequence
-                """, as: Int64.self)
-        else { throw StoreError.database(entity: "webhook event", reason: "no sequence returned") }
+        let sequence = try await insert(event, transactionID: audited.transactionID, q)
         for endpoint in endpoints {
-            try await q.execute(
-                """
-                INSERT INTO webhook_deliveries (event_sequence, endpoint_id, transaction_id, status, attempts,
-                    next_attempt_at, created_at)
-                VALUES (\(sequence), \(endpoint), \(audited.transactionID), 'pending', 0,
-                    \(audited.at.epochMilliseconds), \(audited.at.epochMilliseconds))
-                """)
+            _ = try await insertDelivery(
+                sequence: sequence, endpointID: endpoint, transactionID: audited.transactionID, at: audited.at, q)
         }
     }
 

@@ -36,26 +36,34 @@ extension PostgresStore: TransactionStore {
         }
     }
 
-    /// The filter as one fixed statement: an absent criterion is a NULL parameter that matches
-    /// everything (PostgreSQL plans each call with its values, so the indexes still serve).
     public func transactions(matching filter: TransactionFilter) async throws(StoreError) -> [Transaction] {
         try await read(entity: "transaction") { q in
             try await q.rows(
-                """
-                SELECT * FROM transactions
-                WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
-                AND (\(filter.provider?.rawValue)::text IS NULL OR provider = \(filter.provider?.rawValue))
-                AND (\(filter.mac?.description)::text IS NULL OR mac = \(filter.mac?.description))
-                AND (\(filter.routerID)::text IS NULL OR router_id = \(filter.routerID))
-                AND (\(filter.orderCode?.description)::text IS NULL OR order_code = \(filter.orderCode?.description))
-                AND (\(filter.createdFrom?.epochMilliseconds)::bigint IS NULL
-                    OR created_at >= \(filter.createdFrom?.epochMilliseconds))
-                AND (\(filter.createdBefore?.epochMilliseconds)::bigint IS NULL
-                    OR created_at < \(filter.createdBefore?.epochMilliseconds))
-                ORDER BY created_at DESC, id LIMIT \(max(0, min(filter.limit, 10_000))) OFFSET \(max(0, filter.offset))
-                """
+                Self.filtered(
+                    "SELECT * FROM transactions", filter,
+                    then: "ORDER BY created_at DESC, id LIMIT \(max(0, min(filter.limit, 10_000))) "
+                        + "OFFSET \(max(0, filter.offset))")
             ).map(Self.transaction)
         }
+    }
+
+    /// `select` narrowed by the filter, as one fixed statement: an absent criterion is a NULL
+    /// parameter that matches everything (PostgreSQL plans each call with its values, so the
+    /// indexes still serve). `then`: literal SQL after the condition (ordering, numbers).
+    static func filtered(_ select: String, _ filter: TransactionFilter, then tail: String = "") -> PostgresQuery {
+        """
+        \(unescaped: select)
+        WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+        AND (\(filter.provider?.rawValue)::text IS NULL OR provider = \(filter.provider?.rawValue))
+        AND (\(filter.mac?.description)::text IS NULL OR mac = \(filter.mac?.description))
+        AND (\(filter.routerID)::text IS NULL OR router_id = \(filter.routerID))
+        AND (\(filter.orderCode?.description)::text IS NULL OR order_code = \(filter.orderCode?.description))
+        AND (\(filter.createdFrom?.epochMilliseconds)::bigint IS NULL
+            OR created_at >= \(filter.createdFrom?.epochMilliseconds))
+        AND (\(filter.createdBefore?.epochMilliseconds)::bigint IS NULL
+            OR created_at < \(filter.createdBefore?.epochMilliseconds))
+        \(unescaped: tail)
+        """
     }
 
     public func apply(

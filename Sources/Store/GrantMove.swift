@@ -47,4 +47,32 @@ public protocol GrantMoveStore: Sendable {
 public enum GrantMoves {
     /// How often one pass may change device.
     public static let maximum = 3
+
+    /// The unlock jobs of a move. The old MAC leaves: each router it is online at ends its
+    /// session. The new MAC arrives as a paid device would: on a CoA router its captive session
+    /// is ended so the next authentication carries the pass (its data cap included); on a login
+    /// router the page, the REST API or the MAC-auth retry logs it in. `arrival`: the new
+    /// router's strategy and whether it has a REST API (nil: no such router).
+    public static func unlockJobs(
+        purchase: Transaction, grant: Grant, from oldMAC: MACAddress, onlineAt routers: [String], to routerID: String,
+        arrival: (strategy: UnlockStrategy, hasAPI: Bool)?, at: Date
+    ) -> [UnlockJob] {
+        var generator = SystemRandomNumberGenerator()
+        func job(_ action: UnlockAction, mac: MACAddress, router: String, after wait: Double = 0) -> UnlockJob {
+            UnlockJob(
+                id: EntityID.random(using: &generator), transactionID: purchase.id, grantID: grant.id,
+                routerID: router, mac: mac, action: action, nextAttemptAt: at.addingTimeInterval(wait), createdAt: at,
+                updatedAt: at)
+        }
+        var jobs = routers.map { job(.disconnect, mac: oldMAC, router: $0) }
+        if let arrival {
+            jobs.append(
+                arrival.strategy == .coa
+                    ? job(.disconnect, mac: grant.mac, router: routerID)
+                    : job(
+                        .login, mac: grant.mac, router: routerID,
+                        after: arrival.hasAPI ? UnlockJob.browserGraceSeconds : UnlockJob.macRetryWindowSeconds))
+        }
+        return jobs
+    }
 }

@@ -46,3 +46,18 @@ public enum IdempotencyRules {
     /// A claim with no answer after this long was abandoned (a crash mid-request).
     public static let abandonedAfterSeconds: Double = 120
 }
+
+extension IdempotencyRules {
+    /// What a claim of a key already stored means: nil when the stored claim is over (past its
+    /// retention, or abandoned mid-request) and the caller takes the key over as new.
+    public static func decide(
+        storedDigest: String, createdAt: Date, status: Int?, contentType: String?, body: [UInt8]?,
+        requestDigest: String, at now: Date
+    ) -> IdempotencyClaim? {
+        let age = now.timeIntervalSince(createdAt)
+        if age >= retentionSeconds || (status == nil && age >= abandonedAfterSeconds) { return nil }
+        guard storedDigest == requestDigest else { return .mismatch }
+        guard let status else { return .inProgress }
+        return .replay(StoredResponse(status: status, contentType: contentType ?? "", body: body ?? []))
+    }
+}

@@ -26,3 +26,16 @@ public struct StoredCredential: Sendable, Hashable {
         self.updatedBy = updatedBy
     }
 }
+
+extension StoredCredential {
+    /// The audit line of a change: names only, never values ("momo: set secret_key; removed …").
+    public static func changeSummary(provider: ProviderID, changes: [String: String?]) -> String {
+        let set = changes.filter { $0.value != nil }.keys.sorted()
+        let removed = changes.filter { $0.value == nil }.keys.sorted()
+        return "\(provider): "
+            + [
+                set.isEmpty ? nil : "set \(set.joined(separator: ", "))",
+                removed.isEmpty ? nil : "removed \(removed.joined(separator: ", "))",
+            ].compactMap { $0 }.joined(separator: "; ")
+    }
+}

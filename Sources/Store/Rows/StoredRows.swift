@@ -132,4 +132,119 @@ public enum StoredRows {
             note: try row.optionalString("note"), resolvedBy: try row.optionalString("resolved_by"),
             resolvedAt: try row.optionalDate("resolved_at"))
     }
+
+    public static func refund(_ row: some ColumnReading) throws -> Refund {
+        Refund(
+            id: row.id, transactionID: try row.string("transaction_id"),
+            amount: Money(dong: try row.int64("amount_vnd")),
+            reason: try row.string("reason"), status: try row.enumerated("status"),
+            providerReference: try row.optionalString("provider_reference"), failure: try row.optionalString("failure"),
+            note: try row.optionalString("note"), actor: try row.string("actor"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at"))
+    }
+
+    public static func voucherBatch(_ row: some ColumnReading) throws -> VoucherBatch {
+        VoucherBatch(
+            id: row.id, planID: try row.string("plan_id"), count: try row.int("count"),
+            validUntil: try row.date("valid_until"), price: Money(dong: try row.int64("price")),
+            devicesPerCode: try row.int("devices_per_code"), note: try row.string("note"),
+            createdAt: try row.date("created_at"), createdBy: try row.string("created_by"),
+            revokedAt: try row.optionalDate("revoked_at"))
+    }
+
+    /// A voucher code (the row's key is its code).
+    public static func voucher(_ row: some ColumnReading) throws -> Voucher {
+        Voucher(
+            code: try row.parsed("code") { try VoucherCode($0) }, batchID: try row.string("batch_id"),
+            redemptions: try row.int("redemptions"))
+    }
+
+    public static func staff(_ row: some ColumnReading) throws -> Operator {
+        Operator(
+            id: try row.string("id"), username: try row.string("username"), displayName: try row.string("display_name"),
+            isDisabled: try row.bool("disabled"), createdAt: try row.date("created_at"),
+            role: try row.parsed("role") { text in
+                guard let role = StaffRole(rawValue: text) else { throw UnknownRole(text: text) }
+                return role
+            })
+    }
+
+    /// An API token; `idColumn` and `createdColumn` name its columns where a join renamed them.
+    public static func apiToken(
+        _ row: some ColumnReading, idColumn: String = "id", createdColumn: String = "created_at"
+    )
+        throws -> APIToken
+    {
+        APIToken(
+            id: try row.string(idColumn), operatorID: try row.string("operator_id"), name: try row.string("name"),
+            prefix: try row.string("prefix"), createdAt: try row.date(createdColumn),
+            revokedAt: try row.optionalDate("revoked_at"))
+    }
+
+    /// A signed-in console session (joined with its operator, so its creation time is renamed).
+    public static func operatorSession(_ row: some ColumnReading) throws -> OperatorSession {
+        OperatorSession(
+            tokenHash: try row.string("token_hash"), operatorID: try row.string("operator_id"),
+            csrfToken: try row.string("csrf_token"), createdAt: try row.date("session_created"),
+            expiresAt: try row.date("expires_at"), address: try row.string("address"))
+    }
+
+    /// A delivery joined with its event's id and type (``WebhookEvent``).
+    public static func webhookDelivery(_ row: some ColumnReading) throws -> WebhookDelivery {
+        let attempts = try row.int("attempts")
+        return WebhookDelivery(
+            id: try row.int64("id"), endpointID: try row.string("endpoint_id"), eventID: try row.string("event_id"),
+            eventType: WebhookEventType(rawValue: try row.string("event_type")),
+            transactionID: try row.optionalString("transaction_id"), status: try row.enumerated("status"),
+            attempts: attempts, attemptsThisRound: attempts - (try row.int("round_start")),
+            nextAttemptAt: try row.date("next_attempt_at"),
+            lastStatusCode: try row.optionalInt64("last_status_code").map(Int.init),
+            lastError: try row.optionalString("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
+            createdAt: try row.date("created_at"))
+    }
+
+    /// An endpoint with its secret opened; without the key the row cannot be read.
+    public static func webhookEndpoint(_ row: some ColumnReading, cipher: SecretCipher?) throws -> WebhookEndpoint {
+        let id = try row.string("id")
+        guard let cipher else { throw StoreError.secretKeyRequired(entity: "webhook endpoint", id: id) }
+        return WebhookEndpoint(
+            id: id, url: try row.string("url"), events: WebhookEndpoint.events(stored: try row.string("events")),
+            secret: Secret(try cipher.open(try row.string("secret_sealed"), entity: "webhook endpoint", id: id)),
+            description: try row.string("description"), enabled: try row.bool("enabled"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+
+    public static func webhookAttempt(_ row: some ColumnReading) throws -> WebhookAttempt {
+        WebhookAttempt(
+            deliveryID: try row.int64("delivery_id"), number: try row.int("number"), at: try row.date("at"),
+            statusCode: try row.optionalInt64("status_code").map(Int.init),
+            latencyMilliseconds: try row.int("latency_ms"),
+            responseExcerpt: try row.string("response_excerpt"), error: try row.optionalString("error"))
+    }
+}
+
+extension WebhookEndpoint {
+    /// The subscribed events as stored: names, sorted, comma-separated.
+    public static func storedEvents(_ events: Set<WebhookEventType>) -> String {
+        events.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
+    public static func events(stored: String) -> Set<WebhookEventType> {
+        Set(stored.split(separator: ",").map { WebhookEventType(rawValue: String($0)) })
+    }
+
+    /// Checks the endpoint and seals its secret for storage.
+    public func sealedSecret(_ cipher: SecretCipher?) throws(StoreError) -> String {
+        guard problems.isEmpty else { throw StoreError.invalid(problems) }
+        guard let cipher else { throw StoreError.secretKeyRequired(entity: "webhook endpoint", id: id) }
+        do { return try cipher.seal(secret.reveal, entity: "webhook endpoint", id: id) } catch let error as StoreError {
+            throw error
+        } catch { throw StoreError.database(entity: "webhook endpoint", reason: "\(error)") }
+    }
+}
+
+/// A role column holding something no version of hotspotpay writes.
+struct UnknownRole: Error, CustomStringConvertible {
+    let text: String
+    var description: String { "'\(text)' is not owner, manager or cashier" }
 }

@@ -44,40 +44,20 @@ extension SQLiteStore: GrantMoveStore {
         moved.mac = mac
         moved.updatedAt = at
 
-        var generator = SystemRandomNumberGenerator()
-        var jobs: [UnlockJob] = []
-        func job(_ action: UnlockAction, mac: MACAddress, router: String, after wait: Double = 0) -> UnlockJob {
-            UnlockJob(
-                id: EntityID.random(using: &generator), transactionID: purchase.id, grantID: moved.id,
-                routerID: router, mac: mac, action: action, nextAttemptAt: at.addingTimeInterval(wait), createdAt: at,
-                updatedAt: at)
-        }
-        // The old MAC leaves: each router it is online at ends its session.
-        for router in try String.fetchAll(
+        let leftRouters = try String.fetchAll(
             db.cachedStatement(
                 sql: "SELECT DISTINCT router_id FROM radius_sessions WHERE mac = ? AND stopped_at IS NULL"),
             arguments: [before.mac.description])
-        {
-            jobs.append(job(.disconnect, mac: before.mac, router: router))
-        }
-        // The new MAC arrives as a paid device would: on a CoA router its captive session is ended
-        // so the next authentication carries the pass (its data cap included); on a login router
-        // the page, the REST API or the MAC-auth retry logs it in.
+        var arrival: (strategy: UnlockStrategy, hasAPI: Bool)?
         if let router = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT strategy, api_url IS NOT NULL AS has_api FROM routers WHERE id = ?"),
             arguments: [routerID])
         {
-            let strategy: String = router["strategy"]
-            let hasAPI: Bool = router["has_api"]
-            if strategy == UnlockStrategy.coa.rawValue {
-                jobs.append(job(.disconnect, mac: mac, router: routerID))
-            } else {
-                jobs.append(
-                    job(
-                        .login, mac: mac, router: routerID,
-                        after: hasAPI ? UnlockJob.browserGraceSeconds : UnlockJob.macRetryWindowSeconds))
-            }
+            arrival = (UnlockStrategy(rawValue: router["strategy"]) ?? .login, router["has_api"])
         }
+        let jobs = GrantMoves.unlockJobs(
+            purchase: purchase, grant: moved, from: before.mac, onlineAt: leftRouters, to: routerID, arrival: arrival,
+            at: at)
         for unlock in jobs { try insert(unlock, db: db) }
         try audit(
             AuditEvent(

@@ -21,24 +21,22 @@ extension SQLiteStore: IdempotencyStore {
                     db.cachedStatement(sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?"),
                     arguments: [scope, key])
             else { return .new }
-            let createdAt: Int64 = row["created_at"]
-            let status: Int? = row["status"]
-            let expired = Double(now - createdAt) / 1000 >= IdempotencyRules.retentionSeconds
-            let abandoned = status == nil && Double(now - createdAt) / 1000 >= IdempotencyRules.abandonedAfterSeconds
-            if expired || abandoned {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE idempotency_keys SET request_digest = ?, created_at = ?, status = NULL, content_type = NULL,
-                            body = NULL
-                        WHERE scope = ? AND key = ?
-                        """
-                ).execute(arguments: [requestDigest, now, scope, key])
-                return .new
+            let body: Data? = row["body"]
+            if let decided = IdempotencyRules.decide(
+                storedDigest: row["request_digest"], createdAt: Date(epochMilliseconds: row["created_at"]),
+                status: row["status"], contentType: row["content_type"], body: body.map(Array.init),
+                requestDigest: requestDigest, at: at)
+            {
+                return decided
             }
-            guard (row["request_digest"] as String) == requestDigest else { return .mismatch }
-            guard let status else { return .inProgress }
-            let body: Data = row["body"] ?? Data()
-            return .replay(StoredResponse(status: status, contentType: row["content_type"] ?? "", body: Array(body)))
+            try db.cachedStatement(
+                sql: """
+                    UPDATE idempotency_keys SET request_digest = ?, created_at = ?, status = NULL, content_type = NULL,
+                        body = NULL
+                    WHERE scope = ? AND key = ?
+                    """
+            ).execute(arguments: [requestDigest, now, scope, key])
+            return .new
         }
     }
 

@@ -150,11 +150,8 @@ extension SQLiteStore: OperatorStore {
                             WHERE s.token_hash = ? AND s.expires_at > ? AND o.disabled = 0
                             """), arguments: [tokenHash, at.epochMilliseconds])
             else { return nil }
-            let reader = RowReader(row, entity: "login session", idColumn: "operator_id")
-            let session = OperatorSession(
-                tokenHash: try reader.value("token_hash"), operatorID: try reader.value("operator_id"),
-                csrfToken: try reader.value("csrf_token"), createdAt: try reader.date("session_created"),
-                expiresAt: try reader.date("expires_at"), address: try reader.value("address"))
+            let session = try StoredRows.operatorSession(
+                RowReader(row, entity: "login session", idColumn: "operator_id"))
             return (session, try Self.operatorRow(row))
         }
     }
@@ -237,15 +234,7 @@ extension SQLiteStore: OperatorStore {
     }
 
     static func operatorRow(_ row: Row) throws -> Operator {
-        let reader = RowReader(row, entity: "operator")
-        return Operator(
-            id: try reader.value("id"), username: try reader.value("username"),
-            displayName: try reader.value("display_name"), isDisabled: try reader.value("disabled"),
-            createdAt: try reader.date("created_at"),
-            role: try reader.parsed("role") { text in
-                guard let role = StaffRole(rawValue: text) else { throw UnknownRole(text: text) }
-                return role
-            })
+        try StoredRows.staff(RowReader(row, entity: "operator"))
     }
 
     static func account(_ row: Row) throws -> OperatorAccount {
@@ -255,16 +244,7 @@ extension SQLiteStore: OperatorStore {
     }
 
     static func apiTokenRow(_ row: Row, idColumn: String, createdColumn: String) throws -> APIToken {
-        let reader = RowReader(row, entity: "API token", idColumn: idColumn)
-        return APIToken(
-            id: try reader.value(idColumn), operatorID: try reader.value("operator_id"), name: try reader.value("name"),
-            prefix: try reader.value("prefix"), createdAt: try reader.date(createdColumn),
-            revokedAt: try reader.optionalDate("revoked_at"))
+        try StoredRows.apiToken(
+            RowReader(row, entity: "API token", idColumn: idColumn), idColumn: idColumn, createdColumn: createdColumn)
     }
-}
-
-/// A role column holding something no version of hotspotpay writes.
-struct UnknownRole: Error, CustomStringConvertible {
-    let text: String
-    var description: String { "'\(text)' is not owner, manager or cashier" }
 }

@@ -57,16 +57,10 @@ extension SQLiteStore: ProviderCredentialStore {
                         arguments: [provider.rawValue, field])
                 }
             }
-            let set = sealed.filter { $0.value != nil }.keys.sorted()
-            let removed = sealed.filter { $0.value == nil }.keys.sorted()
             try Self.audit(
                 AuditEvent(
                     at: at, kind: .providerCredentialsChanged, actor: actor,
-                    detail: "\(provider): "
-                        + [
-                            set.isEmpty ? nil : "set \(set.joined(separator: ", "))",
-                            removed.isEmpty ? nil : "removed \(removed.joined(separator: ", "))",
-                        ].compactMap { $0 }.joined(separator: "; ")),
+                    detail: StoredCredential.changeSummary(provider: provider, changes: sealed)),
                 db: db)
         }
     }

@@ -113,12 +113,7 @@ extension SQLiteStore: RefundStore {
             let refund = try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE id = ?", arguments: [id]).map(
                 Self.refund)
         else { throw StoreError.notFound(entity: "refund", id: id) }
-        guard refund.status == .requested else {
-            throw StoreError.transition(
-                TransitionError(
-                    entity: "refund", event: "complete", from: refund.status.rawValue, allowedFrom: ["requested"],
-                    kind: .alreadyApplied))
-        }
+        do throws(TransitionError) { try refund.checkRequested() } catch { throw StoreError.transition(error) }
         return refund
     }
 
@@ -132,21 +127,5 @@ extension SQLiteStore: RefundStore {
                 arguments: [transactionID]) ?? 0)
     }
 
-    static func refund(_ row: Row) throws -> Refund {
-        let reader = RowReader(row, entity: "refund")
-        return Refund(
-            id: try reader.value("id"), transactionID: try reader.value("transaction_id"),
-            amount: Money(dong: try reader.value("amount_vnd")), reason: try reader.value("reason"),
-            status: try reader.parsed("status") { text in
-                guard let status = RefundStatus(rawValue: text) else {
-                    throw ValidationError([
-                        ValidationProblem(field: "status", message: "unknown refund status '\(text)'")
-                    ])
-                }
-                return status
-            },
-            providerReference: try reader.value("provider_reference"), failure: try reader.value("failure"),
-            note: try reader.value("note"), actor: try reader.value("actor"), createdAt: try reader.date("created_at"),
-            updatedAt: try reader.date("updated_at"))
-    }
+    static func refund(_ row: Row) throws -> Refund { try StoredRows.refund(RowReader(row, entity: "refund")) }
 }

@@ -45,12 +45,7 @@ extension SQLiteStore: VoucherStore {
         try await read(entity: "voucher") { db in
             try Row.fetchAll(
                 db, sql: "SELECT code AS id, * FROM vouchers WHERE batch_id = ? ORDER BY position", arguments: [batchID]
-            ).map { row in
-                let reader = RowReader(row, entity: "voucher")
-                return Voucher(
-                    code: try reader.parsed("code") { try VoucherCode($0) }, batchID: try reader.value("batch_id"),
-                    redemptions: try reader.value("redemptions"))
-            }
+            ).map { row in try StoredRows.voucher(RowReader(row, entity: "voucher")) }
         }
     }
 
@@ -136,12 +131,6 @@ extension SQLiteStore: VoucherStore {
     }
 
     static func batch(_ row: Row) throws -> VoucherBatch {
-        let reader = RowReader(row, entity: "voucher batch")
-        return VoucherBatch(
-            id: try reader.value("id"), planID: try reader.value("plan_id"), count: try reader.value("count"),
-            validUntil: try reader.date("valid_until"), price: Money(dong: try reader.value("price")),
-            devicesPerCode: try reader.value("devices_per_code"), note: try reader.value("note"),
-            createdAt: try reader.date("created_at"), createdBy: try reader.value("created_by"),
-            revokedAt: try reader.optionalDate("revoked_at"))
+        try StoredRows.voucherBatch(RowReader(row, entity: "voucher batch"))
     }
 }

@@ -13,13 +13,16 @@ extension SQLiteStore: WebhookStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    endpoint.id, endpoint.url, Self.storedEvents(endpoint.events), sealed, endpoint.description,
+                    endpoint.id, endpoint.url, WebhookEndpoint.storedEvents(endpoint.events), sealed,
+                    endpoint.description,
                     endpoint.enabled, endpoint.createdAt.epochMilliseconds, endpoint.updatedAt.epochMilliseconds,
                 ])
             try Self.audit(
                 AuditEvent(
                     at: endpoint.createdAt, kind: .webhookChanged, actor: actor,
-                    detail: "added webhook \(endpoint.id) → \(endpoint.url) for \(Self.storedEvents(endpoint.events))"),
+                    detail:
+                        "added webhook \(endpoint.id) → \(endpoint.url) for \(WebhookEndpoint.storedEvents(endpoint.events))"
+                ),
                 db: db)
         }
     }
@@ -52,7 +55,8 @@ extension SQLiteStore: WebhookStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    endpoint.url, Self.storedEvents(endpoint.events), sealed, endpoint.description, endpoint.enabled,
+                    endpoint.url, WebhookEndpoint.storedEvents(endpoint.events), sealed, endpoint.description,
+                    endpoint.enabled,
                     endpoint.updatedAt.epochMilliseconds, endpoint.id,
                 ])
             guard db.changesCount == 1 else { throw StoreError.notFound(entity: "webhook endpoint", id: endpoint.id) }
@@ -60,7 +64,7 @@ extension SQLiteStore: WebhookStore {
                 AuditEvent(
                     at: endpoint.updatedAt, kind: .webhookChanged, actor: actor,
                     detail:
-                        "changed webhook \(endpoint.id): \(endpoint.url), \(Self.storedEvents(endpoint.events)), \(endpoint.enabled ? "enabled" : "disabled")"
+                        "changed webhook \(endpoint.id): \(endpoint.url), \(WebhookEndpoint.storedEvents(endpoint.events)), \(endpoint.enabled ? "enabled" : "disabled")"
                 ),
                 db: db)
         }
@@ -250,12 +254,7 @@ extension SQLiteStore: WebhookStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY number", arguments: [deliveryID]
             ).map { row in
-                let reader = RowReader(row, entity: "webhook attempt", idColumn: "delivery_id")
-                return WebhookAttempt(
-                    deliveryID: try reader.value("delivery_id"), number: try reader.value("number"),
-                    at: try reader.date("at"), statusCode: try reader.value("status_code"),
-                    latencyMilliseconds: try reader.value("latency_ms"),
-                    responseExcerpt: try reader.value("response_excerpt"), error: try reader.value("error"))
+                try StoredRows.webhookAttempt(RowReader(row, entity: "webhook attempt", idColumn: "delivery_id"))
             }
         }
     }
@@ -372,50 +371,15 @@ extension SQLiteStore: WebhookStore {
     }
 
     static func delivery(_ row: Row) throws -> WebhookDelivery {
-        let reader = RowReader(row, entity: "webhook delivery")
-        let attempts: Int = try reader.value("attempts")
-        let roundStart: Int = try reader.value("round_start")
-        return WebhookDelivery(
-            id: try reader.value("id"), endpointID: try reader.value("endpoint_id"),
-            eventID: try reader.value("event_id"),
-            eventType: WebhookEventType(rawValue: try reader.value("event_type")),
-            transactionID: try reader.value("transaction_id"),
-            status: try reader.parsed("status") { text in
-                guard let status = WebhookDelivery.Status(rawValue: text) else {
-                    throw StoreError.notFound(entity: "status", id: text)
-                }
-                return status
-            },
-            attempts: attempts, attemptsThisRound: attempts - roundStart,
-            nextAttemptAt: try reader.date("next_attempt_at"),
-            lastStatusCode: try reader.value("last_status_code"), lastError: try reader.value("last_error"),
-            deliveredAt: try reader.optionalDate("delivered_at"), createdAt: try reader.date("created_at"))
+        try StoredRows.webhookDelivery(RowReader(row, entity: "webhook delivery"))
     }
 
     static func endpoint(_ row: Row, cipher: SecretCipher?) throws -> WebhookEndpoint {
-        let reader = RowReader(row, entity: "webhook endpoint")
-        let id: String = try reader.value("id")
-        guard let cipher else { throw StoreError.secretKeyRequired(entity: "webhook endpoint", id: id) }
-        let events: String = try reader.value("events")
-        return WebhookEndpoint(
-            id: id, url: try reader.value("url"),
-            events: Set(events.split(separator: ",").map { WebhookEventType(rawValue: String($0)) }),
-            secret: Secret(try cipher.open(try reader.value("secret_sealed"), entity: "webhook endpoint", id: id)),
-            description: try reader.value("description"), enabled: try reader.value("enabled"),
-            createdAt: try reader.date("created_at"), updatedAt: try reader.date("updated_at"))
-    }
-
-    static func storedEvents(_ events: Set<WebhookEventType>) -> String {
-        events.sorted().map(\.rawValue).joined(separator: ",")
+        try StoredRows.webhookEndpoint(RowReader(row, entity: "webhook endpoint"), cipher: cipher)
     }
 
     private func sealedWebhookSecret(_ endpoint: WebhookEndpoint) throws(StoreError) -> String {
-        let problems = endpoint.problems
-        guard problems.isEmpty else { throw StoreError.invalid(problems) }
-        do {
-            let cipher = try requireCipher(entity: "webhook endpoint", id: endpoint.id)
-            return try cipher.seal(endpoint.secret.reveal, entity: "webhook endpoint", id: endpoint.id)
-        } catch { throw Self.storeError(error, entity: "webhook endpoint") }
+        try endpoint.sealedSecret(cipher)
     }
 
     static func transactionSummary(_ row: Row) throws -> WebhookEvent.TransactionSummary {
