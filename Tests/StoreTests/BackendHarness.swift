@@ -14,18 +14,18 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// What both backends implement so far: the payment path.
-typealias PaymentPathStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore & SessionStore
-    & AuditLog & StoreHealth & UnappliedPaymentStore
+/// Every store protocol, as both backends implement it.
+typealias BehaviourStore = HotspotStore
 
 /// A fresh store on the chosen backend (a SQLite file, or a database of its own on the shared
 /// PostgreSQL server) with one plan and one router; `node()` opens another store on the same
 /// database, as a second daemon would.
 struct BackendHarness {
     let backend: StoreBackend
-    let store: any PaymentPathStore
+    let store: any BehaviourStore
     let key: SecretKey
-    private let sqlitePath: String?
+    /// The SQLite file, on that backend (for tests that look past the store).
+    let sqlitePath: String?
     private let postgresURL: PostgresURL?
 
     static let logger: Logger = {
@@ -59,8 +59,12 @@ struct BackendHarness {
         try await store.addRouter(Fixtures.router(strategy: strategy), actor: "test")
     }
 
+    /// The store as SQLite, on that backend.
+    var sqlite: SQLiteStore { store as! SQLiteStore }
+    var path: String { sqlitePath ?? "" }
+
     /// Another store on the same database (a second node, or the CLI).
-    func node() throws -> any PaymentPathStore {
+    func node() throws -> any BehaviourStore {
         if let sqlitePath { return try SQLiteStore(path: sqlitePath, cipher: SecretCipher(key: key)) }
         return PostgresStore(
             url: postgresURL!, password: nil, cipher: SecretCipher(key: key), connections: 8, logger: Self.logger)

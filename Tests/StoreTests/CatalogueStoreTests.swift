@@ -6,8 +6,8 @@ import TestSupport
 import Testing
 
 @Suite struct CatalogueStoreTests {
-    @Test func plansAreListedInDisplayOrderAndInactiveOnesOnlyOnRequest() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func plansAreListedInDisplayOrderAndInactiveOnesOnlyOnRequest(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         var day = Fixtures.plan(id: "1d", price: 30_000, seconds: 86_400)
         day.displayOrder = -1
         try await harness.store.addPlan(day, actor: "test")
@@ -17,8 +17,8 @@ import Testing
         #expect(try await harness.store.plan(id: "1d") == day)
     }
 
-    @Test func addingAnExistingPlanIsADuplicateAndUpdatingAMissingOneIsNotFound() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func addingAnExistingPlanIsADuplicateAndUpdatingAMissingOneIsNotFound(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         await #expect(throws: StoreError.duplicate(entity: "plan", field: "id", value: "1h")) {
             try await harness.store.addPlan(Fixtures.plan(), actor: "test")
         }
@@ -29,8 +29,8 @@ import Testing
         #expect(try await harness.store.plan(id: "1h")?.price == Money(dong: 10_000))
     }
 
-    @Test func invalidPlansAreRefusedWithEveryProblem() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func invalidPlansAreRefusedWithEveryProblem(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let bad = Plan(id: "X", name: LocalizedText(vi: "", en: ""), price: Money(dong: 1), durationSeconds: 1)
         // The store's contract: every failure is a StoreError, here naming each problem.
         do {
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func routerSecretsAreSealedAtRestAndOpenWithTheKey() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         let router = try #require(await harness.store.router(id: "cafe"))
         #expect(router.secret.reveal == Fixtures.router().secret.reveal)
         #expect(try await harness.store.router(address: IPAddress("10.0.0.1"))?.id == "cafe")
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aDatabaseWithSecretsRefusesToOpenThemWithoutOrWithAnotherKey() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         let keyless = try SQLiteStore(path: harness.path, cipher: nil)
         // Checkout only asks whether the router exists, which needs no key.
         #expect(try await keyless.routerExists(id: "cafe"))
@@ -86,7 +86,7 @@ import Testing
         ) {
             try await wrong.checkSecretKey()
         }
-        try await harness.store.checkSecretKey()
+        try await harness.sqlite.checkSecretKey()
     }
 
     @Test func aSealedSecretMovedToAnotherRowDoesNotOpen() throws {
@@ -106,8 +106,8 @@ import Testing
         #expect(try SecretKey.fromEnvironment([:]) == nil)
     }
 
-    @Test func routersCanBeUpdatedAndRemovedWithHistoryKept() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func routersCanBeUpdatedAndRemovedWithHistoryKept(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         var router = try #require(await harness.store.router(id: "cafe"))
         router.coaPort = 1700
         router.strategy = .login
@@ -124,14 +124,14 @@ import Testing
     }
 
     @Test func migrationsAreRecordedAndRunningThemAgainChangesNothing() async throws {
-        let harness = try await StoreHarness()
-        #expect(try harness.store.migrationStatus().allSatisfy(\.applied))
-        #expect(try harness.store.migrate().isEmpty)
-        #expect(try await harness.store.integrityCheck() == "ok")
+        let harness = try await BackendHarness(.sqlite)
+        #expect(try harness.sqlite.migrationStatus().allSatisfy(\.applied))
+        #expect(try harness.sqlite.migrate().isEmpty)
+        #expect(try await harness.sqlite.integrityCheck() == "ok")
     }
 
     @Test func theAuditLogCannotBeRewritten() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         let raw = try DatabaseQueue(path: harness.path)
         #expect(try await raw.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events")! } == 2)
         await #expect(throws: DatabaseError.self) {

@@ -8,7 +8,7 @@ import Testing
     static let newMAC = try! MACAddress("F2:00:00:00:00:02")
 
     /// A paid purchase with the old MAC online.
-    static func paid(_ harness: StoreHarness) async throws -> (Transaction, Grant) {
+    static func paid(_ harness: BackendHarness) async throws -> (Transaction, Grant) {
         let purchase = try await harness.newPending()
         guard
             case .applied(let paid, let grant, _, _) = try await harness.store.confirmPayment(
@@ -23,8 +23,8 @@ import Testing
 
     struct MoveTestFailure: Error {}
 
-    @Test func theReceiptMovesTheRemainingPassDisconnectsTheOldMACAndUnlocksTheNewOne() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func theReceiptMovesTheRemainingPassDisconnectsTheOldMACAndUnlocksTheNewOne(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let (purchase, grant) = try await Self.paid(harness)
         let outcome = try await harness.store.moveGrant(
             receipt: purchase.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
@@ -52,8 +52,8 @@ import Testing
         #expect(same.id == grant.id && samePurchase.id == purchase.id)
     }
 
-    @Test func aPassMovesAtMostThreeTimesAndNeverOntoADeviceWithItsOwnPass() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aPassMovesAtMostThreeTimesAndNeverOntoADeviceWithItsOwnPass(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let (purchase, _) = try await Self.paid(harness)
         for index in 1...3 {
             let mac = MACAddress(octets: [0xF2, 0, 0, 0, 1, UInt8(index)])
@@ -69,7 +69,7 @@ import Testing
                 receipt: purchase.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
                 == .refused(.tooManyMoves))
         // A device with a pass of its own keeps it; the other pass does not merge into it.
-        let harness2 = try await StoreHarness()
+        let harness2 = try await BackendHarness(backend)
         let (first, _) = try await Self.paid(harness2)
         let other = try await harness2.newPending(mac: Self.newMAC)
         _ = try await harness2.store.confirmPayment(harness2.confirmation(other, reference: "MOMO-2"))

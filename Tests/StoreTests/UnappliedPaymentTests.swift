@@ -8,8 +8,8 @@ import Testing
 /// Money a provider confirmed that gave nobody access: recorded once, listed, and resolved by an
 /// operator (refund, grant or dismiss), always with its audit line.
 @Suite struct UnappliedPaymentTests {
-    @Test func aSecondPaymentForAPaidOrderIsListedOnceAndAnsweredAsSettled() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aSecondPaymentForAPaidOrderIsListedOnceAndAnsweredAsSettled(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction, reference: "FIRST"))
         // The guest paid twice (another provider reference); the provider delivers it three times.
@@ -35,8 +35,8 @@ import Testing
         #expect(try await harness.store.grant(transactionID: transaction.id)?.transactionIDs.count == 1)
     }
 
-    @Test func aSuccessForACancelledOrderIsListedAndGrantingItPaysTheOrderOnce() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aSuccessForACancelledOrderIsListedAndGrantingItPaysTheOrderOnce(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.apply(
             .cancel, toTransaction: transaction.id, at: Date(), actor: "guest", detail: "")
@@ -70,8 +70,8 @@ import Testing
         #expect(kinds.contains(.paymentConfirmed) && kinds.contains(.grantStarted) && kinds.last == .unappliedResolved)
     }
 
-    @Test func anOutstandingRefundBlocksASecondOneAndDismissingClosesIt() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func anOutstandingRefundBlocksASecondOneAndDismissingClosesIt(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction, reference: "FIRST"))
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction, reference: "SECOND"))

@@ -18,7 +18,7 @@ import Testing
             createdAt: Date())
     }
 
-    func paidSale(_ harness: StoreHarness, mac: MACAddress = Fixtures.mac, reference: String = "MOMO-1") async throws
+    func paidSale(_ harness: BackendHarness, mac: MACAddress = Fixtures.mac, reference: String = "MOMO-1") async throws
         -> Transaction
     {
         let transaction = try await harness.newPending(mac: mac)
@@ -27,8 +27,8 @@ import Testing
         return transaction
     }
 
-    @Test func aConfirmedPaymentQueuesItsEventsForSubscribedEndpointsOnly() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aConfirmedPaymentQueuesItsEventsForSubscribedEndpointsOnly(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint("all"), actor: "test")
         try await harness.store.addWebhookEndpoint(endpoint("money", events: [.paymentSucceeded]), actor: "test")
         try await harness.store.addWebhookEndpoint(endpoint("off", enabled: false), actor: "test")
@@ -54,8 +54,8 @@ import Testing
     }
 
     /// The events of a day at the counter, each from the store write that makes the change.
-    @Test func expiriesVouchersSecondPaymentsAndRevocationsAreReported() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func expiriesVouchersSecondPaymentsAndRevocationsAreReported(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let expiring = try await harness.newPending(mac: try MACAddress("02:00:00:00:09:01"))
         _ = try await harness.store.apply(
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func aChangeThatRollsBackLeavesNoEvent() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let transaction = try await harness.newPending()
         // The grant's link fails after the payment's audit line was written: all of it rolls back.
@@ -107,14 +107,14 @@ import Testing
         #expect(try await harness.store.webhookDeliveries(endpointID: nil, status: nil, limit: 10).count == 2)
     }
 
-    @Test func twoNodesNeverClaimTheSameDelivery() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func twoNodesNeverClaimTheSameDelivery(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(events: [.paymentSucceeded]), actor: "test")
         for index in 0..<40 {
             _ = try await paidSale(
                 harness, mac: try MACAddress(String(format: "02:00:00:00:00:%02X", index)), reference: "R\(index)")
         }
-        let other = try harness.secondStore()
+        let other = try harness.node()
         let now = Date()
         let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for store in [harness.store, other, harness.store, other] {
@@ -136,8 +136,8 @@ import Testing
         #expect(again.allSatisfy { $0.secret == Self.secret && $0.url == "https://pms.example.com/hooks" })
     }
 
-    @Test func aDisabledEndpointsDeliveriesWaitUntilItIsEnabledAgain() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aDisabledEndpointsDeliveriesWaitUntilItIsEnabledAgain(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(events: [.paymentSucceeded]), actor: "test")
         _ = try await paidSale(harness)
         var paused = try #require(try await harness.store.webhookEndpoint(id: "pms"))
@@ -149,8 +149,8 @@ import Testing
         #expect(try await harness.store.claimWebhookDeliveries(at: Date(), limit: 10, leaseSeconds: 30).count == 1)
     }
 
-    @Test func eventsAboutOneSaleGoOutInOrder() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func eventsAboutOneSaleGoOutInOrder(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         _ = try await paidSale(harness)
         let now = Date()
@@ -173,8 +173,8 @@ import Testing
         #expect(log.map(\.statusCode) == [500, 200])
     }
 
-    @Test func aSpentScheduleIsDeadUntilAnOperatorSendsItAgain() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func aSpentScheduleIsDeadUntilAnOperatorSendsItAgain(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let test = try await harness.store.queueWebhookTest(endpointID: "pms", at: Date(), actor: "operator:lan")
         #expect(test.eventType == .test)
@@ -196,8 +196,8 @@ import Testing
         #expect(try await harness.store.webhookDelivery(id: delivered.id) == nil)
     }
 
-    @Test func removingAnEndpointTakesItsQueueAndRefusesBadEndpoints() async throws {
-        let harness = try await StoreHarness()
+    @Test(arguments: StoreBackend.allCases) func removingAnEndpointTakesItsQueueAndRefusesBadEndpoints(_ backend: StoreBackend) async throws {
+        let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         _ = try await paidSale(harness)
         try await harness.store.removeWebhookEndpoint(id: "pms", actor: "test")
@@ -216,24 +216,24 @@ import Testing
     }
 
     @Test func theSendersQueryUsesThePartialIndexes() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         for index in 0..<30 {
             _ = try await paidSale(
                 harness, mac: try MACAddress(String(format: "02:00:00:00:01:%02X", index)), reference: "Q\(index)")
         }
         let now = Date().epochMillisecondsForTests
-        let plan = try await harness.store.queryPlan(SQLiteStore.dueWebhookDeliveriesSQL, arguments: [now, now, 20])
+        let plan = try await harness.sqlite.queryPlan(SQLiteStore.dueWebhookDeliveriesSQL, arguments: [now, now, 20])
         #expect(plan.contains { $0.contains("webhook_deliveries_due") }, "plan: \(plan)")
         #expect(plan.contains { $0.contains("webhook_deliveries_sale") }, "plan: \(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "plan: \(plan)")
     }
 
     @Test func rekeyReSealsWebhookSecrets() async throws {
-        let harness = try await StoreHarness()
+        let harness = try await BackendHarness(.sqlite)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let newKey = try SecretKey(bytes: Array(repeating: 9, count: 32))
-        #expect(try await harness.store.resealSecrets(with: newKey, actor: "test") == 2)  // router + webhook
+        #expect(try await harness.sqlite.resealSecrets(with: newKey, actor: "test") == 2)  // router + webhook
         let reopened = try SQLiteStore(path: harness.path, cipher: SecretCipher(key: newKey))
         try await reopened.checkSecretKey()
         #expect(try await reopened.webhookEndpoint(id: "pms")?.secret == Self.secret)
