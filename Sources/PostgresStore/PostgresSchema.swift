@@ -11,8 +11,12 @@ enum PostgresSchema {
     }
 
     static let migrations: [Migration] = [
-        Migration(name: "v15-baseline", statements: baseline)
+        Migration(name: "v15-baseline", statements: baseline),
+        Migration(name: "v16-access-notify", statements: accessNotify),
     ]
+
+    /// The channel every node's access view listens on (``PostgresAccessView``).
+    static let accessChannel = "hotspotpay_access"
 
     /// One advisory lock key for migrating (`pg_advisory_lock`): "hotspotpay" in ASCII, truncated.
     static let lockKey: Int64 = 0x686F_7473_706F_7470
@@ -426,6 +430,51 @@ enum PostgresSchema {
         """
         CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
             FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()
+        """,
+    ]
+
+    /// Each node answers Access-Requests from memory; these triggers tell every node, at commit,
+    /// which device's grant changed (`g:<MAC>`: a grant started, extended, ended, moved, its data
+    /// used, a purchase added with its login secret) or that the routers changed (`r`).
+    static let accessNotify: [String] = [
+        """
+        CREATE FUNCTION notify_access_grant() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('\(accessChannel)', 'g:' || NEW.mac);
+            IF TG_OP = 'UPDATE' AND OLD.mac <> NEW.mac THEN
+                PERFORM pg_notify('\(accessChannel)', 'g:' || OLD.mac);
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER grants_notify_access AFTER INSERT OR UPDATE ON grants
+            FOR EACH ROW EXECUTE FUNCTION notify_access_grant()
+        """,
+        """
+        CREATE FUNCTION notify_access_purchase() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('\(accessChannel)', 'g:' || (SELECT mac FROM grants WHERE id = NEW.grant_id));
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER grant_transactions_notify_access AFTER INSERT ON grant_transactions
+            FOR EACH ROW EXECUTE FUNCTION notify_access_purchase()
+        """,
+        """
+        CREATE FUNCTION notify_access_routers() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('\(accessChannel)', 'r');
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER routers_notify_access AFTER INSERT OR UPDATE OR DELETE ON routers
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_access_routers()
         """,
     ]
 }

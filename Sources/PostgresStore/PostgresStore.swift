@@ -3,45 +3,122 @@ import Logging
 import NIOSSL
 import PostgresNIO
 import Store
+import Synchronization
 
 /// The store on PostgreSQL, for several daemons on one database (docs/ARCHITECTURE.md, "Several
-/// nodes"). Being built: it keeps the schema up to date and implements the payment path's stores
-/// (plans, routers, transactions and payments, grants, unlock jobs, sessions, audit); the other
-/// store protocols follow.
+/// nodes"). Every store protocol; the Access path reads a node's memory (``PostgresAccessView``).
 ///
 /// Exactly-once holds as on SQLite, but without SQLite's single writer: a confirmation locks its
 /// transaction's row (`FOR UPDATE`) and its device (`pg_advisory_xact_lock` on the MAC), so two
 /// nodes confirming one payment, or two payments for one device, take turns; every state change
 /// is a conditional update; unique constraints are the last word.
+///
+/// When PostgreSQL does not answer, every call fails within `timeout` as
+/// ``StoreError/unavailable(path:reason:)`` (callers answer 503 or stay silent, so providers and
+/// routers send again) instead of waiting on the pool. PostgresNIO's pool backs off up to a minute
+/// between connection attempts once the server is gone; a pool that has given up is replaced at
+/// the next call, so the store is back within about a second of the server.
 public final class PostgresStore: Sendable {
     public let url: PostgresURL
-    let client: PostgresClient
     let logger: Logger
     let cipher: SecretCipher?
-    private let runner: Task<Void, Never>
+    let timeout: Duration
+    private let password: String?
+    private let configuration: PostgresClient.Configuration
+    private let pool: Mutex<Pool>
+
+    /// One generation of the connection pool.
+    struct Pool: Sendable {
+        let client: PostgresClient
+        let runner: Task<Void, Never>
+        let born: ContinuousClock.Instant
+    }
+
+    var client: PostgresClient { pool.withLock { $0.client } }
 
     /// Connects lazily (the first query opens the pool's first connection). Pass `cipher` to read
     /// and write sealed secrets.
-    /// `connections`: the most this node opens at once.
+    /// `connections`: the most this node opens at once; `timeout`: how long a call may wait.
     public init(
-        url: PostgresURL, password: String?, cipher: SecretCipher? = nil, connections: Int = 20, logger: Logger
+        url: PostgresURL, password: String?, cipher: SecretCipher? = nil, connections: Int = 20,
+        timeout: Duration = .seconds(10), logger: Logger
     ) {
         self.url = url
         self.logger = logger
         self.cipher = cipher
+        self.timeout = timeout
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: password, database: url.database,
             tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = max(1, connections)
+        self.configuration = configuration
+        self.password = password
+        pool = Mutex(Self.makePool(configuration, logger: logger))
+    }
+
+    private static func makePool(_ configuration: PostgresClient.Configuration, logger: Logger) -> Pool {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        runner = Task { await client.run() }
+        return Pool(client: client, runner: Task { await client.run() }, born: .now)
+    }
+
+    /// Replaces a pool that gave up on the server (its circuit breaker open, or connections
+    /// failing) with a fresh one, at most every two seconds.
+    func renewPool(after error: any Error) {
+        guard Self.isConnectivity(error) else { return }
+        let configuration = self.configuration
+        let logger = self.logger
+        pool.withLock { pool in
+            guard pool.born.duration(to: .now) > .seconds(2) else { return }
+            pool.runner.cancel()
+            pool = Self.makePool(configuration, logger: logger)
+        }
+    }
+
+    /// A failure to reach the server (the pool's, the connection's, a timeout), not one the
+    /// server or the store's own rules reported.
+    static func isConnectivity(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StoreError: if case .unavailable = error { true } else { false }
+        case is ValidationError: false
+        case let error as PSQLError: error.serverInfo == nil
+        default: true
+        }
+    }
+
+    /// Runs `operation`, or throws ``StoreError/unavailable(path:reason:)`` when it has not
+    /// finished within the timeout (a connection it was waiting for is given up).
+    func withinTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw StoreError.unavailable(
+                    path: url.description, reason: "PostgreSQL did not answer within \(timeout.components.seconds) s")
+            }
+            return value
+        }
+    }
+
+    /// A connection of its own, outside the pool (the access view's listener holds one open).
+    func openConnection() async throws -> PostgresConnection {
+        let tls: PostgresConnection.Configuration.TLS =
+            url.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+        return try await PostgresConnection.connect(
+            configuration: .init(
+                host: url.host, port: url.port, username: url.user, password: password, database: url.database,
+                tls: tls),
+            id: 0, logger: logger)
     }
 
     /// Stops the pool; the store is unusable afterwards.
-    public func close() { runner.cancel() }
+    public func close() { pool.withLock { $0.runner.cancel() } }
 
-    deinit { runner.cancel() }
+    deinit { close() }
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock: nodes
     /// starting together wait for each other and each step is applied once; a step that fails
@@ -134,17 +211,23 @@ public final class PostgresStore: Sendable {
     /// Runs `body` in one database transaction and commits it; a serialization failure or deadlock
     /// (another node's transaction in the way) runs it again, up to three times. Every failure
     /// leaves as a ``StoreError``.
-    func write<T: Sendable>(entity: String, _ body: (PostgresQueries) async throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(entity: String, _ body: @escaping @Sendable (PostgresQueries) async throws -> T)
+        async throws(StoreError) -> T
+    {
         let logger = self.logger
         var attempt = 0
         while true {
             attempt += 1
+            let client = self.client
             do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    try await body(PostgresQueries(connection: connection, logger: logger))
+                return try await withinTimeout {
+                    try await client.withTransaction(logger: logger) { connection in
+                        try await body(PostgresQueries(connection: connection, logger: logger))
+                    }
                 }
             } catch {
                 let failure = Self.underlying(error)
+                renewPool(after: failure)
                 if attempt < 3, let state = (failure as? PSQLError)?.serverInfo?[.sqlState],
                     state == "40001" || state == "40P01"
                 {
@@ -156,14 +239,21 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` on one pooled connection outside a transaction (each statement its own snapshot).
-    func read<T: Sendable>(entity: String, _ body: (PostgresQueries) async throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(entity: String, _ body: @escaping @Sendable (PostgresQueries) async throws -> T)
+        async throws(StoreError) -> T
+    {
         let logger = self.logger
+        let client = self.client
         do {
-            return try await client.withConnection { connection in
-                try await body(PostgresQueries(connection: connection, logger: logger))
+            return try await withinTimeout {
+                try await client.withConnection { connection in
+                    try await body(PostgresQueries(connection: connection, logger: logger))
+                }
             }
         } catch {
-            throw storeError(Self.underlying(error), entity: entity)
+            let failure = Self.underlying(error)
+            renewPool(after: failure)
+            throw storeError(failure, entity: entity)
         }
     }
 
@@ -197,6 +287,8 @@ public final class PostgresStore: Sendable {
             }
             if info == nil { return .unavailable(path: url.description, reason: Self.describe(error)) }
             return .database(entity: entity, reason: Self.describe(error))
+        case _ where Self.isConnectivity(error):
+            return .unavailable(path: url.description, reason: "PostgreSQL cannot be reached (\(error))")
         default: return .database(entity: entity, reason: "\(error)")
         }
     }

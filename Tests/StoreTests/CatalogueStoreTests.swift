@@ -6,7 +6,9 @@ import TestSupport
 import Testing
 
 @Suite struct CatalogueStoreTests {
-    @Test(arguments: StoreBackend.allCases) func plansAreListedInDisplayOrderAndInactiveOnesOnlyOnRequest(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func plansAreListedInDisplayOrderAndInactiveOnesOnlyOnRequest(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         var day = Fixtures.plan(id: "1d", price: 30_000, seconds: 86_400)
         day.displayOrder = -1
@@ -17,7 +19,9 @@ import Testing
         #expect(try await harness.store.plan(id: "1d") == day)
     }
 
-    @Test(arguments: StoreBackend.allCases) func addingAnExistingPlanIsADuplicateAndUpdatingAMissingOneIsNotFound(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func addingAnExistingPlanIsADuplicateAndUpdatingAMissingOneIsNotFound(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         await #expect(throws: StoreError.duplicate(entity: "plan", field: "id", value: "1h")) {
             try await harness.store.addPlan(Fixtures.plan(), actor: "test")
@@ -29,7 +33,9 @@ import Testing
         #expect(try await harness.store.plan(id: "1h")?.price == Money(dong: 10_000))
     }
 
-    @Test(arguments: StoreBackend.allCases) func invalidPlansAreRefusedWithEveryProblem(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func invalidPlansAreRefusedWithEveryProblem(_ backend: StoreBackend)
+        async throws
+    {
         let harness = try await BackendHarness(backend)
         let bad = Plan(id: "X", name: LocalizedText(vi: "", en: ""), price: Money(dong: 1), durationSeconds: 1)
         // The store's contract: every failure is a StoreError, here naming each problem.
@@ -106,7 +112,9 @@ import Testing
         #expect(try SecretKey.fromEnvironment([:]) == nil)
     }
 
-    @Test(arguments: StoreBackend.allCases) func routersCanBeUpdatedAndRemovedWithHistoryKept(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func routersCanBeUpdatedAndRemovedWithHistoryKept(_ backend: StoreBackend)
+        async throws
+    {
         let harness = try await BackendHarness(backend)
         var router = try #require(await harness.store.router(id: "cafe"))
         router.coaPort = 1700

@@ -23,7 +23,9 @@ import Testing
 
     struct MoveTestFailure: Error {}
 
-    @Test(arguments: StoreBackend.allCases) func theReceiptMovesTheRemainingPassDisconnectsTheOldMACAndUnlocksTheNewOne(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func theReceiptMovesTheRemainingPassDisconnectsTheOldMACAndUnlocksTheNewOne(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let (purchase, grant) = try await Self.paid(harness)
         let outcome = try await harness.store.moveGrant(
@@ -52,7 +54,9 @@ import Testing
         #expect(same.id == grant.id && samePurchase.id == purchase.id)
     }
 
-    @Test(arguments: StoreBackend.allCases) func aPassMovesAtMostThreeTimesAndNeverOntoADeviceWithItsOwnPass(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aPassMovesAtMostThreeTimesAndNeverOntoADeviceWithItsOwnPass(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let (purchase, _) = try await Self.paid(harness)
         for index in 1...3 {

@@ -8,7 +8,9 @@ import Testing
 /// Money a provider confirmed that gave nobody access: recorded once, listed, and resolved by an
 /// operator (refund, grant or dismiss), always with its audit line.
 @Suite struct UnappliedPaymentTests {
-    @Test(arguments: StoreBackend.allCases) func aSecondPaymentForAPaidOrderIsListedOnceAndAnsweredAsSettled(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aSecondPaymentForAPaidOrderIsListedOnceAndAnsweredAsSettled(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction, reference: "FIRST"))
@@ -35,7 +37,9 @@ import Testing
         #expect(try await harness.store.grant(transactionID: transaction.id)?.transactionIDs.count == 1)
     }
 
-    @Test(arguments: StoreBackend.allCases) func aSuccessForACancelledOrderIsListedAndGrantingItPaysTheOrderOnce(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aSuccessForACancelledOrderIsListedAndGrantingItPaysTheOrderOnce(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.apply(
@@ -70,7 +74,9 @@ import Testing
         #expect(kinds.contains(.paymentConfirmed) && kinds.contains(.grantStarted) && kinds.last == .unappliedResolved)
     }
 
-    @Test(arguments: StoreBackend.allCases) func anOutstandingRefundBlocksASecondOneAndDismissingClosesIt(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func anOutstandingRefundBlocksASecondOneAndDismissingClosesIt(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let transaction = try await harness.newPending()
         _ = try await harness.store.confirmPayment(harness.confirmation(transaction, reference: "FIRST"))

@@ -18,7 +18,9 @@ import Testing
 
     static func mac(_ index: Int) -> MACAddress { MACAddress(octets: [0x02, 0xAA, 0, 0, 0, UInt8(index)]) }
 
-    @Test(arguments: StoreBackend.allCases) func aCodeUnlocksItsDeviceThroughTheSamePathAsAPaymentAtTheBatchPrice(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aCodeUnlocksItsDeviceThroughTheSamePathAsAPaymentAtTheBatchPrice(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let batch = Self.batch()
         let codes = Self.codes()
@@ -47,7 +49,9 @@ import Testing
         #expect(try await harness.store.vouchers(batchID: batch.id).map(\.redemptions) == [1, 0])
     }
 
-    @Test(arguments: StoreBackend.allCases) func racingDevicesGetExactlyAsManyGrantsAsTheCodeAllows(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func racingDevicesGetExactlyAsManyGrantsAsTheCodeAllows(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         let single = Self.batch(devices: 1)
         let family = Self.batch(devices: 3)
@@ -75,7 +79,9 @@ import Testing
         #expect(sales.count == 4 && sales.allSatisfy { $0.status == .paid })
     }
 
-    @Test(arguments: StoreBackend.allCases) func expiredRevokedAndUnknownCodesGiveNothing(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func expiredRevokedAndUnknownCodesGiveNothing(_ backend: StoreBackend)
+        async throws
+    {
         let harness = try await BackendHarness(backend)
         let expiring = Self.batch(validFor: 60)
         let expiringCodes = Self.codes(1)
@@ -100,7 +106,9 @@ import Testing
         #expect(try await harness.store.vouchers(batchID: expiring.id).map(\.redemptions) == [0])
     }
 
-    @Test(arguments: StoreBackend.allCases) func aTakenCodeIsADuplicateAndTheBatchIsNotStored(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aTakenCodeIsADuplicateAndTheBatchIsNotStored(_ backend: StoreBackend)
+        async throws
+    {
         let harness = try await BackendHarness(backend)
         let codes = Self.codes(1)
         try await harness.store.addVoucherBatch(Self.batch(), codes: codes, actor: "test")

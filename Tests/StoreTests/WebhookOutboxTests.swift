@@ -27,7 +27,9 @@ import Testing
         return transaction
     }
 
-    @Test(arguments: StoreBackend.allCases) func aConfirmedPaymentQueuesItsEventsForSubscribedEndpointsOnly(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aConfirmedPaymentQueuesItsEventsForSubscribedEndpointsOnly(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint("all"), actor: "test")
         try await harness.store.addWebhookEndpoint(endpoint("money", events: [.paymentSucceeded]), actor: "test")
@@ -54,7 +56,9 @@ import Testing
     }
 
     /// The events of a day at the counter, each from the store write that makes the change.
-    @Test(arguments: StoreBackend.allCases) func expiriesVouchersSecondPaymentsAndRevocationsAreReported(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func expiriesVouchersSecondPaymentsAndRevocationsAreReported(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let expiring = try await harness.newPending(mac: try MACAddress("02:00:00:00:09:01"))
@@ -107,7 +111,8 @@ import Testing
         #expect(try await harness.store.webhookDeliveries(endpointID: nil, status: nil, limit: 10).count == 2)
     }
 
-    @Test(arguments: StoreBackend.allCases) func twoNodesNeverClaimTheSameDelivery(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func twoNodesNeverClaimTheSameDelivery(_ backend: StoreBackend) async throws
+    {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(events: [.paymentSucceeded]), actor: "test")
         for index in 0..<40 {
@@ -136,7 +141,9 @@ import Testing
         #expect(again.allSatisfy { $0.secret == Self.secret && $0.url == "https://pms.example.com/hooks" })
     }
 
-    @Test(arguments: StoreBackend.allCases) func aDisabledEndpointsDeliveriesWaitUntilItIsEnabledAgain(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aDisabledEndpointsDeliveriesWaitUntilItIsEnabledAgain(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(events: [.paymentSucceeded]), actor: "test")
         _ = try await paidSale(harness)
@@ -173,7 +180,9 @@ import Testing
         #expect(log.map(\.statusCode) == [500, 200])
     }
 
-    @Test(arguments: StoreBackend.allCases) func aSpentScheduleIsDeadUntilAnOperatorSendsItAgain(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aSpentScheduleIsDeadUntilAnOperatorSendsItAgain(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         let test = try await harness.store.queueWebhookTest(endpointID: "pms", at: Date(), actor: "operator:lan")
@@ -196,7 +205,9 @@ import Testing
         #expect(try await harness.store.webhookDelivery(id: delivered.id) == nil)
     }
 
-    @Test(arguments: StoreBackend.allCases) func removingAnEndpointTakesItsQueueAndRefusesBadEndpoints(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func removingAnEndpointTakesItsQueueAndRefusesBadEndpoints(
+        _ backend: StoreBackend
+    ) async throws {
         let harness = try await BackendHarness(backend)
         try await harness.store.addWebhookEndpoint(endpoint(), actor: "test")
         _ = try await paidSale(harness)

@@ -40,46 +40,64 @@ public final class PostgresCluster: @unchecked Sendable {
         guard initdb.status == 0 else { throw ClusterError("initdb: \(initdb.output)") }
         for attempt in 1...3 {
             let port = try LocalPort.free(.tcp)
-            // The server is this test's child (not pg_ctl's daemon): it cannot outlive the tests.
-            let server = Process()
-            let serverCommand = [
-                "\(bin)/postgres", "-D", data.path, "-p", "\(port)", "-k", directory.path, "-c",
-                "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-                "full_page_writes=off", "-c", "max_connections=400",
-            ]
-            let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + serverCommand : serverCommand
-            server.executableURL = URL(fileURLWithPath: command[0])
-            server.arguments = Array(command.dropFirst())
-            server.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-            let logURL = directory.appendingPathComponent("server.log")
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            let log = try FileHandle(forWritingTo: logURL)
-            server.standardInput = FileHandle.nullDevice
-            server.standardOutput = log
-            server.standardError = log
-            try server.run()
-            let cluster = PostgresCluster(port: port, directory: directory, data: data, server: server)
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, server.isRunning {
-                let ready = try await run("\(bin)/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "1"])
-                if ready.status == 0 { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            if server.isRunning {
+            do {
+                let server = try await launch(bin: bin, data: data, directory: directory, port: port)
+                let cluster = PostgresCluster(port: port, directory: directory, data: data, server: server)
                 let created = try await run(
                     "\(bin)/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "hotspotpay", "hotspotpay"])
                 guard created.status == 0 else { throw ClusterError("createdb: \(created.output)") }
                 return cluster
-            }
-            if attempt == 3 {
-                let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
-                throw ClusterError("postgres did not start:\n\(text)")
+            } catch let error as ClusterError where attempt < 3 && error.description.hasPrefix("postgres did not") {
+                continue
             }
         }
         throw ClusterError("unreachable")
     }
 
-    let server: Process
+    /// Starts the server on `data` and waits until it accepts connections. The server is this
+    /// test's child (not pg_ctl's daemon): it cannot outlive the tests.
+    static func launch(bin: String, data: URL, directory: URL, port: Int) async throws -> Process {
+        let server = Process()
+        let serverCommand = [
+            "\(bin)/postgres", "-D", data.path, "-p", "\(port)", "-k", directory.path, "-c",
+            "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+            "full_page_writes=off", "-c", "max_connections=400",
+        ]
+        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + serverCommand : serverCommand
+        server.executableURL = URL(fileURLWithPath: command[0])
+        server.arguments = Array(command.dropFirst())
+        server.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        let logURL = directory.appendingPathComponent("server.log")
+        if !FileManager.default.fileExists(atPath: logURL.path) {
+            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: logURL)
+        try log.seekToEnd()
+        server.standardInput = FileHandle.nullDevice
+        server.standardOutput = log
+        server.standardError = log
+        try server.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, server.isRunning {
+            let ready = try await run("\(bin)/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+            if ready.status == 0 { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        throw ClusterError("postgres did not start:\n\(text.suffix(2000))")
+    }
+
+    /// Starts the server again on the same data and port after ``stop()`` (a database restart,
+    /// as after a crash: the server recovers from its log).
+    public func restart() async throws {
+        guard let bin = Self.binaries else { throw ClusterError("PostgreSQL is not installed") }
+        let server = try await Self.launch(bin: bin, data: data, directory: directory, port: port)
+        serverProcess.withLock { $0 = server }
+    }
+
+    private let serverProcess: Mutex<Process>
+    var server: Process { serverProcess.withLock { $0 } }
 
     /// One server for the whole test run, started on first use; each test takes a database of
     /// its own on it (``database(_:)``), which costs a `CREATE DATABASE` instead of an `initdb`.
@@ -111,7 +129,7 @@ public final class PostgresCluster: @unchecked Sendable {
         self.port = port
         self.directory = directory
         self.data = data
-        self.server = server
+        serverProcess = Mutex(server)
     }
 
     /// Stops the server at once (SIGQUIT: PostgreSQL's immediate shutdown, as a crash would be,
