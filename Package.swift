@@ -190,6 +190,7 @@ let package = Package(
                 "HotspotSimulator",
                 "HotspotPayCore",
                 "Store",
+                "PostgresStore",
                 "Config",
                 "Portal",
                 "Payments",

@@ -39,6 +39,8 @@ public enum ConfigLoader {
         let dataDirectory = top.string("data_dir") ?? "/var/lib/hotspotpay"
         var config = HotspotPayConfig(dataDirectory: dataDirectory, providers: ProviderSettings())
         config.database = top.string("database") ?? config.database
+        // A PostgreSQL URL from the environment wins, so one file serves every node.
+        if let url = environment["HOTSPOTPAY_DATABASE_URL"], !url.isEmpty { config.database = url }
         config.durability =
             top.parsed("durability") { text in
                 guard let value = Durability(rawValue: text) else { throw Message("'\(text)' is not normal or full") }

@@ -7,7 +7,8 @@ import Payments
 public struct HotspotPayConfig: Sendable {
     /// Folder for the database (and, on embedded defaults, the generated key file).
     public var dataDirectory: String
-    /// The SQLite file; relative paths are inside ``dataDirectory``.
+    /// The SQLite file (relative paths are inside ``dataDirectory``), or a PostgreSQL URL
+    /// (`postgres://user@host:port/db`) for several nodes on one database.
     public var database: String
     public var durability: Durability
     /// A file holding the encryption key, used when the environment names none.
@@ -66,6 +67,12 @@ public struct HotspotPayConfig: Sendable {
         self.providers = providers
         self.routers = routers
         self.plans = plans
+    }
+
+    /// True when ``database`` names a PostgreSQL server rather than a SQLite file.
+    public var usesPostgres: Bool {
+        let lowered = database.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
     /// The database file's full path.

@@ -33,7 +33,7 @@ public struct SecretCipher: Sendable {
         try Self.seal(plaintext, with: key, entity: entity, id: id)
     }
 
-    static func seal(_ plaintext: String, with key: SecretKey, entity: String, id: String) throws -> String {
+    public static func seal(_ plaintext: String, with key: SecretKey, entity: String, id: String) throws -> String {
         let box = try AES.GCM.seal(
             Array(plaintext.utf8), using: key.key, authenticating: Array("\(entity)/\(id)".utf8))
         guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }

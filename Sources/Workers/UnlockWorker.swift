@@ -36,13 +36,13 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         var jobs: any UnlockJobStore
         var grants: any GrantStore
         var sessions: any SessionStore
-        var routers: any RouterStore & AccessLookup
+        var routers: any AccessLookup
         var transactions: any TransactionStore
         var audit: any AuditLog
 
         public init(
             jobs: any UnlockJobStore, grants: any GrantStore, sessions: any SessionStore,
-            routers: any RouterStore & AccessLookup,
+            routers: any AccessLookup,
             transactions: any TransactionStore, audit: any AuditLog
         ) {
             self.jobs = jobs

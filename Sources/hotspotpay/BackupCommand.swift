@@ -15,7 +15,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "The new file, e.g. /var/backups/hotspotpay-$(date +%F).sqlite.") var file: String
 
     func run() async throws {
-        let store = try options.runtime().openStore()
+        let store = try options.runtime().openSQLiteStore(for: "backup")
         let started = Date()
         let check = try store.backup(to: file)
         guard check == "ok" else { throw ValidationError("the copy at \(file) failed its integrity check: \(check)") }

@@ -9,6 +9,7 @@ import Logging
 import Metrics
 import Payments
 import Portal
+import PostgresStore
 import Prometheus
 import Radius
 import ServiceLifecycle
@@ -33,7 +34,7 @@ struct Daemon {
 /// place apart from the command, as Hummingbird's `buildApplication`, so what the tests start is
 /// what runs.
 func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) async throws -> Daemon {
-    let store = try runtime.openStore()
+    let store = try await runtime.openStore()
     // Refuse to run with secrets we cannot open: better now than at the first RADIUS packet.
     try await store.checkSecretKey()
     let seeded = try await runtime.seed(store)
@@ -67,15 +68,29 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     if let demoRouter {
         guestOptions.demoDeviceSeen = { @Sendable mac in await demoRouter.deviceSeen(mac: mac) }
     }
+    // RADIUS reads grants and routers without waiting on the network: SQLite's file is local;
+    // on PostgreSQL each node holds them in memory, kept current by LISTEN/NOTIFY.
+    let access: any AccessLookup
+    var accessView: PostgresAccessView?
+    if let postgres = store as? PostgresStore {
+        let view = PostgresAccessView(store: postgres, resyncSeconds: 30, logger: logger)
+        try await view.load()
+        access = view
+        accessView = view
+    } else if let sqlite = store as? SQLiteStore {
+        access = sqlite
+    } else {
+        throw RuntimeError("no access lookup for the store at \(store.location)")
+    }
     // One view of the routers for the RADIUS server, the unlock worker and the guest pages.
-    let routerSnapshot = RouterSnapshot(store)
+    let routerSnapshot = RouterSnapshot(access)
     try RadiusDictionary.load()
     let coa = try await CoAClient.start(logger: logger)
     var unlockSettings = UnlockWorker.Settings()
     unlockSettings.stuckAfterSeconds = Double(config.unlockResendAfterSeconds)
     let unlocker = UnlockWorker(
         stores: .init(
-            jobs: store, grants: store, sessions: store, routers: store, transactions: store, audit: store),
+            jobs: store, grants: store, sessions: store, routers: access, transactions: store, audit: store),
         messenger: coa, routers: routerSnapshot, settings: unlockSettings, logger: logger)
     guestOptions.vouchers = VoucherRedeemer(store: store, unlocks: unlocker)
     guestOptions.moves = GrantMover(store: store, unlocks: unlocker)
@@ -118,6 +133,9 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
         proxies: TrustedProxies(config.trustedProxies), publicURL: config.publicURL
     ).register(on: router)
+    if store is PostgresStore, runtime.configPath != nil, let problem = await providerReload.apply() {
+        logger.warning("provider keys stored in the database not applied", metadata: ["error": "\(problem)"])
+    }
     _ = try await store.removeExpiredOperatorSessions(at: Date())
     for warning in try await store.routers().flatMap(\.setupWarnings) { logger.warning("\(warning)") }
     for warning in config.warnings { logger.warning("\(warning)") }
@@ -131,7 +149,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let routers = StoreRouters(snapshot: routerSnapshot)
     let logins = RecentLogins()
     let processor = RadiusRequestProcessor(
-        directory: routers, policy: StoreAccessPolicy(grants: store, routers: routers, logins: logins),
+        directory: routers, policy: StoreAccessPolicy(grants: access, routers: routers, logins: logins),
         accounting: StoreAccountingSink(sessions: store, logins: logins), logger: logger)
     let metrics = DaemonMetrics(store: store, radius: processor.counters)
     MetricsRoute(registry: DaemonMetrics.registry, accounts: console.accounts, collect: { await metrics.collect() })
@@ -164,7 +182,8 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
             services: [
                 .init(service: app), .init(service: radius), .init(service: unlocker), .init(service: sweeper),
                 .init(service: webhooks),
-            ] + (polling ? [.init(service: poller)] : []) + (demoRouter.map { [.init(service: $0)] } ?? []),
+            ] + (polling ? [.init(service: poller)] : []) + (demoRouter.map { [.init(service: $0)] } ?? [])
+                + (accessView.map { [.init(service: AccessViewService(view: $0))] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     return Daemon(services: services, coa: coa)

@@ -30,7 +30,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.runtime()
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         try await store.checkSecretKey()
         _ = try await runtime.seed(store)
         guard let router = try await store.router(id: self.router) else {

@@ -16,7 +16,7 @@ struct GrantsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let grants = try await runtime.console(try runtime.openStore()).grants.active(limit: 1000)
+            let grants = try await runtime.console(try await runtime.openStore()).grants.active(limit: 1000)
             let now = Date()
             if options.json { return try JSONOutput.print(grants.map { GrantJSON($0, now: now) }) }
             var table = TextTable("ID", "MAC", "TIME LEFT", "UNTIL", "DATA LEFT", "SPEED")
@@ -40,7 +40,7 @@ struct GrantsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let grant = try await runtime.console(try runtime.openStore()).grants.extend(
+            let grant = try await runtime.console(try await runtime.openStore()).grants.extend(
                 id: id, by: duration, data: data, reason: reason, actor: "cli")
             print("grant \(id) now runs until \(TransactionsCommand.List.vietnamTime(grant.validUntil))")
         }
@@ -54,7 +54,8 @@ struct GrantsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            _ = try await runtime.console(try runtime.openStore()).grants.revoke(id: id, reason: reason, actor: "cli")
+            _ = try await runtime.console(try await runtime.openStore()).grants.revoke(
+                id: id, reason: reason, actor: "cli")
             print("grant \(id) revoked; the running daemon disconnects the device")
         }
     }

@@ -9,16 +9,17 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.runtime()
-        let store = try runtime.openStore(migrate: false)
+        let store = try await runtime.openStore(migrate: false)
         if status {
-            for migration in try store.migrationStatus() {
+            for migration in try await store.migrations() {
                 print("\(migration.applied ? "applied" : "pending")  \(migration.name)")
             }
             return
         }
-        let applied = try store.migrate()
+        let applied = try await store.applyMigrations()
         print(
             applied.isEmpty
-                ? "\(store.path): schema up to date" : "\(store.path): applied \(applied.joined(separator: ", "))")
+                ? "\(store.location): schema up to date"
+                : "\(store.location): applied \(applied.joined(separator: ", "))")
     }
 }

@@ -25,7 +25,7 @@ struct OperatorsCommand: AsyncParsableCommand {
         func run() async throws {
             let password = try PasswordPrompt.read(confirm: true)
             let runtime = try options.runtime()
-            let person = try await runtime.console(try runtime.openStore()).accounts.addOperator(
+            let person = try await runtime.console(try await runtime.openStore()).accounts.addOperator(
                 username: username, displayName: displayName, password: password, role: role, actor: "cli")
             print(
                 "added operator \(person.username) (\(person.role.rawValue)); sign in at \(runtime.config.publicURL)/admin"
@@ -39,7 +39,7 @@ struct OperatorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let people = try await runtime.console(try runtime.openStore()).accounts.operators()
+            let people = try await runtime.console(try await runtime.openStore()).accounts.operators()
             if options.json { return try JSONOutput.print(people.map(OperatorJSON.init)) }
             var table = TextTable("USERNAME", "NAME", "ROLE", "CREATED", "STATUS")
             for person in people {
@@ -61,7 +61,7 @@ struct OperatorsCommand: AsyncParsableCommand {
         func run() async throws {
             let password = try PasswordPrompt.read(confirm: true)
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).accounts.setPassword(
+            try await runtime.console(try await runtime.openStore()).accounts.setPassword(
                 username: username, password: password, actor: "cli")
             print("password of \(username) changed; their sessions are closed")
         }
@@ -76,7 +76,7 @@ struct OperatorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            _ = try await runtime.console(try runtime.openStore()).accounts.setRole(
+            _ = try await runtime.console(try await runtime.openStore()).accounts.setRole(
                 username: username, role, actor: "cli")
             print("operator \(username) is now \(role.rawValue)")
         }
@@ -90,7 +90,7 @@ struct OperatorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).accounts.setDisabled(
+            try await runtime.console(try await runtime.openStore()).accounts.setDisabled(
                 username: username, true, actor: "cli")
             print("operator \(username) disabled")
         }
@@ -103,7 +103,7 @@ struct OperatorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).accounts.setDisabled(
+            try await runtime.console(try await runtime.openStore()).accounts.setDisabled(
                 username: username, false, actor: "cli")
             print("operator \(username) enabled")
         }

@@ -58,7 +58,7 @@ struct PlansCommand: AsyncParsableCommand {
             var changes = fields.changes
             changes.active = !inactive
             let runtime = try options.runtime()
-            let plan = try await runtime.console(try runtime.openStore()).plans.add(id: id, changes, actor: "cli")
+            let plan = try await runtime.console(try await runtime.openStore()).plans.add(id: id, changes, actor: "cli")
             print("added plan \(plan.id): \(plan.name.vi), \(plan.price.formatted(.vi))")
         }
     }
@@ -71,7 +71,8 @@ struct PlansCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            _ = try await runtime.console(try runtime.openStore()).plans.update(id: id, fields.changes, actor: "cli")
+            _ = try await runtime.console(try await runtime.openStore()).plans.update(
+                id: id, fields.changes, actor: "cli")
             print("updated plan \(id)")
         }
     }
@@ -94,7 +95,7 @@ struct PlansCommand: AsyncParsableCommand {
 
     static func setActive(_ active: Bool, id: String, options: GlobalOptions) async throws {
         let runtime = try options.runtime()
-        _ = try await runtime.console(try runtime.openStore()).plans.update(
+        _ = try await runtime.console(try await runtime.openStore()).plans.update(
             id: id, PlanChanges(active: active), actor: "cli")
         print("plan \(id) is \(active ? "on sale" : "off sale")")
     }

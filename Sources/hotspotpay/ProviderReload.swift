@@ -15,13 +15,14 @@ final class ProviderReload: Sendable {
     private let sources: Mutex<[String: CredentialSource]>
     let configPath: String?
     let environment: [String: String]
-    let store: SQLiteStore
+    let store: any ProviderCredentialStore
     let providers: PaymentProviders
     let publicURL: String
     let logger: Logger
 
     init(
-        config: HotspotPayConfig, configPath: String?, environment: [String: String], store: SQLiteStore,
+        config: HotspotPayConfig, configPath: String?, environment: [String: String],
+        store: any ProviderCredentialStore,
         providers: PaymentProviders, publicURL: String, logger: Logger
     ) {
         sources = Mutex(config.credentialSources)
@@ -38,16 +39,14 @@ final class ProviderReload: Sendable {
     /// Nil on the embedded defaults: no file to read again (the sandbox needs no credentials).
     var applier: ProviderKeysDesk.Applier? {
         guard configPath != nil else { return nil }
-        return { [self] in apply() }
+        return { [self] in await apply() }
     }
 
-    func apply() -> String? {
+    func apply() async -> String? {
         guard let configPath else { return "no config file to read again" }
         do {
-            let store = self.store
-            let fresh = try ConfigLoader.load(path: configPath, environment: environment) { _ in
-                (try? store.storedProviderCredentialsNow()) ?? [:]
-            }
+            let stored = try await store.storedProviderCredentials()
+            let fresh = try ConfigLoader.load(path: configPath, environment: environment) { _ in stored }
             providers.replaceConfigured(
                 with: PaymentProviders(
                     settings: fresh.providers, publicURL: publicURL, http: AsyncHTTPProviderClient(), logger: logger))
@@ -57,7 +56,7 @@ final class ProviderReload: Sendable {
             return nil
         } catch {
             logger.error("provider credentials not applied", metadata: ["error": "\(error)"])
-            return error.description
+            return "\(error)"
         }
     }
 }

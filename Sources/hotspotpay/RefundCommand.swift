@@ -21,7 +21,7 @@ struct RefundCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.runtime()
-        let console = runtime.console(try runtime.openStore())
+        let console = runtime.console(try await runtime.openStore())
         let sale = try await console.sales.sale(id: reference)
         let outcome = try await console.refunds.refund(
             transactionID: sale.transaction.id, amount: amount, reason: reason, revokeAccess: !keepAccess, actor: "cli")

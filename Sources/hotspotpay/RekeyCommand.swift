@@ -49,7 +49,7 @@ struct RekeyCommand: AsyncParsableCommand {
             else { throw RuntimeError("cannot write \(temporary)") }
             guard rename(temporary, path) == 0 else { throw RuntimeError("cannot replace the key file \(path)") }
         }
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         let count = try await store.resealSecrets(with: newKey, actor: "cli")
         print("re-sealed \(count) secrets from key \(keyring.current.id) to key \(newKey.id)")
         switch source {

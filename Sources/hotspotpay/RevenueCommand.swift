@@ -18,7 +18,7 @@ struct RevenueCommand: AsyncParsableCommand {
             throw ValidationError("--by is one of day, plan, provider, router")
         }
         let runtime = try options.runtime()
-        let console = runtime.console(try runtime.openStore())
+        let console = runtime.console(try await runtime.openStore())
         let today = console.venue.dayText(Date())
         let lines = try await console.dashboard.revenue(
             from: from ?? String(today.prefix(8)) + "01", to: to ?? today, by: grouping)

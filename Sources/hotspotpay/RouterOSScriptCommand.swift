@@ -26,7 +26,7 @@ struct RouterOSScriptCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try options.runtime()
         let config = runtime.config
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         try await store.checkSecretKey()
         // Routers in the config file count even before the daemon's first start.
         _ = try await runtime.seed(store)

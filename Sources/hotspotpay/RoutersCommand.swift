@@ -100,7 +100,7 @@ struct RoutersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let router = try await runtime.console(try runtime.openStore()).routers.add(
+            let router = try await runtime.console(try await runtime.openStore()).routers.add(
                 id: id, fields.changes(id: id), actor: "cli")
             print(
                 "added router \(router.id) at \(router.address) (strategy \(router.strategy.rawValue), CoA port \(router.coaPort))"
@@ -116,7 +116,7 @@ struct RoutersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            _ = try await runtime.console(try runtime.openStore()).routers.update(
+            _ = try await runtime.console(try await runtime.openStore()).routers.update(
                 id: id, fields.changes(id: id), actor: "cli")
             print("updated router \(id)")
         }
@@ -129,7 +129,7 @@ struct RoutersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).routers.remove(id: id, actor: "cli")
+            try await runtime.console(try await runtime.openStore()).routers.remove(id: id, actor: "cli")
             print("removed router \(id)")
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import HotspotPayCore
 import Logging
 import Payments
+import PostgresStore
 import Store
 import Webhooks
 
@@ -23,8 +24,9 @@ struct Runtime {
                 environment: environment, configPath: path)
         }
         let directory = dataDirectory ?? environment["HOTSPOTPAY_DATA_DIR"] ?? "./data"
-        return Runtime(
-            config: .embeddedDefaults(dataDirectory: directory), usesEmbeddedDefaults: true, environment: environment)
+        var config = HotspotPayConfig.embeddedDefaults(dataDirectory: directory)
+        if let url = environment["HOTSPOTPAY_DATABASE_URL"], !url.isEmpty { config.database = url }
+        return Runtime(config: config, usesEmbeddedDefaults: true, environment: environment)
     }
 
     /// The config file with the provider credentials entered in the console filling what the file
@@ -38,7 +40,8 @@ struct Runtime {
     /// The credentials in the database `runtime` names, or none when it does not exist yet or
     /// cannot be opened with the key given (the daemon then refuses to start and says why).
     static func storedCredentials(_ runtime: Runtime) -> [String: Secret] {
-        guard FileManager.default.fileExists(atPath: runtime.config.databasePath),
+        // On PostgreSQL the daemon reads them once connected (ProviderReload at start).
+        guard !runtime.config.usesPostgres, FileManager.default.fileExists(atPath: runtime.config.databasePath),
             let cipher = try? runtime.cipher(),
             let store = try? SQLiteStore(path: runtime.config.databasePath, cipher: cipher, migrate: false)
         else { return [:] }
@@ -92,15 +95,35 @@ struct Runtime {
         return SecretCipher(keyring: keyring)
     }
 
-    func openStore(migrate: Bool = true) throws -> SQLiteStore {
+    /// Opens the database the config names and brings its schema up to date (unless `migrate`
+    /// is false): the SQLite file, or the PostgreSQL server (password from
+    /// `HOTSPOTPAY_DATABASE_PASSWORD`; nodes starting together migrate once).
+    func openStore(migrate: Bool = true) async throws -> any DaemonStore {
+        guard config.usesPostgres else { return try openSQLiteStore(migrate: migrate) }
+        var logger = Logger(label: "hotspotpay.postgres")
+        logger.logLevel = .warning
+        let store = PostgresStore(
+            url: try PostgresURL(config.database), password: environment["HOTSPOTPAY_DATABASE_PASSWORD"],
+            cipher: try cipher(), logger: logger)
+        if migrate { try await store.migrate() }
+        return store
+    }
+
+    /// The SQLite file, for what only SQLite does (an online backup, an integrity check).
+    func openSQLiteStore(migrate: Bool = true, for command: String? = nil) throws -> SQLiteStore {
+        if config.usesPostgres {
+            throw RuntimeError(
+                "\(command ?? "this command") works on the SQLite file; the database is PostgreSQL "
+                    + "(\((try? PostgresURL(config.database).description) ?? "postgres://…")): use PostgreSQL's own "
+                    + "tools (pg_dump, pg_basebackup; see docs/OPERATIONS.md, \"Several nodes\")")
+        }
         return try SQLiteStore(
-            path: config.databasePath, cipher: try cipher(), durability: config.durability,
-            migrate: migrate)
+            path: config.databasePath, cipher: try cipher(), durability: config.durability, migrate: migrate)
     }
 
     /// The operator console's services on this runtime's store, for CLI commands: the same code
     /// the web console and the API run.
-    func console(_ store: SQLiteStore) -> OperatorConsole {
+    func console(_ store: any HotspotStore) -> OperatorConsole {
         var logger = Logger(label: "hotspotpay")
         logger.logLevel = .warning
         let providers = PaymentProviders(
@@ -112,7 +135,7 @@ struct Runtime {
     }
 
     /// Adds the config's plans and routers that the database does not have yet.
-    func seed(_ store: SQLiteStore) async throws -> (plans: Int, routers: Int) {
+    func seed(_ store: any HotspotStore) async throws -> (plans: Int, routers: Int) {
         var plans = 0
         var routers = 0
         for plan in config.plans where try await store.addPlanIfMissing(plan, actor: "config") { plans += 1 }

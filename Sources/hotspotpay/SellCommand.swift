@@ -26,7 +26,7 @@ struct SellCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.runtime()
-        let (sold, created) = try await runtime.console(try runtime.openStore()).saleDesk.sell(
+        let (sold, created) = try await runtime.console(try await runtime.openStore()).saleDesk.sell(
             planID: plan, device: device, routerID: router,
             payment: externalReference.map { .external(reference: $0) } ?? .cash, actor: "cli")
         if options.json { return try JSONOutput.print(TransactionView(sold)) }

@@ -16,7 +16,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let accounts = runtime.console(try runtime.openStore()).accounts
+            let accounts = runtime.console(try await runtime.openStore()).accounts
             let person = try await accounts.operatorNamed(username)
             let made = try await accounts.createToken(name: name, for: person, actor: "cli")
             print(made.secret)
@@ -31,7 +31,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let console = runtime.console(try runtime.openStore())
+            let console = runtime.console(try await runtime.openStore())
             if options.json { return try JSONOutput.print(try await console.accounts.tokens().map { TokenJSON($0) }) }
             let names = Dictionary(
                 uniqueKeysWithValues: try await console.accounts.operators().map { ($0.id, $0.username) })
@@ -53,7 +53,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).accounts.revokeToken(id: id, actor: "cli")
+            try await runtime.console(try await runtime.openStore()).accounts.revokeToken(id: id, actor: "cli")
             print("token \(id) revoked")
         }
     }

@@ -34,7 +34,7 @@ struct TransactionsCommand: AsyncParsableCommand {
             query.filter.limit = limit
             query.filter.offset = offset
             let runtime = try options.runtime()
-            let transactions = try await runtime.console(try runtime.openStore()).sales.search(query).sales
+            let transactions = try await runtime.console(try await runtime.openStore()).sales.search(query).sales
             if options.json { return try JSONOutput.print(transactions.map { TransactionView($0) }) }
             var table = TextTable("CREATED", "ORDER", "STATUS", "AMOUNT", "PLAN", "PROVIDER", "MAC", "ROUTER")
             for transaction in transactions {
@@ -83,7 +83,7 @@ struct TransactionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let detail = try await runtime.console(try runtime.openStore()).sales.sale(id: reference)
+            let detail = try await runtime.console(try await runtime.openStore()).sales.sale(id: reference)
             let transaction = detail.transaction
             if options.json {
                 return try JSONOutput.print(
@@ -125,7 +125,7 @@ struct TransactionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let recheck = try await runtime.console(try runtime.openStore()).saleDesk.recheck(
+            let recheck = try await runtime.console(try await runtime.openStore()).saleDesk.recheck(
                 transactionID: reference, actor: "cli")
             print("\(recheck.transaction.orderCode): \(recheck.summary) (now \(recheck.transaction.status.rawValue))")
         }
@@ -140,7 +140,7 @@ struct TransactionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let job = try await runtime.console(try runtime.openStore()).saleDesk.resendUnlock(
+            let job = try await runtime.console(try await runtime.openStore()).saleDesk.resendUnlock(
                 transactionID: reference, actor: "cli")
             print("queued \(job.action.rawValue) for \(job.mac) at router \(job.routerID) (job \(job.id))")
         }

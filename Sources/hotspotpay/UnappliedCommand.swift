@@ -16,7 +16,7 @@ struct UnappliedCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let found = try await runtime.console(try runtime.openStore()).unapplied.list(open: !all)
+            let found = try await runtime.console(try await runtime.openStore()).unapplied.list(open: !all)
             if options.json { return try JSONOutput.print(found.map(UnappliedPaymentJSON.init)) }
             var table = TextTable("ID", "RECEIVED", "PROVIDER", "REFERENCE", "AMOUNT", "WHY", "RESOLVED")
             for money in found {
@@ -42,7 +42,7 @@ struct UnappliedCommand: AsyncParsableCommand {
                 throw ValidationError("--action is one of refund, grant, mark_refunded, dismiss")
             }
             let runtime = try options.runtime()
-            let money = try await runtime.console(try runtime.openStore()).unapplied.resolve(
+            let money = try await runtime.console(try await runtime.openStore()).unapplied.resolve(
                 id: id, action: chosen, note: note, actor: "cli")
             print("\(money.provider) \(money.providerReference): \(money.resolution?.rawValue ?? "open")")
         }
@@ -62,7 +62,8 @@ struct RefundsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let refund = try await runtime.console(try runtime.openStore()).refunds.check(refundID: id, actor: "cli")
+            let refund = try await runtime.console(try await runtime.openStore()).refunds.check(
+                refundID: id, actor: "cli")
             print("refund \(refund.id): \(refund.status.rawValue)\(refund.note.map { " (\($0))" } ?? "")")
         }
     }
@@ -83,7 +84,7 @@ struct RefundsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let refund = try await runtime.console(try runtime.openStore()).refunds.resolve(
+            let refund = try await runtime.console(try await runtime.openStore()).refunds.resolve(
                 refundID: id, succeeded: outcome == .succeeded, providerReference: reference, note: note, actor: "cli")
             print("refund \(refund.id): \(refund.status.rawValue)")
         }

@@ -28,7 +28,7 @@ struct VouchersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let (batch, codes) = try await runtime.console(try runtime.openStore()).vouchers.make(
+            let (batch, codes) = try await runtime.console(try await runtime.openStore()).vouchers.make(
                 .init(
                     plan: plan, count: count, validUntil: validUntil, price: price, devicesPerCode: devices,
                     note: note), actor: "cli")
@@ -44,7 +44,7 @@ struct VouchersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let batches = try await runtime.console(try runtime.openStore()).vouchers.batches()
+            let batches = try await runtime.console(try await runtime.openStore()).vouchers.batches()
             if options.json { return try JSONOutput.print(batches.map { VoucherBatchJSON($0) }) }
             var table = TextTable("BATCH", "PLAN", "CODES", "PRICE", "VALID UNTIL", "STATUS", "NOTE")
             for batch in batches {
@@ -65,7 +65,7 @@ struct VouchersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let (found, codes) = try await runtime.console(try runtime.openStore()).vouchers.batch(id: batch)
+            let (found, codes) = try await runtime.console(try await runtime.openStore()).vouchers.batch(id: batch)
             if options.json { return try JSONOutput.print(VoucherBatchJSON(found, vouchers: codes)) }
             var table = TextTable("CODE", "USED")
             for voucher in codes {
@@ -82,7 +82,7 @@ struct VouchersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            print(try await runtime.console(try runtime.openStore()).vouchers.csv(id: batch), terminator: "")
+            print(try await runtime.console(try await runtime.openStore()).vouchers.csv(id: batch), terminator: "")
         }
     }
 
@@ -94,7 +94,7 @@ struct VouchersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            _ = try await runtime.console(try runtime.openStore()).vouchers.revoke(id: batch, actor: "cli")
+            _ = try await runtime.console(try await runtime.openStore()).vouchers.revoke(id: batch, actor: "cli")
             print("voucher batch \(batch) revoked")
         }
     }

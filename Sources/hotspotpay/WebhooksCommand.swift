@@ -27,7 +27,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let endpoint = try await runtime.console(try runtime.openStore()).webhooks.add(
+            let endpoint = try await runtime.console(try await runtime.openStore()).webhooks.add(
                 .init(url: url, events: [events], description: description, secret: secret), actor: "cli")
             if options.json { return try JSONOutput.print(WebhookEndpointJSON(endpoint, showingSecret: true)) }
             print("webhook \(endpoint.id) → \(endpoint.url)")
@@ -41,7 +41,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let endpoints = try await runtime.console(try runtime.openStore()).webhooks.endpoints()
+            let endpoints = try await runtime.console(try await runtime.openStore()).webhooks.endpoints()
             if options.json { return try JSONOutput.print(endpoints.map { WebhookEndpointJSON($0) }) }
             var table = TextTable("ID", "URL", "EVENTS", "STATUS", "NOTE")
             for endpoint in endpoints {
@@ -62,7 +62,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let endpoint = try await runtime.console(try runtime.openStore()).webhooks.endpoint(id: id)
+            let endpoint = try await runtime.console(try await runtime.openStore()).webhooks.endpoint(id: id)
             try JSONOutput.print(WebhookEndpointJSON(endpoint))
         }
     }
@@ -80,7 +80,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let endpoint = try await runtime.console(try runtime.openStore()).webhooks.change(
+            let endpoint = try await runtime.console(try await runtime.openStore()).webhooks.change(
                 id: id,
                 .init(
                     url: url, events: events.map { [$0] }, description: description, enabled: enabled,
@@ -100,7 +100,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            try await runtime.console(try runtime.openStore()).webhooks.remove(id: id, actor: "cli")
+            try await runtime.console(try await runtime.openStore()).webhooks.remove(id: id, actor: "cli")
             print("webhook \(id) removed")
         }
     }
@@ -113,7 +113,8 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let delivery = try await runtime.console(try runtime.openStore()).webhooks.sendTest(id: id, actor: "cli")
+            let delivery = try await runtime.console(try await runtime.openStore()).webhooks.sendTest(
+                id: id, actor: "cli")
             if options.json { return try JSONOutput.print(WebhookDeliveryJSON(delivery)) }
             print("test event \(delivery.eventID) queued as delivery \(delivery.id)")
         }
@@ -130,7 +131,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let desk = try runtime.console(try runtime.openStore()).webhooks
+            let desk = try runtime.console(try await runtime.openStore()).webhooks
             if let id {
                 let (delivery, attempts, body) = try await desk.delivery(id: id)
                 return try JSONOutput.print(WebhookDeliveryJSON(delivery, attempts: attempts, body: body))
@@ -164,7 +165,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try options.runtime()
-            let delivery = try await runtime.console(try runtime.openStore()).webhooks.retry(
+            let delivery = try await runtime.console(try await runtime.openStore()).webhooks.retry(
                 deliveryID: id, actor: "cli")
             print("delivery \(delivery.id) (\(delivery.eventType)) queued again")
         }

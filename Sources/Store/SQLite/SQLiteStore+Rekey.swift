@@ -3,16 +3,16 @@ import GRDB
 import HotspotPayCore
 
 /// A column holding sealed values (`v1:<key id>:<sealed>`), and how its rows are named in errors.
-struct SealedColumn {
-    var table: String
-    /// An SQL expression naming the row for operators.
-    var name: String
-    var column: String
-    var entity: String
+public struct SealedColumn: Sendable {
+    public var table: String
+    /// An SQL expression naming the row for operators (unique in its table, on both backends).
+    public var name: String
+    public var column: String
+    public var entity: String
 
     /// Every sealed column in the database: checking the key, rotating it and counting by key id
     /// all walk this one list, so a new secret is rotated the day it is stored.
-    static let all = [
+    public static let all = [
         SealedColumn(table: "routers", name: "id", column: "secret_sealed", entity: "router"),
         SealedColumn(table: "routers", name: "id", column: "api_password_sealed", entity: "router"),
         SealedColumn(table: "webhook_endpoints", name: "id", column: "secret_sealed", entity: "webhook endpoint"),
