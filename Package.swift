@@ -344,7 +344,8 @@ let package = Package(
             name: "hotspotpayTests",
             dependencies: [
                 "Checkout",
-                "hotspotpay", "Store", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders", "HotspotSimulator",
+                "hotspotpay", "Store", "PostgresStore", "HotspotPayCore", "TestSupport", "Payments", "FakeProviders",
+                "HotspotSimulator",
                 "RouterOSAPI",
                 "Radius", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

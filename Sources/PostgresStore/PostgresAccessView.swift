@@ -127,15 +127,28 @@ public final class PostgresAccessView: AccessLookup, Sendable {
         while !Task.isCancelled {
             do {
                 let connection = try await store.openConnection()
-                defer { Task { try? await connection.close() } }
-                try await connection.listen(on: PostgresSchema.accessChannel) { notifications in
-                    state.withLock { $0.listening = true }
-                    // Anything committed before LISTEN took effect was not heard.
-                    changed.yield(.everything)
-                    for try await notification in notifications {
-                        if let change = Self.change(notification.payload) { changed.yield(change) }
+                var failure: (any Error)?
+                do {
+                    // The notification sequence does not end on cancellation; closing the
+                    // connection does.
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: PostgresSchema.accessChannel) { notifications in
+                            state.withLock { $0.listening = true }
+                            // Anything committed before LISTEN took effect was not heard.
+                            changed.yield(.everything)
+                            for try await notification in notifications {
+                                if let change = Self.change(notification.payload) { changed.yield(change) }
+                            }
+                        }
+                    } onCancel: {
+                        let _: EventLoopFuture<Void> = connection.close()
                     }
+                } catch {
+                    failure = error
                 }
+                // Closed before it is released (PostgresNIO requires it).
+                try? await connection.close()
+                if let failure { throw failure }
             } catch {
                 if Task.isCancelled { break }
                 logger.warning(

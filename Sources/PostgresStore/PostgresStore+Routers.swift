@@ -39,6 +39,9 @@ extension PostgresStore: RouterStore {
         }
     }
 
+    /// Inserts unless the id or the address is taken. Two nodes seeding the same router at once
+    /// add it once (the second finds it); an address another router has is a duplicate.
+
     public func addRouterIfMissing(_ router: Router, actor: String) async throws(StoreError) -> Bool {
         try await insertIfMissing(router, actor: actor)
     }
@@ -92,9 +95,17 @@ extension PostgresStore: RouterStore {
                     \(router.requireMessageAuthenticator), \(router.hotspotAddress), \(router.api?.url),
                     \(router.api?.user), \(sealed.apiPassword), \(router.api?.certificateSHA256),
                     \(router.api?.plainHTTP ?? false), \(now.epochMilliseconds), \(now.epochMilliseconds))
-                ON CONFLICT (id) DO NOTHING RETURNING id
+                ON CONFLICT DO NOTHING RETURNING id
                 """)
-            guard inserted == 1 else { return false }
+            guard inserted == 1 else {
+                guard
+                    try await q.scalar("SELECT EXISTS (SELECT 1 FROM routers WHERE id = \(router.id))", as: Bool.self)
+                        == true
+                else {
+                    throw StoreError.duplicate(entity: "router", field: "address", value: router.address.description)
+                }
+                return false
+            }
             try await Self.audit(
                 AuditEvent(at: now, kind: .routerChanged, actor: actor, detail: "added router \(router.id)"), q)
             return true

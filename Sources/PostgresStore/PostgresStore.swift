@@ -57,7 +57,12 @@ public final class PostgresStore: Sendable {
     }
 
     private static func makePool(_ configuration: PostgresClient.Configuration, logger: Logger) -> Pool {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (a lease asked for a moment before its run loop starts, each
+        // failed connection attempt) stays out of the operator's log; outages are reported by
+        // the callers that meet them.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         return Pool(client: client, runner: Task { await client.run() }, born: .now)
     }
 
@@ -86,21 +91,50 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `operation`, or throws ``StoreError/unavailable(path:reason:)`` when it has not
-    /// finished within the timeout (a connection it was waiting for is given up).
+    /// finished within the timeout. The caller is answered at the deadline even when the
+    /// operation does not heed cancellation (a query on a connection the server dropped without
+    /// a word): it is cancelled and left to end on its own. A write cut off this way may still
+    /// commit; every write here is safe to repeat (conditional updates, unique keys), and the
+    /// caller says "unavailable", so the provider or router asks again and learns the outcome.
     func withinTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+        let location = url.description
+        let race = Race()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let work = Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await operation()) } catch { result = .failure(error) }
+                if race.win() { continuation.resume(with: result) }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw StoreError.unavailable(
-                    path: url.description, reason: "PostgreSQL did not answer within \(timeout.components.seconds) s")
+            race.setTimer(
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    guard race.win() else { return }
+                    work.cancel()
+                    continuation.resume(
+                        throwing: StoreError.unavailable(
+                            path: location, reason: "PostgreSQL did not answer within \(timeout.components.seconds) s"))
+                })
+        }
+    }
+
+    /// Who answers first, the operation or the deadline; the winner cancels the timer.
+    private final class Race: Sendable {
+        private let state = Mutex<(done: Bool, timer: Task<Void, Never>?)>((false, nil))
+
+        func win() -> Bool {
+            state.withLock { state in
+                guard !state.done else { return false }
+                state.done = true
+                state.timer?.cancel()
+                return true
             }
-            return value
+        }
+
+        func setTimer(_ timer: Task<Void, Never>) {
+            state.withLock { state in
+                if state.done { timer.cancel() } else { state.timer = timer }
+            }
         }
     }
 

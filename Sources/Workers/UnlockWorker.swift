@@ -174,6 +174,13 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             // took it over. Its new owner decides what happens next; giving up here would undo that.
             logger.notice(
                 "unlock job settled elsewhere while being sent", metadata: ["job": "\(job.id)", "state": "\(conflict)"])
+        } catch StoreError.unavailable(_, let reason) {
+            // The database is away, not the router: giving up would leave a paid device offline
+            // for good. The job stays as it is; once its lease runs out (stuckAfterSeconds) a
+            // node sends it again.
+            logger.warning(
+                "unlock job paused: the database is unavailable; it is sent again when the database is back",
+                metadata: ["job": "\(job.id)", "error": "\(reason)"])
         } catch {
             logger.error("unlock job failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
             do {

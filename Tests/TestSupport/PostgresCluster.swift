@@ -7,7 +7,9 @@ import Synchronization
 #endif
 
 /// A throwaway PostgreSQL server for one test: Debian's binaries, `initdb` in a temporary folder,
-/// its own port and socket folder, trust authentication for user `hotspotpay`, fsync off; never
+/// its own port and socket folder, trust authentication for user `hotspotpay`, fsync off (safe
+/// while the machine stays up) but every commit written before it is acknowledged (a server
+/// killed by a test must not lose what it confirmed, as `synchronous_commit=off` would); never
 /// the system service. PostgreSQL refuses to run as root, so as root the commands run as the
 /// `postgres` user (created by Debian's package) on a folder given to it.
 public final class PostgresCluster: @unchecked Sendable {
@@ -60,7 +62,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let server = Process()
         let serverCommand = [
             "\(bin)/postgres", "-D", data.path, "-p", "\(port)", "-k", directory.path, "-c",
-            "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+            "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
             "full_page_writes=off", "-c", "max_connections=400",
         ]
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + serverCommand : serverCommand

@@ -66,7 +66,8 @@ struct SweeperTests {
             finished.withLock { $0 = true }
             return report
         }
-        let deadline = Date().addingTimeInterval(10)
+        // A hang detector, not a timing: generous, as the whole suite shares two cores.
+        let deadline = Date().addingTimeInterval(60)
         while !finished.withLock({ $0 }), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         guard finished.withLock({ $0 }) else {
             Issue.record("the sweep kept re-reading the same batch")
