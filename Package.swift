@@ -214,8 +214,8 @@ let package = Package(
             name: "hotspotpay-bench",
             dependencies: [
                 "HotspotSimulator", .product(name: "Crypto", package: "swift-crypto"),
-                "HotspotPayCore", "Store", "Radius", "Payments", "TestSupport", "Console",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "HotspotPayCore", "Store", "PostgresStore", "Radius", "Payments", "TestSupport", "Console",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -13,7 +13,8 @@ public struct RouterOSScript: Sendable {
     /// providers from `config`; the daemon's address given, else `radius.auth_listen`'s host,
     /// else the public URL's host.
     public static func forConfig(
-        _ config: HotspotPayConfig, router: Router, daemonAddress: String? = nil, profile: String = "hsprof1"
+        _ config: HotspotPayConfig, router: Router, daemonAddress: String? = nil, otherNodes: [String] = [],
+        profile: String = "hsprof1"
     ) throws(Problem) -> RouterOSScript {
         let address =
             daemonAddress
@@ -22,7 +23,7 @@ public struct RouterOSScript: Sendable {
         return try RouterOSScript(
             router: router, daemonAddress: address, authPort: config.radiusAuthListen.port,
             acctPort: config.radiusAcctListen.port, publicURL: config.publicURL, providers: config.providers,
-            profile: profile)
+            profile: profile, otherNodes: otherNodes)
     }
 
     public var router: Router
@@ -34,6 +35,13 @@ public struct RouterOSScript: Sendable {
     public var providers: ProviderSettings
     /// The hotspot server profile to change (`hsprof1` is what the hotspot setup wizard creates).
     public var profile: String
+    /// More daemons on the same database (several nodes): a RADIUS server entry each, after this
+    /// daemon's (RouterOS asks the next when one does not answer in time), and the same CoA,
+    /// walled-garden and REST API access as this daemon.
+    public var otherNodes: [String]
+
+    /// This daemon and the other nodes, in the order the router asks them.
+    var nodes: [String] { [daemonAddress] + otherNodes }
 
     /// Why a script cannot be made.
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -49,12 +57,15 @@ public struct RouterOSScript: Sendable {
 
     public init(
         router: Router, daemonAddress: String, authPort: Int, acctPort: Int, publicURL: String,
-        providers: ProviderSettings, profile: String = "hsprof1"
+        providers: ProviderSettings, profile: String = "hsprof1", otherNodes: [String] = []
     ) throws(Problem) {
-        let parts = daemonAddress.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }), daemonAddress != "0.0.0.0" else {
-            throw .daemonAddress(daemonAddress)
+        for address in [daemonAddress] + otherNodes {
+            let parts = address.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }), address != "0.0.0.0" else {
+                throw .daemonAddress(address)
+            }
         }
+        self.otherNodes = otherNodes
         self.router = router
         self.daemonAddress = daemonAddress
         self.authPort = authPort
@@ -100,7 +111,18 @@ public struct RouterOSScript: Sendable {
             "# RADIUS server: this daemon. Requests leave from the address the daemon knows the router by (src-address);",
             "# Message-Authenticator required (BlastRADIUS) unless the router is older than 7.15.",
             "/radius remove [find comment=\"hotspotpay\"]",
-            "/radius add address=\(daemonAddress) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) src-address=\(router.address) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\"",
+        ]
+        if !otherNodes.isEmpty {
+            lines.append(
+                "# Several nodes on one database: RouterOS asks these servers in order, the next when one does not answer."
+            )
+        }
+        for node in nodes {
+            lines.append(
+                "/radius add address=\(node) secret=\(Self.quoted(router.secret.reveal)) service=hotspot authentication-port=\(authPort) accounting-port=\(acctPort) src-address=\(router.address) timeout=3s require-message-auth=\(messageAuth) comment=\"hotspotpay\""
+            )
+        }
+        lines += [
             "# CoA and Disconnect from the daemon (the port set explicitly: the manual's default is 1700).",
             "/radius incoming set accept=yes port=\(router.coaPort)",
             "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
@@ -117,13 +139,20 @@ public struct RouterOSScript: Sendable {
                 "/ip hotspot walled-garden add dst-host=\(Self.quoted(host)) comment=\(Self.quoted("hotspotpay: " + why))"
             )
         }
+        for node in nodes {
+            lines.append(
+                "/ip hotspot walled-garden ip add dst-address=\(node) action=accept comment=\"hotspotpay: daemon\"")
+        }
         lines += [
-            "/ip hotspot walled-garden ip add dst-address=\(daemonAddress) action=accept comment=\"hotspotpay: daemon\"",
             "# Banking apps reach their banks over mobile data while the phone sits in the captive portal.",
             "# CoA from the daemon must get through the router's own firewall (first rule).",
             "/ip firewall filter remove [find comment~\"^hotspotpay\"]",
-            ":if ([:len [/ip firewall filter find]] > 0) do={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\" place-before=0} else={/ip firewall filter add chain=input protocol=udp src-address=\(daemonAddress) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\"}",
         ]
+        for node in nodes {
+            lines.append(
+                ":if ([:len [/ip firewall filter find]] > 0) do={/ip firewall filter add chain=input protocol=udp src-address=\(node) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\" place-before=0} else={/ip firewall filter add chain=input protocol=udp src-address=\(node) dst-port=\(router.coaPort) action=accept comment=\"hotspotpay CoA\"}"
+            )
+        }
         if router.strategy == .coa { lines += coaHold }
         lines += restAPI
         lines += [
@@ -151,8 +180,11 @@ public struct RouterOSScript: Sendable {
             "/ip hotspot user profile add name=\(Self.quoted(captive)) comment=\"hotspotpay\"",
             "/ip hotspot user profile add name=\(Self.quoted(paid)) address-list=hotspotpay-paid comment=\"hotspotpay\"",
             "/ip firewall address-list remove [find list=\"hotspotpay-open\"]",
-            "/ip firewall address-list add list=hotspotpay-open address=\(daemonAddress) comment=\"hotspotpay: daemon\"",
         ]
+        for node in nodes {
+            lines.append(
+                "/ip firewall address-list add list=hotspotpay-open address=\(node) comment=\"hotspotpay: daemon\"")
+        }
         for (host, why) in walledGardenHosts where !host.hasPrefix("*") {
             lines.append(
                 "/ip firewall address-list add list=hotspotpay-open address=\(Self.quoted(host)) comment=\(Self.quoted("hotspotpay: " + why))"
@@ -185,7 +217,7 @@ public struct RouterOSScript: Sendable {
             "/user remove [find comment=\"hotspotpay\"]",
             "/user group remove [find comment=\"hotspotpay\"]",
             "/user group add name=\"hotspotpay-api\" policy=read,write,api,rest-api,!local,!telnet,!ssh,!ftp,!reboot,!policy,!test,!winbox,!password,!web,!sniff,!sensitive,!romon comment=\"hotspotpay\"",
-            "/user add name=\(Self.quoted(user)) group=\"hotspotpay-api\" password=\(Self.quoted(password)) address=\(daemonAddress)/32 comment=\"hotspotpay\"",
+            "/user add name=\(Self.quoted(user)) group=\"hotspotpay-api\" password=\(Self.quoted(password)) address=\(nodes.map { "\($0)/32" }.joined(separator: ",")) comment=\"hotspotpay\"",
             "# Then pin the certificate in hotspotpay with the fingerprint printed here:",
             ":put [/certificate get [find name=\"\(certificate)\"] fingerprint]",
             "# hotspotpay routers update \(Self.comment(router.id)) --api-url https://\(router.address) --api-user \(Self.comment(user)) --api-password '<the password above>' --api-certificate-sha256 <fingerprint>",

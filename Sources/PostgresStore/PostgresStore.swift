@@ -208,6 +208,11 @@ public final class PostgresStore: Sendable {
         return tables
     }
 
+    /// The server's version (`SHOW server_version`), for reports.
+    public func serverVersion() async throws(StoreError) -> String {
+        try await read(entity: "version") { q in try await q.scalar("SHOW server_version", as: String.self) ?? "?" }
+    }
+
     /// `EXPLAIN` of a statement, one line per plan node (for tests and operators).
     func queryPlan(_ query: PostgresQuery) async throws(StoreError) -> [String] {
         var explained = query

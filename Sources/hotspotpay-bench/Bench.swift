@@ -15,6 +15,7 @@ enum Bench {
         case "checkout": try await CheckoutBenchmark.run(arguments: arguments)
         case "console": try await ConsoleBenchmark.run(arguments: arguments)
         case "unlock": try await UnlockBenchmark.run(arguments: arguments)
+        case "postgres": try await PostgresBenchmark.run(arguments: arguments)
         case "load":
             // Load only, against a server already running (for profiling it):
             // hotspotpay-bench load <port> [seconds] [secret]
@@ -27,7 +28,7 @@ enum Bench {
         default:
             FileHandle.standardError.write(
                 Data(
-                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | checkout [pending] [old rows] | console [rows] | unlock [payments] [login-timeout s] | load <port> [seconds] [secret]\n"
+                    "usage: hotspotpay-bench store [rows] | radius [macs] [seconds] | checkout [pending] [old rows] | console [rows] | unlock [payments] [login-timeout s] | postgres [payments] | load <port> [seconds] [secret]\n"
                         .utf8))
             exit(64)
         }

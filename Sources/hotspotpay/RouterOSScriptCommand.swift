@@ -21,6 +21,12 @@ struct RouterOSScriptCommand: AsyncParsableCommand {
             "This machine's IPv4 address on the router's network (default: radius.auth_listen, else public_url's host)."
     )
     var daemonAddress: String?
+    @Option(
+        name: .customLong("other-node"),
+        help:
+            "Another daemon on the same database (several nodes): the router asks it when this one does not answer. Repeat for each."
+    )
+    var otherNodes: [String] = []
     @Option(help: "The hotspot server profile to configure.") var profile = "hsprof1"
 
     func run() async throws {
@@ -37,7 +43,7 @@ struct RouterOSScriptCommand: AsyncParsableCommand {
         }
         do {
             let script = try RouterOSScript.forConfig(
-                config, router: router, daemonAddress: daemonAddress, profile: profile)
+                config, router: router, daemonAddress: daemonAddress, otherNodes: otherNodes, profile: profile)
             print(script.text, terminator: "")
         } catch {
             throw ValidationError(error.description)

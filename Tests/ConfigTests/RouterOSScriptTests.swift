@@ -66,9 +66,9 @@ import Testing
         return (commands, conditionals)
     }
 
-    static func script(strategy: UnlockStrategy, messageAuth: Bool = true, hotspotAddress: String? = nil) throws
-        -> String
-    {
+    static func script(
+        strategy: UnlockStrategy, messageAuth: Bool = true, hotspotAddress: String? = nil, otherNodes: [String] = []
+    ) throws -> String {
         var router = Fixtures.router(id: "cafe-1", address: "192.168.88.1", strategy: strategy)
         router.hotspotAddress = hotspotAddress
         router.secret = Secret(#"se"cret$with\odd"#)
@@ -80,8 +80,38 @@ import Testing
         providers.vnpay = VNPaySettings(tmnCode: "ABCD1234", hashSecret: Secret("h"))
         return try RouterOSScript(
             router: router, daemonAddress: "192.168.88.10", authPort: 1812, acctPort: 1813,
-            publicURL: "https://wifi.example.vn", providers: providers
+            publicURL: "https://wifi.example.vn", providers: providers, otherNodes: otherNodes
         ).text
+    }
+
+    /// Several nodes on one database: a RADIUS server entry for each, this daemon first, and the
+    /// other node allowed everything this one is (CoA through the firewall, the portal before
+    /// paying, the REST API user).
+    @Test func aSecondNodeGetsItsOwnRadiusEntryAndTheSameAccess() throws {
+        let script = try Self.script(strategy: .coa, otherNodes: ["192.168.88.11"])
+        let (commands, conditionals) = try Self.parse(script)
+        let servers = commands.filter { $0.path == ["radius"] && $0.verb == "add" }
+        #expect(servers.map { $0.arguments["address"] } == ["192.168.88.10", "192.168.88.11"])
+        #expect(Set(servers.map { $0.arguments["secret"] }).count == 1)
+        for node in ["192.168.88.10", "192.168.88.11"] {
+            #expect(conditionals.contains { $0.contains("src-address=\(node) dst-port=3799 action=accept") }, "\(node)")
+            #expect(
+                commands.contains {
+                    $0.path == ["ip", "hotspot", "walled-garden", "ip"] && $0.arguments["dst-address"] == node
+                })
+            #expect(
+                commands.contains {
+                    $0.path == ["ip", "firewall", "address-list"] && $0.arguments["list"] == "hotspotpay-open"
+                        && $0.arguments["address"] == node
+                })
+        }
+        let user = try #require(commands.first { $0.path == ["user"] && $0.verb == "add" })
+        #expect(user.arguments["address"] == "192.168.88.10/32,192.168.88.11/32")
+        // One node: the script as before.
+        #expect(try Self.script(strategy: .coa).components(separatedBy: "/radius add").count == 2)
+        #expect(throws: RouterOSScript.Problem.self) {
+            try Self.script(strategy: .coa, otherNodes: ["node-b.local"])
+        }
     }
 
     @Test(arguments: [UnlockStrategy.coa, .login])
