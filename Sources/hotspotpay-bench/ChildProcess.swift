@@ -9,8 +9,11 @@ final class ChildProcess {
     let process = Process()
     let output: URL
 
-    init(_ executable: String, _ arguments: [String], output: URL) throws {
+    init(_ executable: String, _ arguments: [String], output: URL, environment: [String: String] = [:]) throws {
         self.output = output
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = URL(fileURLWithPath: executable)

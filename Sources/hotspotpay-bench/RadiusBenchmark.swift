@@ -14,6 +14,12 @@ enum RadiusBenchmark {
     static let secret = "demo-radius-secret-change-me"  // the embedded defaults' demo router
 
     static func run(arguments: [String]) async throws {
+        var arguments = arguments
+        var postgres = false
+        if let flag = arguments.firstIndex(of: "--database"), flag + 1 < arguments.count {
+            postgres = arguments[flag + 1] == "postgres"
+            arguments.removeSubrange(flag...(flag + 1))
+        }
         let macCount = arguments.first.flatMap(Int.init) ?? 100_000
         let seconds = arguments.dropFirst().first.flatMap(Double.init) ?? 10
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -27,23 +33,50 @@ enum RadiusBenchmark {
         try RadiusDictionary.load()
         let macs = (0..<macCount).map(mac)
         print(
-            "RADIUS MAC-auth benchmark: \(macCount) paid MACs, \(Int(seconds)) s per server, 2 sockets × 64 in flight")
+            "RADIUS MAC-auth benchmark: \(macCount) paid MACs, \(Int(seconds)) s per server, 2 sockets × 64 in flight"
+                + (postgres ? ", hotspotpay on PostgreSQL (answered from each node's memory)" : ""))
 
         // Ours: the daemon binary with its own store.
         let data = directory.appendingPathComponent("data")
-        let daemon = try ChildProcess(
-            binary,
-            [
-                "serve", "--data-dir", data.path, "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0",
-                "--radius-acct", "127.0.0.1:0", "--log-level", "warning",
-            ], output: directory.appendingPathComponent("daemon.out"))
-        let line = try daemon.waitForOutput(containing: "RADIUS listening on auth ")
-        guard let ourPort = authPort(line) else { throw BenchError("no RADIUS port in '\(line)'") }
-        let paidAttributes = try await fillGrants(
-            path: data.appendingPathComponent("hotspotpay.sqlite").path, macs: macs)
+        var cluster: PostgresCluster?
+        var environment: [String: String] = [:]
+        if postgres {
+            let server = try await PostgresCluster.start("radius-bench")
+            cluster = server
+            environment["HOTSPOTPAY_DATABASE_URL"] = server.url
+        }
+        func startDaemon(_ name: String) throws -> (ChildProcess, Int) {
+            let daemon = try ChildProcess(
+                binary,
+                [
+                    "serve", "--data-dir", data.path, "--listen", "127.0.0.1:0", "--radius-auth", "127.0.0.1:0",
+                    "--radius-acct", "127.0.0.1:0", "--log-level", "warning",
+                ], output: directory.appendingPathComponent(name), environment: environment)
+            let line = try daemon.waitForOutput(containing: "RADIUS listening on auth ", timeout: 300)
+            guard let port = authPort(line) else { throw BenchError("no RADIUS port in '\(line)'") }
+            return (daemon, port)
+        }
+        var (daemon, ourPort) = try startDaemon("daemon.out")
+        let paidAttributes: [String]
+        if let cluster {
+            // The grants go in while the daemon is stopped: it loads them all at start (timed), as a
+            // node does after a restart, instead of one NOTIFY per row.
+            daemon.stop()
+            paidAttributes = try await fillGrants(cluster: cluster, macs: macs)
+            let loading = Date()
+            (daemon, ourPort) = try startDaemon("daemon-2.out")
+            print(
+                String(
+                    format: "hotspotpay started on PostgreSQL with %d active grants loaded into memory in %.1f s",
+                    macCount, Date().timeIntervalSince(loading)))
+        } else {
+            paidAttributes = try await fillGrants(
+                path: data.appendingPathComponent("hotspotpay.sqlite").path, macs: macs)
+        }
         let ours = RadiusLoad(port: ourPort, secret: secret, macs: macs, seconds: seconds).run()
         daemon.stop()
-        report("hotspotpay", ours)
+        await cluster?.stop()
+        report(postgres ? "hotspotpay (PostgreSQL)" : "hotspotpay", ours)
 
         // FreeRADIUS with the same MACs and the same reply.
         let peerDirectory = directory.appendingPathComponent("freeradius")
@@ -145,6 +178,35 @@ enum RadiusBenchmark {
             let lines = try JSONDecoder().decode([String].self, from: Data(attributes.utf8))
             return lines
         }
+    }
+
+    /// The same devices in PostgreSQL, in three statements (`generate_series`), through `psql`.
+    static func fillGrants(cluster: PostgresCluster, macs: [String]) async throws -> [String] {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let started = now - 60_000
+        let count = macs.count
+        let mac =
+            "'02:00:00:' || lpad(to_hex(i / 65536 % 256), 2, '0') || ':' || lpad(to_hex(i / 256 % 256), 2, '0') || ':' || lpad(to_hex(i % 256), 2, '0')"
+        _ = try await cluster.psql(
+            """
+            INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, router_id, provider, status,
+                provider_reference, callback_token, created_at, expires_at, paid_at, updated_at)
+            SELECT 'b' || i, 'B' || lpad(i::text, 7, '0'), (SELECT id FROM plans ORDER BY display_order LIMIT 1),
+                10000, upper(\(mac)), (SELECT id FROM routers LIMIT 1), 'sandbox', 'paid', 'SBX' || i,
+                lpad(to_hex(i), 32, '0'), \(started - 60_000), \(started + 840_000), \(started), \(started)
+            FROM generate_series(0, \(count - 1)) AS i;
+            INSERT INTO grants (id, mac, status, starts_at, valid_until, download_bps, upload_bps,
+                data_remaining_bytes, created_at, updated_at)
+            SELECT 'bg' || i, upper(\(mac)), 'active', \(started), \(started + 3_600_000), 10000000, 2000000,
+                5000000000, \(started), \(started)
+            FROM generate_series(0, \(count - 1)) AS i;
+            INSERT INTO grant_transactions (grant_id, transaction_id, position)
+            SELECT 'bg' || i, 'b' || i, 0 FROM generate_series(0, \(count - 1)) AS i;
+            ANALYZE;
+            """)
+        let attributes = try await cluster.psql("SELECT paid_attributes FROM routers LIMIT 1")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try JSONDecoder().decode([String].self, from: Data(attributes.utf8))
     }
 
     static func freeradiusVersion() -> String {

@@ -115,6 +115,23 @@ public final class PostgresCluster: @unchecked Sendable {
 
     private static let sharedForExit = Mutex<PostgresCluster?>(nil)
 
+    /// Runs SQL with `psql` on the `hotspotpay` database; returns what it printed (unaligned,
+    /// tuples only). Fails on the first error.
+    public func psql(_ sql: String) async throws -> String {
+        let file = directory.appendingPathComponent("script-\(UUID().uuidString.prefix(8)).sql")
+        try sql.write(to: file, atomically: true, encoding: .utf8)
+        chmod(file.path, 0o644)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await Self.run(
+            "\(Self.binaries ?? "")/psql",
+            [
+                "-h", "127.0.0.1", "-p", "\(port)", "-U", "hotspotpay", "-d", "hotspotpay", "-X", "-q", "-A", "-t",
+                "-v", "ON_ERROR_STOP=1", "-f", file.path,
+            ])
+        guard result.status == 0 else { throw ClusterError("psql: \(result.output)") }
+        return result.output
+    }
+
     /// A new empty database on this server; returns its URL.
     public func database(_ label: String = #function) async throws -> String {
         let name =

@@ -227,4 +227,39 @@ import Testing
         try await nodeA.stop()
         await cluster.stop()
     }
+
+    /// One box grows into several nodes: `migrate --to` copies the venue's SQLite database into an
+    /// empty PostgreSQL database and verifies it; a node started on that database sells on with
+    /// the same sales, and a second copy into it is refused.
+    @Test func migrateToCopiesAVenueIntoPostgreSQLAndANodeCarriesOn() async throws {
+        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let venue = try VenueDaemon(coaPort: peer.port)
+        try await venue.start()
+        let transaction = try await CheckoutEndToEndTests.startPurchase(venue, mac: "F2:00:00:00:0D:01")
+        let reply = try await CheckoutEndToEndTests.deliver(
+            await CheckoutEndToEndTests.sandboxCallback(for: transaction, paid: true), to: venue)
+        #expect((200..<300).contains(reply.status))
+        try await venue.stop()
+
+        let url = try await PostgresCluster.shared().database()
+        let copied = try await venue.command(["migrate", "--to", url])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("copied and verified"), "\(copied.stdout)")
+        #expect(copied.stdout.contains("transactions: 1 rows"), "\(copied.stdout)")
+        let again = try await venue.command(["migrate", "--to", url])
+        #expect(again.status != 0 && again.stderr.contains("not empty"), "\(again.stderr)")
+
+        let node = try VenueDaemon(coaPort: peer.port, moreConfig: "database: \(url)")
+        try await node.start()
+        let listed = try await node.command(["transactions", "--json"])
+        #expect(listed.stdout.contains(transaction.id), "\(listed.stdout) \(listed.stderr)")
+        let second = try await HTTP.postJSON(
+            URL(string: "\(node.baseURL)/api/transactions")!,
+            [
+                "plan": "1h", "provider": "sandbox", "mac": "F2:00:00:00:0D:02", "ip": "10.5.50.41",
+                "router": VenueDaemon.routerID,
+            ])
+        #expect(second.status == 201, "\(String(decoding: second.body, as: UTF8.self))")
+        try await node.stop()
+    }
 }
