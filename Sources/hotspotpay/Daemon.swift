@@ -151,7 +151,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let processor = RadiusRequestProcessor(
         directory: routers, policy: StoreAccessPolicy(grants: access, routers: routers, logins: logins),
         accounting: StoreAccountingSink(sessions: store, logins: logins), logger: logger)
-    let metrics = DaemonMetrics(store: store, radius: processor.counters)
+    let metrics = DaemonMetrics(store: store, radius: processor.counters, accessView: accessView)
     MetricsRoute(registry: DaemonMetrics.registry, accounts: console.accounts, collect: { await metrics.collect() })
         .register(on: router)
     let radius = RadiusServer(

@@ -1,6 +1,7 @@
 import Foundation
 import HotspotPayCore
 import Metrics
+import PostgresStore
 import Prometheus
 import Radius
 import Store
@@ -12,6 +13,8 @@ import Synchronization
 final class DaemonMetrics: Sendable {
     let store: any ReportStore & WebhookStore
     let radius: RadiusCounters
+    /// This node's in-memory access view, on PostgreSQL.
+    let accessView: PostgresAccessView?
     private let lastRadius = Mutex<[String: Int]>([:])
     /// (status, provider) pairs seen before, so a pair that drops to zero reads 0, not stale.
     private let seenPairs = Mutex<Set<[String]>>([])
@@ -23,9 +26,10 @@ final class DaemonMetrics: Sendable {
         return registry
     }()
 
-    init(store: any ReportStore & WebhookStore, radius: RadiusCounters) {
+    init(store: any ReportStore & WebhookStore, radius: RadiusCounters, accessView: PostgresAccessView? = nil) {
         self.store = store
         self.radius = radius
+        self.accessView = accessView
     }
 
     func collect() async {
@@ -47,6 +51,14 @@ final class DaemonMetrics: Sendable {
                 Gauge(label: "hotspotpay_webhook_deliveries", dimensions: [("status", status.rawValue)])
                     .record(webhooks[status] ?? 0)
             }
+        }
+        // Several nodes: whether this node hears the database's changes, and how old its last full
+        // read is (alert when it is not listening, or the age passes a few resync periods).
+        if let health = accessView?.health {
+            Gauge(label: "hotspotpay_access_view_listening").record(health.listening ? 1 : 0)
+            Gauge(label: "hotspotpay_access_view_sync_age_seconds").record(
+                max(0, Date().timeIntervalSince(health.lastFullSync)))
+            Gauge(label: "hotspotpay_access_view_grants").record(health.activeGrants)
         }
         let snapshot = radius.snapshot
         let deltas = lastRadius.withLock { last in

@@ -217,6 +217,12 @@ import Testing
         let unlockedMACs = Set(ids.indices.map { Self.mac($0) }.filter { mac in coas.contains { $0.contains(mac) } })
         #expect(unlockedMACs.count == Self.sales, "CoA for \(unlockedMACs.count) of \(Self.sales) devices")
 
+        // Each node reports its access view on its own /metrics.
+        let metrics = try await HTTP.get(URL(string: "\(nodeA.baseURL)/metrics")!)
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(text.contains("hotspotpay_access_view_listening 1"), "\(text.prefix(2000))")
+        #expect(text.contains("hotspotpay_access_view_grants \(Self.sales)"))
+
         radiusLoop.cancel()
         let radius = asking.withLock { $0 }
         #expect(radius.asked > 20 && radius.answered == radius.asked, "\(radius)")
