@@ -1,5 +1,6 @@
 import Foundation
 import HotspotPayCore
+import Store
 
 /// The checkout's rate limits: per device and per client address. Only purchases that were
 /// created count: an attempt is reserved before the provider is asked (so parallel requests
@@ -10,17 +11,24 @@ import HotspotPayCore
 /// cookie, or its address when it has none), so requests that merely name a guest's MAC, which
 /// anyone on the WiFi can read, use up the stranger's allowance, not the guest's.
 public struct CheckoutThrottle: Sendable {
-    let perDevice: RequestThrottle
-    let perAddress: RequestThrottle
+    let perDevice: any AttemptCounter
+    let perAddress: any AttemptCounter
 
     /// Defaults: 10 purchases per device and 300 per address (a MikroTik hotspot often NATs all
-    /// guests to one address) in 10 minutes.
+    /// guests to one address) in 10 minutes. `shared`: count in the database, for several nodes
+    /// on one database (otherwise in this node's memory).
     public init(
         perDevice: RequestThrottle.Limit = .init(attempts: 10, windowSeconds: 600),
-        perAddress: RequestThrottle.Limit = .init(attempts: 300, windowSeconds: 600)
+        perAddress: RequestThrottle.Limit = .init(attempts: 300, windowSeconds: 600),
+        shared: (any ThrottleStore)? = nil
     ) {
-        self.perDevice = RequestThrottle(perDevice)
-        self.perAddress = RequestThrottle(perAddress)
+        if let shared {
+            self.perDevice = SharedAttemptCounter(store: shared, limit: perDevice, prefix: "checkout-device:")
+            self.perAddress = SharedAttemptCounter(store: shared, limit: perAddress, prefix: "checkout-address:")
+        } else {
+            self.perDevice = RequestThrottle(perDevice)
+            self.perAddress = RequestThrottle(perAddress)
+        }
     }
 
     /// An attempt counted against both limits until it is released.
@@ -31,22 +39,22 @@ public struct CheckoutThrottle: Sendable {
 
     /// Counts an attempt for `mac` asked by `browser` (nil: a browser without our cookie) from
     /// `address`; returns the reservation, or the seconds to wait.
-    public func reserve(mac: MACAddress, browser: String?, address: String, now: Date = Date())
+    public func reserve(mac: MACAddress, browser: String?, address: String, now: Date = Date()) async
         -> Result<Reservation, Wait>
     {
         let device = mac.description + "|" + (browser.map { "browser:" + $0 } ?? "address:" + address)
-        if let wait = perAddress.attempt(address, now: now) { return .failure(Wait(seconds: wait)) }
-        if let wait = perDevice.attempt(device, now: now) {
-            perAddress.release(address, now: now)
+        if let wait = await perAddress.count(address, now: now) { return .failure(Wait(seconds: wait)) }
+        if let wait = await perDevice.count(device, now: now) {
+            await perAddress.giveBack(address, now: now)
             return .failure(Wait(seconds: wait))
         }
         return .success(Reservation(device: device, address: address))
     }
 
     /// The attempt created nothing (refused plan, provider down): it does not count.
-    public func release(_ reservation: Reservation, now: Date = Date()) {
-        perAddress.release(reservation.address, now: now)
-        perDevice.release(reservation.device, now: now)
+    public func release(_ reservation: Reservation, now: Date = Date()) async {
+        await perAddress.giveBack(reservation.address, now: now)
+        await perDevice.giveBack(reservation.device, now: now)
     }
 
     /// Runs `create` under a reservation for `mac`, `browser` and `address`, giving the attempt
@@ -54,9 +62,9 @@ public struct CheckoutThrottle: Sendable {
     public func whileReserved<Created: Sendable>(
         mac: MACAddress, browser: String?, address: String, _ create: () async throws -> Created
     ) async throws -> Created {
-        let reservation = try reserve(mac: mac, browser: browser, address: address).get()
+        let reservation = try await reserve(mac: mac, browser: browser, address: address).get()
         do { return try await create() } catch {
-            release(reservation)
+            await release(reservation)
             throw error
         }
     }

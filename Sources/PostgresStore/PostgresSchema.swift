@@ -13,6 +13,18 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(name: "v15-baseline", statements: baseline),
         Migration(name: "v16-access-notify", statements: accessNotify),
+        Migration(
+            name: "v17-throttle-windows",
+            statements: [
+                """
+                CREATE TABLE throttle_windows (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    window_start BIGINT NOT NULL,
+                    count BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX throttle_windows_start ON throttle_windows(window_start)",
+            ]),
     ]
 
     /// The channel every node's access view listens on (``PostgresAccessView``).

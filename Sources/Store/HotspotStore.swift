@@ -4,4 +4,4 @@ import HotspotPayCore
 public typealias HotspotStore = PlanStore & RouterStore & TransactionStore & GrantStore & UnlockJobStore
     & SessionStore & AuditLog & StoreHealth & CheckoutPageStore & OperatorStore & RefundStore & ReportStore
     & UnappliedPaymentStore & IdempotencyStore & VoucherStore
-    & GrantMoveStore & WebhookStore & ProviderCredentialStore
+    & GrantMoveStore & WebhookStore & ProviderCredentialStore & ThrottleStore

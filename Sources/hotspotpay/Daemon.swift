@@ -56,7 +56,9 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let pages = try await PortalPages.load(directory: portalDirectory)
     let throttle = CheckoutThrottle(
         perDevice: .init(attempts: config.checkoutLimitPerDevice, windowSeconds: 600),
-        perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600))
+        perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600),
+        // Several nodes count one limit together; one node counts in memory.
+        shared: store is PostgresStore ? store : nil)
     let demoRouter =
         runtime.usesEmbeddedDefaults
         ? config.routers.first.map { demo in

@@ -13,38 +13,38 @@ import Testing
         #expect(throttle.attempt("a", now: start.addingTimeInterval(60)) == nil)
     }
 
-    @Test func theAddressLimitCoversEveryDeviceBehindIt() throws {
+    @Test func theAddressLimitCoversEveryDeviceBehindIt() async throws {
         let throttle = CheckoutThrottle(
             perDevice: .init(attempts: 5, windowSeconds: 60), perAddress: .init(attempts: 2, windowSeconds: 60))
         let now = Date()
-        func reserve(_ mac: String, _ address: String) throws -> Bool {
-            (try? throttle.reserve(mac: MACAddress(mac), browser: nil, address: address, now: now).get()) != nil
+        func reserve(_ mac: String, _ address: String) async throws -> Bool {
+            (try? await throttle.reserve(mac: MACAddress(mac), browser: nil, address: address, now: now).get()) != nil
         }
-        #expect(try reserve("AA:00:00:00:00:01", "10.0.0.1"))
-        #expect(try reserve("AA:00:00:00:00:02", "10.0.0.1"))
-        #expect(try !reserve("AA:00:00:00:00:03", "10.0.0.1"))
-        #expect(try reserve("AA:00:00:00:00:03", "10.0.0.2"))
+        #expect(try await reserve("AA:00:00:00:00:01", "10.0.0.1"))
+        #expect(try await reserve("AA:00:00:00:00:02", "10.0.0.1"))
+        #expect(try await !reserve("AA:00:00:00:00:03", "10.0.0.1"))
+        #expect(try await reserve("AA:00:00:00:00:03", "10.0.0.2"))
     }
 
-    @Test func attemptsThatCreatedNothingAreGivenBack() throws {
+    @Test func attemptsThatCreatedNothingAreGivenBack() async throws {
         let throttle = CheckoutThrottle(
             perDevice: .init(attempts: 2, windowSeconds: 60), perAddress: .init(attempts: 3, windowSeconds: 60))
         let mac = try MACAddress("AA:00:00:00:00:01")
         for _ in 0..<100 {
-            let reservation = try throttle.reserve(mac: mac, browser: "b1", address: "10.0.0.1").get()
-            throttle.release(reservation)  // the provider was down
+            let reservation = try await throttle.reserve(mac: mac, browser: "b1", address: "10.0.0.1").get()
+            await throttle.release(reservation)  // the provider was down
         }
-        #expect((try? throttle.reserve(mac: mac, browser: "b1", address: "10.0.0.1").get()) != nil)
+        #expect((try? await throttle.reserve(mac: mac, browser: "b1", address: "10.0.0.1").get()) != nil)
     }
 
-    @Test func tenRequestsNamingAGuestsMACDoNotLockTheGuestsBrowserOut() throws {
+    @Test func tenRequestsNamingAGuestsMACDoNotLockTheGuestsBrowserOut() async throws {
         let throttle = CheckoutThrottle(
             perDevice: .init(attempts: 10, windowSeconds: 600), perAddress: .init(attempts: 300, windowSeconds: 600))
         let victim = try MACAddress("AA:00:00:00:00:01")
         // Behind the venue's NAT everyone shares one address; the stranger has no cookie or their own.
         for index in 0..<20 {
-            _ = throttle.reserve(mac: victim, browser: index % 2 == 0 ? nil : "stranger", address: "203.0.113.1")
+            _ = await throttle.reserve(mac: victim, browser: index % 2 == 0 ? nil : "stranger", address: "203.0.113.1")
         }
-        #expect((try? throttle.reserve(mac: victim, browser: "victim", address: "203.0.113.1").get()) != nil)
+        #expect((try? await throttle.reserve(mac: victim, browser: "victim", address: "203.0.113.1").get()) != nil)
     }
 }

@@ -23,7 +23,9 @@ import Testing
             for store in stores { group.addTask { try await store.migrate() } }
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
-        #expect(applied.filter { !$0.isEmpty } == [["v15-baseline", "v16-access-notify"]], "\(applied)")
+        #expect(
+            applied.filter { !$0.isEmpty } == [["v15-baseline", "v16-access-notify", "v17-throttle-windows"]],
+            "\(applied)")
         #expect(try await stores[0].migrationStatus().allSatisfy { $0.applied })
         #expect(try await stores[1].migrate().isEmpty, "nothing left to apply")
         for store in stores { store.close() }

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v13-grant-moves", migrate: v13)
         migrator.registerMigration("v14-webhooks", migrate: v14)
         migrator.registerMigration("v15-provider-credentials", migrate: v15)
+        migrator.registerMigration("v16-throttle-windows", migrate: v16)
         return migrator
     }()
 
@@ -497,6 +498,19 @@ enum Schema {
                     updated_by TEXT NOT NULL,
                     PRIMARY KEY (provider, field)
                 );
+                """)
+    }
+
+    /// Attempt counts the nodes share (several nodes on one database count one limit together).
+    private static func v16(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE throttle_windows (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    count INTEGER NOT NULL
+                );
+                CREATE INDEX throttle_windows_start ON throttle_windows(window_start);
                 """)
     }
 }
