@@ -25,16 +25,21 @@ public struct OperatorAccounts: Sendable {
     let store: any OperatorStore
     let hasher: any PasswordHasher
     let throttle: LoginThrottle
+    /// Several nodes: sign-in attempts are also counted in the database, so guessing spread over
+    /// the nodes meets one limit (each node's own count still applies).
+    let sharedLimits: (any ThrottleStore)?
     /// How long a browser stays signed in.
     public let sessionLifetimeSeconds: Double
 
     public init(
         store: any OperatorStore, hasher: any PasswordHasher = CryptPasswordHasher(),
-        throttle: LoginThrottle = LoginThrottle(), sessionLifetimeSeconds: Double = 12 * 3600
+        throttle: LoginThrottle = LoginThrottle(), sessionLifetimeSeconds: Double = 12 * 3600,
+        sharedLimits: (any ThrottleStore)? = nil
     ) {
         self.store = store
         self.hasher = hasher
         self.throttle = throttle
+        self.sharedLimits = sharedLimits
         self.sessionLifetimeSeconds = sessionLifetimeSeconds
         decoyHash = (try? hasher.hash(SecretToken.make())) ?? ""
     }
@@ -103,10 +108,25 @@ public struct OperatorAccounts: Sendable {
         if let wait = throttle.reserve(username: username, address: address, now: now) {
             throw .throttled(retryAfterSeconds: wait)
         }
+        let sharedKeys = ["login-user:" + username, "login-address:" + address]
+        if let shared = sharedLimits {
+            for (key, limit) in zip(sharedKeys, [throttle.failuresPerUsername, throttle.failuresPerAddress]) {
+                // A database that cannot count does not lock everyone out; the node's count holds.
+                if let wait =
+                    (try? await shared.countAttempt(
+                        key: key, limit: limit, windowSeconds: throttle.windowSeconds, at: now)) ?? nil
+                {
+                    throw .throttled(retryAfterSeconds: wait)
+                }
+            }
+        }
         let account = try await ConsoleError.wrap { try await store.operatorAccount(username: username) }
         let matches = hasher.verify(password, against: account?.passwordHash ?? decoyHash)
         guard let account, matches, !account.person.isDisabled else { throw .badCredentials }
         throttle.recordSuccess(username: username, address: address, now: now)
+        for key in sharedKeys {
+            try? await sharedLimits?.releaseAttempt(key: key, windowSeconds: throttle.windowSeconds, at: now)
+        }
         let cookieToken = SecretToken.make()
         let session = OperatorSession(
             tokenHash: SecretToken.digest(cookieToken), operatorID: account.person.id, csrfToken: SecretToken.make(),

@@ -34,9 +34,10 @@ public struct OperatorConsole: Sendable {
         routerExpectations: RouterDoctor.Expectations = .init(),
         outbound: OutboundAddressGuard = OutboundAddressGuard(allowPrivateAddresses: false),
         credentialSources: @escaping @Sendable () -> [String: CredentialSource] = { [:] },
-        applyProviderKeys: ProviderKeysDesk.Applier? = nil
+        applyProviderKeys: ProviderKeysDesk.Applier? = nil, sharedLimits: Bool = false
     ) {
-        accounts = OperatorAccounts(store: store, hasher: hasher, throttle: throttle)
+        accounts = OperatorAccounts(
+            store: store, hasher: hasher, throttle: throttle, sharedLimits: sharedLimits ? store : nil)
         plans = PlanCatalog(store: store)
         routers = RouterRegistry(store: store, expectations: routerExpectations)
         sales = SalesLedger(store: store, venue: venue)

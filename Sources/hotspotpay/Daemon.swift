@@ -122,7 +122,8 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     let console = OperatorConsole(
         store: store, providers: providers, logger: logger, unlocks: unlocker,
         routerExpectations: config.doctorExpectations, outbound: outbound,
-        credentialSources: { providerReload.currentSources }, applyProviderKeys: providerReload.applier)
+        credentialSources: { providerReload.currentSources }, applyProviderKeys: providerReload.applier,
+        sharedLimits: store is PostgresStore)
     var webhookSettings = WebhookDispatcher.Settings()
     webhookSettings.retry = config.webhooks.retry
     webhookSettings.timeoutSeconds = Double(config.webhooks.timeoutSeconds)

@@ -87,6 +87,39 @@ import Testing
         _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8", now: later)
     }
 
+    /// Several nodes: guesses spread over two nodes (each with its own memory) meet one limit,
+    /// counted in the database they share; the right password afterwards is refused on either.
+    @Test func guessesSpreadOverTwoNodesMeetOneLimit() async throws {
+        let harness = try await ConsoleHarness()
+        _ = try await harness.console.accounts.addOperator(
+            username: "lan", displayName: "", password: Self.password, actor: "cli")
+        let nodes = (0..<2).map { _ in
+            OperatorAccounts(
+                store: harness.store, hasher: CryptPasswordHasher(cost: 1),
+                throttle: LoginThrottle(failuresPerUsername: 4, failuresPerAddress: 100), sharedLimits: harness.store)
+        }
+        for index in 0..<4 {
+            await #expect(throws: ConsoleError.badCredentials) {
+                try await nodes[index % 2].signIn(username: "lan", password: "guess guess \(index)", address: "1.2.3.4")
+            }
+        }
+        // Each node saw two failures, under its own limit of four; together they saw four.
+        for node in nodes {
+            let refused = await ConsoleErrorProbe.error {
+                _ = try await node.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
+            }
+            guard case .throttled = refused else {
+                Issue.record("a node let the fifth try in: \(String(describing: refused))")
+                continue
+            }
+        }
+        // Without the shared count, the same spread would have been let through.
+        let alone = OperatorAccounts(
+            store: harness.store, hasher: CryptPasswordHasher(cost: 1),
+            throttle: LoginThrottle(failuresPerUsername: 4, failuresPerAddress: 100))
+        _ = try await alone.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
+    }
+
     @Test func twentyParallelGuessesGetNoMoreTriesThanFiveInARow() async throws {
         let harness = try await ConsoleHarness()
         let accounts = harness.console.accounts
