@@ -23,26 +23,38 @@ extension PostgresStore: AuditLog {
 
     /// Appends inside the caller's transaction, so the event commits or rolls back with what it
     /// describes; a change venue systems are told about gets its webhook event in the same write.
+    /// One round trip: the line is inserted and, for a kind venue systems are told about, the
+    /// subscribed endpoints come back from the same statement.
     static func audit(_ event: AuditEvent, _ q: PostgresQueries) async throws {
-        try await q.execute(
-            """
-            INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail)
-            VALUES (\(event.at.epochMilliseconds), \(event.kind.rawValue), \(event.actor), \(event.transactionID),
-                \(event.amount?.dong), \(event.detail))
-            """)
-        try await publish(event, q)
-    }
-
-    /// The webhook outbox, written as the SQLite store writes it: one event, one delivery per
-    /// enabled endpoint that subscribes.
-    static func publish(_ audited: AuditEvent, _ q: PostgresQueries) async throws {
-        guard let type = WebhookEventType(reporting: audited.kind) else { return }
+        guard let type = WebhookEventType(reporting: event.kind) else {
+            try await q.execute(
+                """
+                INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail)
+                VALUES (\(event.at.epochMilliseconds), \(event.kind.rawValue), \(event.actor), \(event.transactionID),
+                    \(event.amount?.dong), \(event.detail))
+                """)
+            return
+        }
+        // A data-modifying WITH runs whether or not the query reads it.
         let endpoints = try await q.rows(
             """
+            WITH line AS (
+                INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail)
+                VALUES (\(event.at.epochMilliseconds), \(event.kind.rawValue), \(event.actor), \(event.transactionID),
+                    \(event.amount?.dong), \(event.detail))
+                RETURNING 1)
             SELECT id FROM webhook_endpoints
             WHERE enabled AND strpos(',' || events || ',', \(",\(type.rawValue),")) > 0
             """
         ).map { try $0["id"].decode(String.self) }
+        try await publish(event, type: type, to: endpoints, q)
+    }
+
+    /// The webhook outbox, written as the SQLite store writes it: one event, one delivery per
+    /// enabled endpoint that subscribes.
+    static func publish(_ audited: AuditEvent, type: WebhookEventType, to endpoints: [String], _ q: PostgresQueries)
+        async throws
+    {
         guard !endpoints.isEmpty else { return }
         var payload = WebhookEvent.Payload(actor: audited.actor, detail: audited.detail)
         if let transactionID = audited.transactionID {

@@ -106,10 +106,18 @@ extension PostgresStore: GrantStore {
         }
     }
 
+    /// The device's active grant with its purchases, in one statement.
     static func activeGrant(_ q: PostgresQueries, mac: MACAddress) async throws -> Grant? {
-        guard let row = try await q.row("SELECT * FROM grants WHERE mac = \(mac.description) AND status = 'active'")
+        guard
+            let row = try await q.row(
+                """
+                SELECT g.*, ARRAY(SELECT gt.transaction_id FROM grant_transactions gt
+                    WHERE gt.grant_id = g.id ORDER BY gt.position) AS purchases
+                FROM grants g WHERE g.mac = \(mac.description) AND g.status = 'active'
+                """)
         else { return nil }
-        return try await grant(row, q)
+        return try StoredRows.grant(
+            PostgresColumns(row, entity: "grant"), transactionIDs: try row["purchases"].decode([String].self))
     }
 
     static func grant(_ q: PostgresQueries, id: String, lock: Bool = false) async throws -> Grant? {

@@ -24,7 +24,14 @@ extension PostgresStore {
         guard let current = try await fetchTransaction(q, id: confirmation.transactionID, lock: true) else {
             return try await reject(.unknownTransaction(id: confirmation.transactionID), amount: confirmation.amount)
         }
-        try await lockDevice(current.mac, q)
+        // The device's lock, and whether another sale already carries this provider reference,
+        // in one round trip.
+        let other = try await q.scalar(
+            """
+            SELECT (SELECT id FROM transactions WHERE provider = \(confirmation.provider.rawValue)
+                AND provider_reference = \(confirmation.providerReference) AND id <> \(current.id))
+            FROM pg_advisory_xact_lock(hashtextextended(\(current.mac.description), 0))
+            """, as: String?.self) ?? nil
         // Money that arrived but cannot be applied is kept for an operator, not only logged.
         func unapplied(_ rejection: PaymentRejection, kind: UnappliedPayment.Kind) async throws -> PaymentApplication {
             let recorded = try await recordUnapplied(
@@ -46,12 +53,7 @@ extension PostgresStore {
             return try await unapplied(
                 .amountMismatch(expected: current.amount, received: confirmation.amount), kind: .mismatch)
         }
-        if let other = try await q.scalar(
-            """
-            SELECT id FROM transactions WHERE provider = \(confirmation.provider.rawValue)
-                AND provider_reference = \(confirmation.providerReference) AND id <> \(current.id)
-            """, as: String.self)
-        {
+        if let other {
             return try await reject(
                 .referenceReused(reference: confirmation.providerReference, otherTransactionID: other),
                 amount: confirmation.amount)
