@@ -87,3 +87,16 @@ public struct Grant: Hashable, Sendable, Identifiable {
         return next
     }
 }
+
+extension Grant {
+    /// More time (and data, for a capped pass) given by an operator: from the pass's end, or
+    /// from now when it has run out.
+    public func extendedByOperator(seconds: Int64, dataBytes: Int64?, at: Date) throws(TransitionError) -> Grant {
+        var grant = self
+        grant.status = try status.applying(.extend)
+        grant.validUntil = max(validUntil, at).addingTimeInterval(Double(seconds))
+        if let dataBytes, let left = dataRemainingBytes { grant.dataRemainingBytes = max(left, 0) + dataBytes }
+        grant.updatedAt = at
+        return grant
+    }
+}

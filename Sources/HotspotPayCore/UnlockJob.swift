@@ -112,3 +112,20 @@ extension UnlockJob {
             updatedAt: at)
     }
 }
+
+extension UnlockJob {
+    /// The job after `event`: its state moved, an attempt counted for a send, and what the
+    /// sender noted. Both stores write this with an update conditional on the state it came from.
+    public func applying(
+        _ event: UnlockJobStatus.Event, at: Date, nextAttemptAt: Date?, error: String?, unlockedBy: UnlockPath?
+    ) throws(TransitionError) -> UnlockJob {
+        var next = self
+        next.status = try status.applying(event)
+        next.updatedAt = at
+        if event == .send { next.attempts += 1 }
+        if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
+        if let error { next.lastError = error }
+        if let unlockedBy { next.unlockedBy = unlockedBy }
+        return next
+    }
+}

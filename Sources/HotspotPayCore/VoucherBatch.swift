@@ -49,3 +49,17 @@ public struct VoucherBatch: Hashable, Sendable, Identifiable {
         return problems
     }
 }
+
+extension VoucherBatch {
+    /// The sale a redeemed code makes: a voucher purchase of the batch's plan at the batch's price
+    /// (confirmed at once by the store, through the same path as a payment).
+    public func sale<G: RandomNumberGenerator>(
+        plan: Plan, mac: MACAddress, clientIP: IPAddress?, routerID: String, at: Date, using generator: inout G
+    ) -> Transaction {
+        var sale = Transaction.pending(
+            plan: plan, mac: mac, clientIP: clientIP, routerID: routerID, provider: .voucher, now: at,
+            paymentWindowSeconds: 60, using: &generator)
+        sale.amount = price
+        return sale
+    }
+}

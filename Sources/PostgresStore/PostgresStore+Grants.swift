@@ -87,14 +87,11 @@ extension PostgresStore: GrantStore {
             guard var grant = try await Self.grant(q, id: id, lock: true) else {
                 throw StoreError.notFound(entity: "grant", id: id)
             }
-            do throws(TransitionError) { grant.status = try grant.status.applying(.extend) } catch {
+            do throws(TransitionError) {
+                grant = try grant.extendedByOperator(seconds: seconds, dataBytes: dataBytes, at: at)
+            } catch {
                 throw StoreError.transition(error)
             }
-            grant.validUntil = max(grant.validUntil, at).addingTimeInterval(Double(seconds))
-            if let dataBytes, let left = grant.dataRemainingBytes {
-                grant.dataRemainingBytes = max(left, 0) + dataBytes
-            }
-            grant.updatedAt = at
             try await Self.updateGrantAfterExtension(grant, q)
             var detail = "grant \(id): +\(DurationText.format(seconds: seconds))"
             if let dataBytes { detail += ", +\(ByteCount.format(dataBytes))" }

@@ -26,12 +26,13 @@ extension PostgresStore {
         }
         // The device's lock, and whether another sale already carries this provider reference,
         // in one round trip.
-        let other = try await q.scalar(
-            """
-            SELECT (SELECT id FROM transactions WHERE provider = \(confirmation.provider.rawValue)
-                AND provider_reference = \(confirmation.providerReference) AND id <> \(current.id))
-            FROM pg_advisory_xact_lock(hashtextextended(\(current.mac.description), 0))
-            """, as: String?.self) ?? nil
+        let other =
+            try await q.scalar(
+                """
+                SELECT (SELECT id FROM transactions WHERE provider = \(confirmation.provider.rawValue)
+                    AND provider_reference = \(confirmation.providerReference) AND id <> \(current.id))
+                FROM pg_advisory_xact_lock(hashtextextended(\(current.mac.description), 0))
+                """, as: String?.self) ?? nil
         // Money that arrived but cannot be applied is kept for an operator, not only logged.
         func unapplied(_ rejection: PaymentRejection, kind: UnappliedPayment.Kind) async throws -> PaymentApplication {
             let recorded = try await recordUnapplied(

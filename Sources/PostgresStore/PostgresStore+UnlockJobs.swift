@@ -81,15 +81,13 @@ extension PostgresStore: UnlockJobStore {
         guard let current = try await q.row("SELECT * FROM unlock_jobs WHERE id = \(id)").map(Self.unlockJob) else {
             throw StoreError.notFound(entity: "unlock job", id: id)
         }
-        var next = current
-        do throws(TransitionError) { next.status = try current.status.applying(event) } catch {
+        let next: UnlockJob
+        do throws(TransitionError) {
+            next = try current.applying(
+                event, at: at, nextAttemptAt: nextAttemptAt, error: error, unlockedBy: unlockedBy)
+        } catch {
             throw StoreError.transition(error)
         }
-        next.updatedAt = at
-        if event == .send { next.attempts += 1 }
-        if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
-        if let error { next.lastError = error }
-        if let unlockedBy { next.unlockedBy = unlockedBy }
         let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
         // Conditional on the state read: of two nodes sending one job, one wins the update.
         let changed = try await q.changed(

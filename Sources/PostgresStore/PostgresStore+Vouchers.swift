@@ -106,10 +106,7 @@ extension PostgresStore: VoucherStore {
             """)
         guard used == 1 else { return .refused(.usedUp) }
         var generator = SystemRandomNumberGenerator()
-        var sale = Transaction.pending(
-            plan: plan, mac: mac, clientIP: clientIP, routerID: routerID, provider: .voucher, now: at,
-            paymentWindowSeconds: 60, using: &generator)
-        sale.amount = batch.price
+        let sale = batch.sale(plan: plan, mac: mac, clientIP: clientIP, routerID: routerID, at: at, using: &generator)
         let actor = "voucher:\(batch.id)"
         try await insert(sale, q)
         try await audit(

@@ -39,3 +39,27 @@ extension StoredCredential {
             ].compactMap { $0 }.joined(separator: "; ")
     }
 }
+
+extension StoredCredential {
+    /// The changes with each new value sealed (under `provider.NAME`); nil removes a value.
+    public static func sealed(_ changes: [String: Secret?], provider: ProviderID, cipher: SecretCipher?)
+        throws(StoreError) -> [String: String?]
+    {
+        var sealed: [String: String?] = [:]
+        for (field, value) in changes {
+            guard let value else {
+                sealed[field] = String?.none
+                continue
+            }
+            guard let cipher else {
+                throw StoreError.secretKeyRequired(entity: "provider credential", id: "\(provider).\(field)")
+            }
+            do {
+                sealed[field] = try cipher.seal(value.reveal, entity: "provider credential", id: "\(provider).\(field)")
+            } catch let error as StoreError { throw error } catch {
+                throw StoreError.database(entity: "provider credential", reason: "\(error)")
+            }
+        }
+        return sealed
+    }
+}

@@ -162,14 +162,11 @@ extension SQLiteStore {
                     db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"), arguments: [id]
                 ).map({ try Self.grant($0, db: db) })
             else { throw StoreError.notFound(entity: "grant", id: id) }
-            do throws(TransitionError) { grant.status = try grant.status.applying(.extend) } catch {
+            do throws(TransitionError) {
+                grant = try grant.extendedByOperator(seconds: seconds, dataBytes: dataBytes, at: at)
+            } catch {
                 throw StoreError.transition(error)
             }
-            grant.validUntil = max(grant.validUntil, at).addingTimeInterval(Double(seconds))
-            if let dataBytes, let left = grant.dataRemainingBytes {
-                grant.dataRemainingBytes = max(left, 0) + dataBytes
-            }
-            grant.updatedAt = at
             try Self.updateGrantAfterExtension(grant, db: db)
             var detail = "grant \(id): +\(DurationText.format(seconds: seconds))"
             if let dataBytes { detail += ", +\(ByteCount.format(dataBytes))" }

@@ -28,18 +28,7 @@ extension SQLiteStore: ProviderCredentialStore {
         _ changes: [String: Secret?], provider: ProviderID, at: Date, actor: String
     ) async throws(StoreError) {
         guard !changes.isEmpty else { return }
-        var sealed: [String: String?] = [:]
-        do {
-            for (field, value) in changes {
-                if let value {
-                    let cipher = try requireCipher(entity: "provider credential", id: "\(provider).\(field)")
-                    sealed[field] = try cipher.seal(
-                        value.reveal, entity: "provider credential", id: "\(provider).\(field)")
-                } else {
-                    sealed[field] = String?.none
-                }
-            }
-        } catch { throw Self.storeError(error, entity: "provider credential") }
+        let sealed = try StoredCredential.sealed(changes, provider: provider, cipher: cipher)
         try await write(entity: "provider credential") { [sealed] db in
             for (field, value) in sealed.sorted(by: { $0.key < $1.key }) {
                 if let value {

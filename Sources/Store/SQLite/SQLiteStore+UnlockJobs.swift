@@ -87,15 +87,13 @@ extension SQLiteStore: UnlockJobStore {
             ).map(
                 Self.unlockJob)
         else { throw StoreError.notFound(entity: "unlock job", id: id) }
-        var next = current
-        do throws(TransitionError) { next.status = try current.status.applying(event) } catch {
+        let next: UnlockJob
+        do throws(TransitionError) {
+            next = try current.applying(
+                event, at: at, nextAttemptAt: nextAttemptAt, error: error, unlockedBy: unlockedBy)
+        } catch {
             throw StoreError.transition(error)
         }
-        next.updatedAt = at
-        if event == .send { next.attempts += 1 }
-        if let nextAttemptAt { next.nextAttemptAt = nextAttemptAt }
-        if let error { next.lastError = error }
-        if let unlockedBy { next.unlockedBy = unlockedBy }
         let sources = UnlockJobStatus.sources(for: event).map(\.rawValue)
         var arguments: StatementArguments = [
             next.status.rawValue, next.attempts, next.nextAttemptAt.epochMilliseconds, next.lastError,

@@ -105,10 +105,7 @@ extension SQLiteStore: VoucherStore {
         guard db.changesCount == 1 else { return .refused(.usedUp) }
 
         var generator = SystemRandomNumberGenerator()
-        var sale = Transaction.pending(
-            plan: plan, mac: mac, clientIP: clientIP, routerID: routerID, provider: .voucher, now: at,
-            paymentWindowSeconds: 60, using: &generator)
-        sale.amount = batch.price
+        let sale = batch.sale(plan: plan, mac: mac, clientIP: clientIP, routerID: routerID, at: at, using: &generator)
         let actor = "voucher:\(batch.id)"
         try insert(sale, db: db)
         try audit(
