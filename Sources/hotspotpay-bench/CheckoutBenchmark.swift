@@ -42,7 +42,10 @@ enum CheckoutBenchmark {
         print(
             "Checkout benchmark: \(pending) pending transactions, callbacks from \(connections) connections, CoA to FreeRADIUS"
         )
-        for rows in [0, filler] {
+        // Old rows are added to the SQLite file directly; on PostgreSQL the run has none.
+        let postgres = ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres"
+        if postgres { print("the daemon on PostgreSQL (a throwaway server on the same cores)") }
+        for rows in postgres ? [0] : [0, filler] {
             let venue = try await Venue.start(binary: binary, filler: rows)
             defer { venue.stop() }
             let outcome = try await measure(venue, pending: pending)
@@ -57,9 +60,7 @@ enum CheckoutBenchmark {
             if venue.webhookSubscribed {
                 // The dispatcher delivers behind the burst; give it a moment, then count.
                 try await Task.sleep(for: .seconds(5))
-                let store = try SQLiteStore(
-                    path: venue.database,
-                    cipher: SecretCipher(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": key])!))
+                let store = try venue.store(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": key])!)
                 let counts = try await store.webhookDeliveryCounts()
                 print(
                     "  webhooks: \(counts[.delivered] ?? 0) delivered, \(counts[.pending] ?? 0) pending, "
@@ -92,9 +93,7 @@ enum CheckoutBenchmark {
         let warmOrders = try await createPending(200, prefix: 0x30, client: client, venue: venue)
         let burstOrders = try await createPending(pending, prefix: 0x10, client: client, venue: venue)
         let pacedOrders = try await createPending(pacedCount, prefix: 0x20, client: client, venue: venue)
-        let store = try SQLiteStore(
-            path: venue.database,
-            cipher: SecretCipher(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": key])!))
+        let store = try venue.store(key: try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": key])!)
         let sandbox = SandboxProvider(secret: Secret(sandboxSecret), walletBaseURL: "http://unused")
         var burstCallbacks: [ProviderCallback] = []
         for id in burstOrders {
@@ -115,7 +114,7 @@ enum CheckoutBenchmark {
                 await sandbox.walletCallback(for: transaction, pay: true), client: client, baseURL: baseURL,
                 sent: SendTimes())
         }
-        try await waitForAcks(warmOrders.count, store: venue.database)
+        try await waitForAcks(warmOrders.count, venue: venue)
 
         // Paced first, while the burst's transactions are all still pending: one callback every
         // 1/rate s, the way payments really arrive.
@@ -131,7 +130,7 @@ enum CheckoutBenchmark {
             }
             return try await group.reduce(0, +)
         }
-        try await waitForAcks(warmOrders.count + pacedOrders.count, store: venue.database)
+        try await waitForAcks(warmOrders.count + pacedOrders.count, venue: venue)
 
         // Burst: every callback as fast as the connections carry them.
         FileHandle.standardError.write(Data("burst: \(burstCallbacks.count) callbacks\n".utf8))
@@ -155,9 +154,9 @@ enum CheckoutBenchmark {
             (sent, elapsed, failures) = (result.sent, result.seconds, result.failures.count)
         }
         if failures > 0 { FileHandle.standardError.write(Data("burst: \(failures) callbacks not accepted\n".utf8)) }
-        try await waitForAcks(warmOrders.count + pacedOrders.count + burstOrders.count, store: venue.database)
+        try await waitForAcks(warmOrders.count + pacedOrders.count + burstOrders.count, venue: venue)
 
-        let acks = try ackTimes(venue.database)
+        let acks = try await ackTimes(venue)
         return Outcome(
             callbacksPerSecond: Double(burstCallbacks.count) / elapsed,
             burst: Percentiles(latencies(sent, acks)), paced: Percentiles(latencies(pacedSent.all, acks)),
@@ -251,42 +250,34 @@ enum CheckoutBenchmark {
         return 0
     }
 
-    static func waitForAcks(_ count: Int, store path: String) async throws {
-        let queue = try DatabaseQueue(path: path)
+    static func waitForAcks(_ count: Int, venue: Venue) async throws {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            let acked = try await queue.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM unlock_jobs WHERE status = 'acked'") ?? 0
-            }
+            let acked =
+                Int(try await venue.query("SELECT count(*) FROM unlock_jobs WHERE status = 'acked'").first?.first ?? "")
+                ?? 0
             if acked >= count { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let states = try await queue.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT status, count(*) AS n, max(last_error) AS e FROM unlock_jobs GROUP BY status"
-            )
-            .map { "\($0["status"] as String): \($0["n"] as Int) (\($0["e"] as String? ?? ""))" }
-        }
+        let states = try await venue.query(
+            "SELECT status, count(*) AS n, max(last_error) AS e FROM unlock_jobs GROUP BY status"
+        ).map { $0.joined(separator: " ") }
         throw BenchError(
             "not every unlock was acknowledged within 120 s (wanted \(count)): \(states.joined(separator: ", "))")
     }
 
     /// Callback token → when the router's ACK was recorded (ms since 1970).
-    static func ackTimes(_ path: String) throws -> [String: Int64] {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.read { db in
-            var times: [String: Int64] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.callback_token AS token, a.at AS at FROM audit_events a
-                    JOIN transactions t ON t.id = a.transaction_id WHERE a.kind = 'unlock.acknowledged'
-                    """)
-            {
-                times[row["token"]] = row["at"]
-            }
-            return times
+    static func ackTimes(_ venue: Venue) async throws -> [String: Int64] {
+        var times: [String: Int64] = [:]
+        for row in try await venue.query(
+            """
+            SELECT t.callback_token AS token, a.at AS at FROM audit_events a
+            JOIN transactions t ON t.id = a.transaction_id WHERE a.kind = 'unlock.acknowledged'
+            """) where row.count == 2
+        {
+            times[row[0]] = Int64(row[1])
         }
+        return times
     }
 
     /// The landing page (plans for a device with nothing to resume) under wrk.

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import Logging
+import PostgresStore
+import Store
 import TestSupport
 
 #if canImport(Glibc)
@@ -17,6 +20,8 @@ final class Venue {
     /// `HOTSPOTPAY_BENCH_WEBHOOK=1`: a receiver subscribed to every event (the outbox's cost).
     var receiver: ChildProcess? = nil
     var webhookSubscribed = false
+    /// `HOTSPOTPAY_BENCH_DATABASE=postgres`: the daemon on a throwaway PostgreSQL server.
+    var postgres: PostgresCluster? = nil
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var database: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
 
@@ -48,8 +53,14 @@ final class Venue {
 
         let port = try LocalPort.free(.tcp)
         let config = directory.appendingPathComponent("hotspotpay.yaml")
-        try Self.configYAML(directory: directory, port: port, coaPort: coaPort, strategy: "coa")
-            .write(to: config, atomically: true, encoding: .utf8)
+        var postgres: PostgresCluster?
+        var yaml = Self.configYAML(directory: directory, port: port, coaPort: coaPort, strategy: "coa")
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres" {
+            let cluster = try await PostgresCluster.start("checkout-bench")
+            postgres = cluster
+            yaml += "\ndatabase: \(cluster.url)\n"
+        }
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
         setenv("HOTSPOTPAY_SECRET_KEY", CheckoutBenchmark.key, 1)
         if filler > 0 {
             // Seed plans and router with a first start, then add the history while it is stopped.
@@ -97,6 +108,7 @@ final class Venue {
         _ = try daemon.waitForOutput(containing: "portal listening on")
         let venue = Venue(directory: directory, port: port, daemon: daemon, peer: peer)
         venue.receiver = receiver
+        venue.postgres = postgres
         venue.webhookSubscribed = webhook == "1" || webhook == "down"
         return venue
     }
@@ -148,10 +160,52 @@ final class Venue {
         """
     }
 
+    /// Rows of `sql` from the venue's database, each as its columns' text.
+    func query(_ sql: String) async throws -> [[String]] {
+        if let postgres {
+            return try await postgres.psql(sql).split(separator: "\n").map {
+                $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        return try await DatabaseQueue(path: database).read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                row.databaseValues.map { value in
+                    switch value.storage {
+                    case .null: ""
+                    case .int64(let number): String(number)
+                    case .double(let number): String(number)
+                    case .string(let text): text
+                    case .blob(let data): String(decoding: data, as: UTF8.self)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The venue's store, for reading what the daemon wrote.
+    func store(key: SecretKey) throws -> any HotspotStore {
+        if let postgres {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            return PostgresStore(
+                url: try PostgresURL(postgres.url), password: nil, cipher: SecretCipher(key: key), connections: 4,
+                logger: logger)
+        }
+        return try SQLiteStore(path: database, cipher: SecretCipher(key: key))
+    }
+
     func stop() {
         daemon.stop()
         peer.stop()
         receiver?.stop()
+        if let postgres {
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await postgres.stop()
+                done.signal()
+            }
+            done.wait()
+        }
         // HOTSPOTPAY_BENCH_KEEP=1 keeps the database and logs for a look afterwards.
         if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_KEEP"] == nil {
             try? FileManager.default.removeItem(at: directory)
