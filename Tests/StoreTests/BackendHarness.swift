@@ -20,7 +20,7 @@ typealias BehaviourStore = HotspotStore
 /// A fresh store on the chosen backend (a SQLite file, or a database of its own on the shared
 /// PostgreSQL server) with one plan and one router; `node()` opens another store on the same
 /// database, as a second daemon would.
-struct BackendHarness {
+struct BackendHarness: SalesHarness {
     let backend: StoreBackend
     let store: any BehaviourStore
     let key: SecretKey
@@ -83,18 +83,8 @@ struct BackendHarness {
         }
     }
 
-    func newPending(mac: MACAddress = Fixtures.mac, now: Date = Date(), window: Int64 = 900) async throws -> Transaction
-    {
-        let transaction = Fixtures.transaction(mac: mac, now: now, window: window)
-        try await store.insertTransaction(transaction, actor: "test")
-        return transaction
-    }
+}
 
-    func confirmation(_ transaction: Transaction, reference: String = "MOMO-1", amount: Money? = nil, at: Date = Date())
-        -> PaymentConfirmation
-    {
-        PaymentConfirmation(
-            transactionID: transaction.id, provider: transaction.provider, providerReference: reference,
-            amount: amount ?? transaction.amount, at: at, actor: "provider:test")
-    }
+extension BackendHarness {
+    var salesStore: any TransactionStore { store }
 }

@@ -4,7 +4,7 @@ import Store
 import TestSupport
 
 /// A store on a fresh SQLite file with one plan and one router, and its key.
-struct StoreHarness {
+struct StoreHarness: SalesHarness {
     let directory: URL
     let key: SecretKey
     let store: SQLiteStore
@@ -22,10 +22,19 @@ struct StoreHarness {
     /// A second connection pool on the same file, as a second daemon or the CLI would have.
     func secondStore() throws -> SQLiteStore { try SQLiteStore(path: path, cipher: SecretCipher(key: key)) }
 
+}
+
+/// What every store harness offers the tests: a pending sale stored, and a provider's
+/// confirmation of it.
+protocol SalesHarness {
+    var salesStore: any TransactionStore { get }
+}
+
+extension SalesHarness {
     func newPending(mac: MACAddress = Fixtures.mac, now: Date = Date(), window: Int64 = 900) async throws -> Transaction
     {
         let transaction = Fixtures.transaction(mac: mac, now: now, window: window)
-        try await store.insertTransaction(transaction, actor: "test")
+        try await salesStore.insertTransaction(transaction, actor: "test")
         return transaction
     }
 
@@ -36,4 +45,8 @@ struct StoreHarness {
             transactionID: transaction.id, provider: transaction.provider, providerReference: reference,
             amount: amount ?? transaction.amount, at: at, actor: "provider:test")
     }
+}
+
+extension StoreHarness {
+    var salesStore: any TransactionStore { store }
 }
