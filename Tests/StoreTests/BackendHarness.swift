@@ -34,6 +34,11 @@ struct BackendHarness: SalesHarness {
         return logger
     }()
 
+    /// How long a test's store call may wait: the suite runs every test at once on one shared
+    /// server, and a loaded CI box is slow; these tests are about behaviour, not speed (the
+    /// timeout itself is tested with a store of its own).
+    static let postgresTimeout: Duration = .seconds(120)
+
     init(
         _ backend: StoreBackend, _ label: String = #function, strategy: UnlockStrategy = .coa,
         plan: Plan = Fixtures.plan()
@@ -51,7 +56,8 @@ struct BackendHarness: SalesHarness {
             sqlitePath = nil
             postgresURL = url
             let store = PostgresStore(
-                url: url, password: nil, cipher: SecretCipher(key: key), connections: 8, logger: Self.logger)
+                url: url, password: nil, cipher: SecretCipher(key: key), connections: 8,
+                timeout: Self.postgresTimeout, logger: Self.logger)
             try await store.migrate()
             self.store = store
         }
@@ -67,7 +73,8 @@ struct BackendHarness: SalesHarness {
     func node() throws -> any BehaviourStore {
         if let sqlitePath { return try SQLiteStore(path: sqlitePath, cipher: SecretCipher(key: key)) }
         return PostgresStore(
-            url: postgresURL!, password: nil, cipher: SecretCipher(key: key), connections: 8, logger: Self.logger)
+            url: postgresURL!, password: nil, cipher: SecretCipher(key: key), connections: 8,
+            timeout: Self.postgresTimeout, logger: Self.logger)
     }
 
     /// Rows in a table, read past the store's API (what the database holds, not what it says).

@@ -46,7 +46,7 @@ import Testing
         let url = try PostgresURL(try await PostgresCluster.shared().database())
         let target = PostgresStore(
             url: url, password: nil, cipher: SecretCipher(key: harness.key), connections: 4,
-            logger: BackendHarness.logger)
+            timeout: BackendHarness.postgresTimeout, logger: BackendHarness.logger)
         defer { target.close() }
         let report = try await DatabaseCopy(sqlitePath: harness.path, target: target).run()
         #expect(report.allSatisfy { $0.matches })

@@ -18,7 +18,9 @@ import Testing
     @Test func nodesStartingTogetherApplyEachMigrationOnce() async throws {
         let cluster = try await PostgresCluster.start()
         let url = try PostgresURL(cluster.url)
-        let stores = (0..<3).map { _ in PostgresStore(url: url, password: nil, logger: Self.logger) }
+        let stores = (0..<3).map { _ in
+            PostgresStore(url: url, password: nil, timeout: BackendHarness.postgresTimeout, logger: Self.logger)
+        }
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for store in stores { group.addTask { try await store.migrate() } }
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
@@ -34,7 +36,9 @@ import Testing
 
     @Test func theSchemaHasTheSQLiteStoresTablesAndColumns() async throws {
         let cluster = try await PostgresCluster.start()
-        let store = PostgresStore(url: try PostgresURL(cluster.url), password: nil, logger: Self.logger)
+        let store = PostgresStore(
+            url: try PostgresURL(cluster.url), password: nil, timeout: BackendHarness.postgresTimeout,
+            logger: Self.logger)
         try await store.migrate()
         let postgres = try await store.tableColumns()
 
@@ -66,7 +70,9 @@ import Testing
 
     @Test func theAuditLogIsAppendOnlyInTheDatabaseItself() async throws {
         let cluster = try await PostgresCluster.start()
-        let store = PostgresStore(url: try PostgresURL(cluster.url), password: nil, logger: Self.logger)
+        let store = PostgresStore(
+            url: try PostgresURL(cluster.url), password: nil, timeout: BackendHarness.postgresTimeout,
+            logger: Self.logger)
         try await store.migrate()
         try await store.client.query(
             "INSERT INTO audit_events (at, kind, actor, detail) VALUES (1, 'payment.confirmed', 'test', 'x')",

@@ -23,6 +23,8 @@ public final class WebhookReceiver: Sendable {
         public var at: Date
         /// The signature verified independently with the endpoint's secret.
         public var signatureValid: Bool
+        /// The status it was answered with; nil when it was stalled (or refused).
+        public var answeredWith: Int?
         public var eventID: String? { headers["x-hotspotpay-event-id"] }
         public var eventType: String? { headers["x-hotspotpay-event"] }
         public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] }
@@ -122,9 +124,10 @@ public final class WebhookReceiver: Sendable {
             data.append(contentsOf: buffer[0..<count])
         }
         let body = Data(data[headerEnd!.upperBound...])
-        let received = Received(
+        var received = Received(
             headers: headers, body: body, at: Date(), signatureValid: verify(headers["x-hotspotpay-signature"], body))
         let mode = state.withLock { state -> Mode in
+            if case .answer(let status) = state.mode { received.answeredWith = status }
             state.received.append(received)
             if state.mode == .stall { state.stalled.append(client) }
             return state.mode

@@ -49,7 +49,10 @@ import Testing
             let deliveries = try await store.webhookDeliveries(endpointID: nil, status: nil, limit: 50)
             return deliveries.count >= 3 && deliveries.allSatisfy { $0.status == .delivered }
         }
-        let answered = receiver.received.dropFirst()
+        // On a slow box the stalled send may time out and be tried once more before the kill:
+        // those stalled tries are not deliveries; the answered ones after the restart are.
+        let answered = receiver.received.filter { $0.answeredWith != nil }
+        #expect(receiver.received.prefix { $0.answeredWith == nil }.allSatisfy { $0.eventID == cutOff.eventID })
         #expect(answered.allSatisfy { $0.signatureValid })
         let types = answered.compactMap(\.eventType)
         #expect(Array(types.prefix(2)) == ["payment.succeeded", "grant.started"], "\(types)")
