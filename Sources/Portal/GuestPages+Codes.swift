@@ -51,13 +51,15 @@ extension GuestPages {
         init(_ response: Response) { self.response = response }
     }
 
-    /// Counts one attempt on each throttle; the 429 to answer when one of them is spent.
+    /// Counts one attempt on each limit; the 429 to answer when one of them is spent (the
+    /// attempts counted before it are given back: they were not tried).
     func reserveCodeAttempt(
-        _ form: CodeForm, _ keys: [(RequestThrottle, String)], _ request: Request, _ context: PortalRequestContext,
+        _ form: CodeForm, _ keys: [(any AttemptCounter, String)], _ request: Request, _ context: PortalRequestContext,
         now: Date
-    ) -> Response? {
-        for (throttle, key) in keys {
-            guard let wait = throttle.attempt(key, now: now) else { continue }
+    ) async -> Response? {
+        for (index, (limit, key)) in keys.enumerated() {
+            guard let wait = await limit.count(key, now: now) else { continue }
+            await giveBack(keys.prefix(index), now: now)
             context.logger.notice(
                 "code attempts throttled", metadata: ["mac": "\(form.mac)", "address": "\(form.address)"])
             var response = message(
@@ -66,6 +68,11 @@ extension GuestPages {
             return response
         }
         return nil
+    }
+
+    /// Takes back attempts that were not guesses (a code that worked, or our own failure).
+    func giveBack(_ keys: some Sequence<(any AttemptCounter, String)>, now: Date) async {
+        for (limit, key) in keys { await limit.giveBack(key, now: now) }
     }
 
     /// The purchase the code stood for becomes this browser's: its page, its router login.

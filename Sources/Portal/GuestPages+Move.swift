@@ -16,11 +16,11 @@ extension GuestPages {
         guard let mover = options.moves else { return Self.redirect(to: "/") }
         let typed = (form.fields["receipt"] ?? "").trimmingCharacters(in: .whitespaces)
         let now = clock()
-        let keys = [
-            (voucherMisses.device, "\(form.mac)"), (voucherMisses.address, form.address),
-            (moveMissesEverywhere, "venue"),
+        let keys: [(any AttemptCounter, String)] = [
+            (codeLimits.missesPerDevice, "\(form.mac)"), (codeLimits.missesPerAddress, form.address),
+            (codeLimits.moveMissesEverywhere, "venue"),
         ]
-        if let refused = reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
+        if let refused = await reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
         let purchase: Transaction
         do {
             purchase = try await mover.move(receipt: typed, to: form.mac, routerID: form.router.id)
@@ -35,12 +35,12 @@ extension GuestPages {
             case .refused(.deviceHasAccess): key = "moveHasAccess"
             case .unavailable: key = "voucherUnavailable"
             }
-            if case .unavailable = error { for (throttle, key) in keys { throttle.release(key, now: now) } }
+            if case .unavailable = error { await giveBack(keys, now: now) }
             return try await plansPage(
                 request, form.language, visit: form.visit, demo: form.demo, error: pages.text(key, form.language),
                 status: key == "voucherUnavailable" ? .serviceUnavailable : .unprocessableContent)
         }
-        for (throttle, key) in keys { throttle.release(key, now: now) }
+        await giveBack(keys, now: now)
         context.logger.notice("pass moved", metadata: ["order": "\(purchase.orderCode)", "mac": "\(form.mac)"])
         return try await handOver(purchase, form, request)
     }

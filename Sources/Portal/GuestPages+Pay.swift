@@ -21,8 +21,9 @@ extension GuestPages {
         let browser = GuestBrowser(request)
         var buyer = try await isBuyer(browser, of: transaction)
         var newBrowser: GuestBrowser?
-        // Ten wrong codes per purchase per ten minutes: guessing a 30⁶ code that way takes years.
-        if !buyer, let typed = query["receipt"], receiptAttempts.attempt(transaction.id) == nil,
+        // Ten codes per purchase per ten minutes: guessing a 30⁶ code that way takes years.
+        if !buyer, let typed = query["receipt"],
+            await codeLimits.receiptPerPurchase.count(transaction.id, now: clock()) == nil,
             Self.receiptMatches(typed, transaction.orderCode)
         {
             let proven = browser ?? GuestBrowser.new()

@@ -16,8 +16,10 @@ extension GuestPages {
         guard let vouchers = options.vouchers else { return Self.redirect(to: "/") }
         let typed = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
         let now = clock()
-        let keys = [(voucherMisses.device, "\(form.mac)"), (voucherMisses.address, form.address)]
-        if let refused = reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
+        let keys: [(any AttemptCounter, String)] = [
+            (codeLimits.missesPerDevice, "\(form.mac)"), (codeLimits.missesPerAddress, form.address),
+        ]
+        if let refused = await reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
         let sale: Transaction
         do {
             sale = try await vouchers.redeem(
@@ -35,13 +37,13 @@ extension GuestPages {
             case .unavailable: key = "voucherUnavailable"
             }
             // Our failure, not the guest's: it does not count against them.
-            if case .unavailable = error { for (throttle, key) in keys { throttle.release(key, now: now) } }
+            if case .unavailable = error { await giveBack(keys, now: now) }
             return try await plansPage(
                 request, form.language, visit: form.visit, demo: form.demo, error: pages.text(key, form.language),
                 status: key == "voucherUnavailable" ? .serviceUnavailable : .unprocessableContent, voucherCode: typed)
         }
         // A code that worked is not a guess.
-        for (throttle, key) in keys { throttle.release(key, now: now) }
+        await giveBack(keys, now: now)
         context.logger.info(
             "voucher redeemed",
             metadata: ["order": "\(sale.orderCode)", "mac": "\(form.mac)", "plan": "\(sale.planID)"])

@@ -18,17 +18,7 @@ public struct GuestPages: Sendable {
     let options: Options
     let proxies: TrustedProxies
     let clock: @Sendable () -> Date
-    /// Receipt codes typed on a paid purchase's page, per purchase.
-    let receiptAttempts = RequestThrottle(.init(attempts: 10, windowSeconds: 600))
-    /// Voucher and receipt codes that gave nothing, per device and per address (docs/OPERATIONS.md
-    /// works out what this leaves a guesser).
-    /// Receipt codes are short (30⁶): moves that found nothing are also limited venue-wide, so
-    /// many devices together cannot guess one either.
-    let moveMissesEverywhere = RequestThrottle(.init(attempts: 60, windowSeconds: 900))
-    let voucherMisses = (
-        device: RequestThrottle(.init(attempts: 5, windowSeconds: 900)),
-        address: RequestThrottle(.init(attempts: 20, windowSeconds: 900))
-    )
+    let codeLimits: GuestCodeLimits
 
     /// How the portal behaves beyond its templates.
     public struct Options: Sendable {
@@ -58,14 +48,15 @@ public struct GuestPages: Sendable {
 
     public init(
         store: any HotspotStore, routers: RouterSnapshot, checkout: CheckoutService, pages: PortalPages,
-        throttle: CheckoutThrottle, options: Options = Options(), proxies: TrustedProxies = TrustedProxies(),
-        clock: @escaping @Sendable () -> Date = Date.init
+        throttle: CheckoutThrottle, codeLimits: GuestCodeLimits = GuestCodeLimits(), options: Options = Options(),
+        proxies: TrustedProxies = TrustedProxies(), clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.checkout = checkout
         self.pages = pages
         self.routers = RouterIndex(snapshot: routers)
         self.throttle = throttle
+        self.codeLimits = codeLimits
         self.options = options
         self.proxies = proxies
         self.clock = clock

@@ -54,11 +54,11 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         store: store, providers: providers, urls: urls, paymentWindowSeconds: config.paymentWindowSeconds)
     let portalDirectory = try PortalPages.locate(configured: config.portalDirectory)
     let pages = try await PortalPages.load(directory: portalDirectory)
+    // Several nodes count each limit together in the database; one node counts in memory.
+    let sharedLimits: (any ThrottleStore)? = store is PostgresStore ? store : nil
     let throttle = CheckoutThrottle(
         perDevice: .init(attempts: config.checkoutLimitPerDevice, windowSeconds: 600),
-        perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600),
-        // Several nodes count one limit together; one node counts in memory.
-        shared: store is PostgresStore ? store : nil)
+        perAddress: .init(attempts: config.checkoutLimitPerAddress, windowSeconds: 600), shared: sharedLimits)
     let demoRouter =
         runtime.usesEmbeddedDefaults
         ? config.routers.first.map { demo in
@@ -98,7 +98,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
     guestOptions.moves = GrantMover(store: store, unlocks: unlocker)
     let guestPages = GuestPages(
         store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
-        options: guestOptions,
+        codeLimits: GuestCodeLimits(shared: sharedLimits), options: guestOptions,
         proxies: TrustedProxies(config.trustedProxies))
     let sweeper = Sweeper(
         store: store, providers: providers, settings: .init(intervalSeconds: Double(config.sweeperIntervalSeconds)),

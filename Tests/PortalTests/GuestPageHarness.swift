@@ -25,7 +25,7 @@ struct GuestPageHarness {
     init(
         strategy: UnlockStrategy = .coa, demo: Bool = false, throttle: CheckoutThrottle = CheckoutThrottle(),
         extraRouter: Bool = false, eventStreamSeconds: Int = 2, publicURL: String = "http://portal.test",
-        _ label: String = #function
+        sharedCodeLimits: Bool = false, _ label: String = #function
     ) async throws {
         let directory = try Fixtures.temporaryDirectory(label)
         store = try SQLiteStore(
@@ -39,7 +39,31 @@ struct GuestPageHarness {
         cafe.hotspotAddress = Self.hotspotAddress
         try await store.addRouter(cafe, actor: "test")
         if extraRouter { try await store.addRouter(Fixtures.router(id: "bar", address: "10.0.0.2"), actor: "test") }
-        let urls = PortalURLs(publicURL: publicURL)
+        self.setup = Setup(
+            demo: demo, sharedCodeLimits: sharedCodeLimits, eventStreamSeconds: eventStreamSeconds,
+            publicURL: publicURL)
+        app = try await Self.app(store, throttle: throttle, setup)
+    }
+
+    /// What each node of the harness is built with.
+    struct Setup {
+        var demo: Bool
+        var sharedCodeLimits: Bool
+        var eventStreamSeconds: Int
+        var publicURL: String
+    }
+
+    let setup: Setup
+
+    /// Another portal on the same database, with memory of its own: a second node.
+    func node() async throws -> Application<RouterResponder<PortalRequestContext>> {
+        try await Self.app(store, throttle: CheckoutThrottle(), setup)
+    }
+
+    static func app(_ store: SQLiteStore, throttle: CheckoutThrottle, _ setup: Setup) async throws
+        -> Application<RouterResponder<PortalRequestContext>>
+    {
+        let urls = PortalURLs(publicURL: setup.publicURL)
         let providers = PaymentProviders([
             SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
         ])
@@ -51,11 +75,12 @@ struct GuestPageHarness {
             callbacks: CallbackService(store: store, providers: providers, logger: Logger(label: "test")),
             guestPages: GuestPages(
                 store: store, routers: RouterSnapshot(store), checkout: checkout, pages: pages, throttle: throttle,
+                codeLimits: GuestCodeLimits(shared: setup.sharedCodeLimits ? store : nil),
                 options: .init(
-                    demo: demo, eventStreamSeconds: eventStreamSeconds, vouchers: VoucherRedeemer(store: store),
-                    moves: GrantMover(store: store)))
+                    demo: setup.demo, eventStreamSeconds: setup.eventStreamSeconds,
+                    vouchers: VoucherRedeemer(store: store), moves: GrantMover(store: store)))
         ).register(on: router)
-        app = Application(router: router)
+        return Application(router: router)
     }
 
     struct Page {

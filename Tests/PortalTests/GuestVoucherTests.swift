@@ -83,6 +83,47 @@ import Testing
             #expect(other.status == .seeOther)
         }
     }
+
+    /// Several nodes: guesses from one device spread over two portals (each with memory of its
+    /// own) meet the one limit counted in the database they share; without sharing, each node
+    /// would have let five through.
+    @Test func guessesSpreadOverTwoNodesMeetOneLimit() async throws {
+        for shared in [true, false] {
+            let harness = try await H(sharedCodeLimits: shared, "guessesSpreadOverTwoNodes\(shared)")
+            let codes = try await Self.batch(harness.store)
+            let nodes = [harness.app, try await harness.node()]
+            var generator = SystemRandomNumberGenerator()
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<6 {
+                let code = VoucherCode.random(using: &generator).value
+                let status = try await nodes[index % 2].test(.router) { client in
+                    try await H.post(
+                        client, "/voucher", form: [("code", code), ("mac", H.mac), ("router", "nas-cafe")]
+                    )
+                    .status
+                }
+                statuses.append(status)
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .unprocessableContent }, "\(statuses)")
+            // The sixth guess, and then even a real code, on either node.
+            let real = codes[1].value
+            for node in nodes {
+                let status = try await node.test(.router) { client in
+                    try await H.post(
+                        client, "/voucher", form: [("code", real), ("mac", H.mac), ("router", "nas-cafe")]
+                    )
+                    .status
+                }
+                statuses.append(status)
+            }
+            if shared {
+                #expect(statuses.suffix(3) == [.tooManyRequests, .tooManyRequests, .tooManyRequests], "\(statuses)")
+                #expect(try await harness.store.activeGrant(mac: try MACAddress(H.mac)) == nil)
+            } else {
+                #expect(statuses[5] == .unprocessableContent, "each node alone: three guesses each")
+            }
+        }
+    }
 }
 
 /// "Paid already, but this phone shows a new address" on the plans page.
