@@ -31,6 +31,18 @@ enum CheckoutBenchmark {
     }
 
     static func run(arguments: [String]) async throws {
+        var arguments = arguments
+        // `--database postgres` (or HOTSPOTPAY_BENCH_DATABASE=postgres); `--nodes N`: N daemons on
+        // one PostgreSQL, the callbacks spread over them as a proxy would.
+        if let flag = arguments.firstIndex(of: "--database"), flag + 1 < arguments.count {
+            setenv("HOTSPOTPAY_BENCH_DATABASE", arguments[flag + 1], 1)
+            arguments.removeSubrange(flag...flag + 1)
+        }
+        var nodes = 1
+        if let flag = arguments.firstIndex(of: "--nodes"), flag + 1 < arguments.count {
+            nodes = max(1, Int(arguments[flag + 1]) ?? 1)
+            arguments.removeSubrange(flag...flag + 1)
+        }
         let pending = arguments.first.flatMap(Int.init) ?? 1000
         let filler = arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000
         connections = arguments.dropFirst(2).first.flatMap(Int.init) ?? 32
@@ -43,17 +55,24 @@ enum CheckoutBenchmark {
             "Checkout benchmark: \(pending) pending transactions, callbacks from \(connections) connections, CoA to FreeRADIUS"
         )
         // Old rows are added to the SQLite file directly; on PostgreSQL the run has none.
-        let postgres = ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres"
-        if postgres { print("the daemon on PostgreSQL (a throwaway server on the same cores)") }
+        let postgres = ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres" || nodes > 1
+        if postgres {
+            print(
+                nodes > 1
+                    ? "\(nodes) daemons on one PostgreSQL (a throwaway server; all on the same cores)"
+                    : "the daemon on PostgreSQL (a throwaway server on the same cores)")
+        }
         for rows in postgres ? [0] : [0, filler] {
-            let venue = try await Venue.start(binary: binary, filler: rows)
+            let venue = try await Venue.start(binary: binary, filler: rows, nodes: nodes)
             defer { venue.stop() }
             let outcome = try await measure(venue, pending: pending)
             print(
                 String(
                     format:
                         "%@ rows in the database: %.0f verified callbacks/s; callback → CoA-ACK p50 %.1f ms, p99 %.1f ms under that burst; p50 %.1f ms, p99 %.1f ms at %d callbacks/s; %d failures",
-                    rows == 0 ? "no other" : "\(rows) old transactions (+\(2 * rows) audit)",
+                    rows == 0
+                        ? (nodes > 1 ? "\(nodes) nodes, no other" : "no other")
+                        : "\(rows) old transactions (+\(2 * rows) audit)",
                     outcome.callbacksPerSecond,
                     outcome.burst.p50, outcome.burst.p99, outcome.paced.p50, outcome.paced.p99, outcome.pacedRate,
                     outcome.failures))
@@ -106,13 +125,13 @@ enum CheckoutBenchmark {
             pacedCallbacks.append(await sandbox.walletCallback(for: transaction, pay: true))
         }
 
-        // Warm-up (connections, caches, lazily built runtime metadata), not measured.
-        let baseURL = venue.baseURL
-        for id in warmOrders {
+        // Warm-up (connections, caches, lazily built runtime metadata), not measured; every node.
+        let baseURLs = venue.ports.map { "http://127.0.0.1:\($0)" }
+        for (index, id) in warmOrders.enumerated() {
             guard let transaction = try await store.transaction(id: id) else { throw BenchError("lost \(id)") }
             _ = try await deliver(
-                await sandbox.walletCallback(for: transaction, pay: true), client: client, baseURL: baseURL,
-                sent: SendTimes())
+                await sandbox.walletCallback(for: transaction, pay: true), client: client,
+                baseURL: baseURLs[index % baseURLs.count], sent: SendTimes())
         }
         try await waitForAcks(warmOrders.count, venue: venue)
 
@@ -126,6 +145,7 @@ enum CheckoutBenchmark {
                 let due = begin.addingTimeInterval(Double(index) / Double(rate))
                 let wait = due.timeIntervalSinceNow
                 if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                let baseURL = baseURLs[index % baseURLs.count]
                 group.addTask { try await deliver(callback, client: client, baseURL: baseURL, sent: pacedSent) }
             }
             return try await group.reduce(0, +)
@@ -138,7 +158,8 @@ enum CheckoutBenchmark {
         let elapsed: Double
         let failures: Int
         if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_CLIENT"] == "async-http-client" {
-            (sent, elapsed, failures) = try await burstWithClient(burstCallbacks, client: client, baseURL: baseURL)
+            (sent, elapsed, failures) = try await burstWithClient(
+                burstCallbacks, client: client, baseURL: baseURLs[0])
         } else {
             let requests = burstCallbacks.map { callback in
                 HTTPBurst.Request(
@@ -147,7 +168,7 @@ enum CheckoutBenchmark {
                         path: "/callbacks/sandbox/\(callback.token ?? "")", host: "127.0.0.1:\(venue.port)",
                         json: callback.body))
             }
-            let result = try HTTPBurst(port: venue.port, connections: connections).run(requests)
+            let result = try HTTPBurst(ports: venue.ports, connections: connections).run(requests)
             for failure in result.failures.prefix(5) {
                 FileHandle.standardError.write(Data("callback \(failure)\n".utf8))
             }

@@ -8,7 +8,9 @@ import Synchronization
 /// Sends prepared HTTP/1.1 requests as fast as `connections` keep-alive connections carry
 /// them: one thread per connection, blocking sockets, the bytes of each request built before
 /// the clock starts. Far lighter than an HTTP client library, so on a machine the generator
-/// shares with the daemon, more of the cores go to the daemon being measured.
+/// shares with the daemon, more of the cores go to the daemon being measured. With several
+/// ports (nodes behind a proxy) the connections are spread over them and each takes the next
+/// request when its node has answered, so a faster node takes more.
 struct HTTPBurst: Sendable {
     struct Request: Sendable {
         /// Recorded with the send time (the callback token).
@@ -16,8 +18,13 @@ struct HTTPBurst: Sendable {
         var bytes: [UInt8]
     }
 
-    var port: Int
+    var ports: [Int]
     var connections: Int
+
+    init(ports: [Int], connections: Int) {
+        self.ports = ports
+        self.connections = connections
+    }
 
     struct Result {
         var seconds: Double
@@ -37,7 +44,9 @@ struct HTTPBurst: Sendable {
         let failures = Mutex<[String]>([])
         let sent = Mutex<[String: Int64]>([:])
         var descriptors: [Int32] = []
-        for _ in 0..<max(1, min(connections, requests.count)) { descriptors.append(try connect()) }
+        for index in 0..<max(1, min(connections, requests.count)) {
+            descriptors.append(try connect(port: ports[index % ports.count]))
+        }
         defer { for descriptor in descriptors { close(descriptor) } }
         let done = DispatchGroup()
         let start = Date()
@@ -63,7 +72,7 @@ struct HTTPBurst: Sendable {
             seconds: Date().timeIntervalSince(start), failures: failures.withLock { $0 }, sent: sent.withLock { $0 })
     }
 
-    private func connect() throws -> Int32 {
+    private func connect(port: Int) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -11,12 +11,14 @@ import TestSupport
 
 /// A venue for the checkout benchmark: FreeRADIUS standing in for the router's CoA port
 /// (`radius/coa-peer`), and the release daemon with that router, the sandbox and `filler` old
-/// transactions in its database.
+/// transactions in its database; on PostgreSQL, `nodes` daemons on the one database.
 final class Venue {
     let directory: URL
-    let port: Int
-    let daemon: ChildProcess
+    /// Each node's HTTP port, the first node's first.
+    let ports: [Int]
+    let daemons: [ChildProcess]
     let peer: ChildProcess
+    var port: Int { ports[0] }
     /// `HOTSPOTPAY_BENCH_WEBHOOK=1`: a receiver subscribed to every event (the outbox's cost).
     var receiver: ChildProcess? = nil
     var webhookSubscribed = false
@@ -25,14 +27,14 @@ final class Venue {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var database: String { directory.appendingPathComponent("state/hotspotpay.sqlite").path }
 
-    private init(directory: URL, port: Int, daemon: ChildProcess, peer: ChildProcess) {
+    private init(directory: URL, ports: [Int], daemons: [ChildProcess], peer: ChildProcess) {
         self.directory = directory
-        self.port = port
-        self.daemon = daemon
+        self.ports = ports
+        self.daemons = daemons
         self.peer = peer
     }
 
-    static func start(binary: String, filler: Int) async throws -> Venue {
+    static func start(binary: String, filler: Int, nodes: Int = 1) async throws -> Venue {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hotspotpay-checkout-\(getpid())-\(filler)")
         try? FileManager.default.removeItem(at: directory)
@@ -55,7 +57,7 @@ final class Venue {
         let config = directory.appendingPathComponent("hotspotpay.yaml")
         var postgres: PostgresCluster?
         var yaml = Self.configYAML(directory: directory, port: port, coaPort: coaPort, strategy: "coa")
-        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres" {
+        if ProcessInfo.processInfo.environment["HOTSPOTPAY_BENCH_DATABASE"] == "postgres" || nodes > 1 {
             let cluster = try await PostgresCluster.start("checkout-bench")
             postgres = cluster
             yaml += "\ndatabase: \(cluster.url)\n"
@@ -106,7 +108,26 @@ final class Venue {
             _ = try add.waitForOutput(containing: "signing secret")
         }
         _ = try daemon.waitForOutput(containing: "portal listening on")
-        let venue = Venue(directory: directory, port: port, daemon: daemon, peer: peer)
+        var ports = [port]
+        var daemons = [daemon]
+        // More nodes: the same venue on the same database, each on a port (and a data_dir) of its own.
+        for node in 1..<max(1, nodes) {
+            let nodePort = try LocalPort.free(.tcp)
+            let nodeDirectory = directory.appendingPathComponent("node\(node + 1)")
+            try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true)
+            let nodeConfig = nodeDirectory.appendingPathComponent("hotspotpay.yaml")
+            try
+                (Self.configYAML(directory: nodeDirectory, port: nodePort, coaPort: coaPort, strategy: "coa")
+                + "\ndatabase: \(postgres?.url ?? "")\n")
+                .write(to: nodeConfig, atomically: true, encoding: .utf8)
+            let nodeDaemon = try ChildProcess(
+                binary, ["serve", "--config", nodeConfig.path, "--log-level", "warning"],
+                output: nodeDirectory.appendingPathComponent("daemon.out"))
+            _ = try nodeDaemon.waitForOutput(containing: "portal listening on")
+            ports.append(nodePort)
+            daemons.append(nodeDaemon)
+        }
+        let venue = Venue(directory: directory, ports: ports, daemons: daemons, peer: peer)
         venue.receiver = receiver
         venue.postgres = postgres
         venue.webhookSubscribed = webhook == "1" || webhook == "down"
@@ -195,7 +216,7 @@ final class Venue {
     }
 
     func stop() {
-        daemon.stop()
+        for daemon in daemons { daemon.stop() }
         peer.stop()
         receiver?.stop()
         if let postgres {
