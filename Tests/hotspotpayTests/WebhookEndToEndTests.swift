@@ -86,10 +86,11 @@ import Testing
         let delivery = try #require(try await store.webhookDeliveries(endpointID: nil, status: nil, limit: 1).first)
         let attempts = try await store.webhookAttempts(deliveryID: delivery.id)
         #expect(attempts.last?.statusCode == 204 && attempts.dropLast().allSatisfy { $0.statusCode == nil })
-        // 1 s, then 2 s between tries (the schedule), give or take the sender's one-second look.
+        // 1 s, then 2 s between tries (the schedule): never sooner; later only by the sender's
+        // one-second look, or a loaded CI box's stall (hence the loose upper bound).
         for (earlier, later) in zip(attempts, attempts.dropFirst().dropLast()) {
             let gap = later.at.timeIntervalSince(earlier.at)
-            #expect(gap >= 0.9 && gap < 4.5, "gap \(gap)")
+            #expect(gap >= 0.9 && gap < 10, "gap \(gap)")
         }
         #expect(receiver.received.count == 1 && receiver.received[0].signatureValid)
         #expect(receiver.received[0].eventType == "webhook.test")
