@@ -10,7 +10,7 @@ import Testing
 /// provider sends it again) and a router's Accounting-Request gets no Accounting-Response (the
 /// router sends it again), never an acknowledgement of something not stored; a paid device is
 /// still let in from the node's memory. When PostgreSQL is back, the same callback and the same
-/// accounting land, once.
+/// accounting land, once. `/healthz` says 503 meanwhile, for the proxy.
 @Suite(.serialized) struct DatabaseOutageEndToEndTests {
     @Test func withPostgreSQLDownCallbacksAre503AndAccountingUnansweredThenBothLandWhenItIsBack() async throws {
         let cluster = try await PostgresCluster.start()
@@ -51,6 +51,9 @@ import Testing
             + "Calling-Station-Id = \"\(paidMAC)\", Framed-IP-Address = 10.5.50.23, NAS-Identifier = \"venue-hap\""
 
         await cluster.stop()
+        // The proxy's health check takes the node out while it cannot reach the database.
+        let health = try await HTTP.get(URL(string: "\(node.baseURL)/healthz")!)
+        #expect(health.status == 503, "\(health.status)")
         let callback = await CheckoutEndToEndTests.sandboxCallback(for: open, paid: true)
         let refused = try await CheckoutEndToEndTests.deliver(callback, to: node)
         #expect(refused.status == 503, "\(refused.status) \(String(decoding: refused.body, as: UTF8.self))")
@@ -70,6 +73,7 @@ import Testing
             if !delivered { try await Task.sleep(for: .milliseconds(500)) }
         }
         #expect(delivered, "the callback was never accepted after the restart")
+        #expect(try await HTTP.get(URL(string: "\(node.baseURL)/healthz")!).status == 200)
         var stored = false
         for _ in 0..<20 where !stored {
             let reply = try await Radclient.send(
