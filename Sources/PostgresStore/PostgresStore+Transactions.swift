@@ -30,9 +30,7 @@ extension PostgresStore: TransactionStore {
 
     public func latestTransaction(mac: MACAddress) async throws(StoreError) -> Transaction? {
         try await read(entity: "transaction") { q in
-            try await q.row(
-                "SELECT * FROM transactions WHERE mac = \(mac.description) ORDER BY created_at DESC LIMIT 1"
-            ).map(Self.transaction)
+            try await q.row(Self.latestTransaction(mac)).map(Self.transaction)
         }
     }
 
@@ -99,6 +97,12 @@ extension PostgresStore: TransactionStore {
     }
 
     /// The poller's query (same index as the sweeper's, the other side of the deadline).
+    /// The portal's resume on every landing: the device's newest purchase, from
+    /// `transactions_mac_created` (asserted in a test).
+    static func latestTransaction(_ mac: MACAddress) -> PostgresQuery {
+        "SELECT * FROM transactions WHERE mac = \(mac.description) ORDER BY created_at DESC LIMIT 1"
+    }
+
     static func pendingOpen(_ date: Date, limit: Int) -> PostgresQuery {
         """
         SELECT * FROM transactions WHERE status = 'pending' AND expires_at > \(date.epochMilliseconds)

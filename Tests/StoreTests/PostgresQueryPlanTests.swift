@@ -8,7 +8,8 @@ import Testing
 @testable import PostgresStore
 
 /// The sweeper, the poller and the unlock worker run their queries every few seconds on every
-/// node over tables that grow to millions of rows: on PostgreSQL too each must use its index,
+/// node, and the portal resumes a device's purchase on every landing, over tables that grow to
+/// millions of rows: on PostgreSQL too each must use its index,
 /// with the order coming from it (no Sort). The tables are filled the way a venue's are (mostly
 /// finished history, a few live rows) and analysed, so the planner chooses with real statistics.
 @Suite struct PostgresQueryPlanTests {
@@ -31,6 +32,11 @@ import Testing
             ["grants_status_valid_until", "grants_one_active_per_mac"], false
         ),
         ("unlock worker: due jobs", PostgresStore.dueUnlockJobs(now, limit: 100), ["unlock_jobs_status_next"], true),
+        (
+            "portal: resuming a device's newest purchase",
+            PostgresStore.latestTransaction(MACAddress(octets: [2, 0, 0, 0, 0, 0x42])), ["transactions_mac_created"],
+            true
+        ),
     ]
 
     /// One filled database for every query: five fills of 60,000 rows at once on the shared

@@ -10,6 +10,7 @@ import Testing
 @Suite struct SweeperIndexTests {
     static let queries: [(sql: String, index: String)] = [
         (SQLiteStore.pendingPastExpirySQL, "transactions_status_expires"),
+        (SQLiteStore.pendingOpenSQL, "transactions_status_expires"),
         (SQLiteStore.grantsPastEndSQL, "grants_status_valid_until"),
         (SQLiteStore.dueUnlockJobsSQL, "unlock_jobs_status_next"),
     ]
@@ -23,6 +24,16 @@ import Testing
         #expect(plan.contains { $0.contains("USING INDEX \(name)") }, "plan: \(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "plan: \(plan)")
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorting must come from the index: \(plan)")
+    }
+
+    /// The portal resumes a device's newest purchase on every landing.
+    @Test func resumingADevicesNewestPurchaseSeeksItsIndexInOrder() async throws {
+        let harness = try await StoreHarness()
+        try await fill(harness, rows: 5000)
+        let plan = try await harness.store.queryPlan(
+            SQLiteStore.latestTransactionSQL, arguments: ["02:00:00:00:00:42"])
+        #expect(plan.contains { $0.contains("USING INDEX transactions_mac_created") }, "plan: \(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN") || $0.contains("TEMP B-TREE") }, "plan: \(plan)")
     }
 
     @Test func findingADevicesActiveGrantUsesThePartialIndex() async throws {
@@ -47,7 +58,8 @@ import Testing
                         VALUES (?, ?, '1h', 10000, ?, 'cafe', 'sandbox', ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        "t\(index)", String(format: "C%05d", index), "02:00:00:00:%02X:%02X", status, "tok\(index)",
+                        "t\(index)", String(format: "C%05d", index),
+                        String(format: "02:00:00:00:%02X:%02X", index / 256 % 256, index % 256), status, "tok\(index)",
                         now - Int64(index) * 1000, now - Int64(index) * 1000 + 900_000, now,
                     ])
                 try db.execute(

@@ -34,7 +34,7 @@ extension SQLiteStore: TransactionStore {
     public func latestTransaction(mac: MACAddress) async throws(StoreError) -> Transaction? {
         try readNow { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1"),
+                db.cachedStatement(sql: Self.latestTransactionSQL),
                 arguments: [mac.description]
             ).map(Self.transaction)
         }
@@ -106,6 +106,10 @@ extension SQLiteStore: TransactionStore {
     }
 
     /// The poller's query (same index as the sweeper's, the other side of the deadline).
+    /// The portal's resume on every landing: the device's newest purchase, from
+    /// `transactions_mac_created` (asserted in a test).
+    public static let latestTransactionSQL = "SELECT * FROM transactions WHERE mac = ? ORDER BY created_at DESC LIMIT 1"
+
     public static let pendingOpenSQL =
         "SELECT * FROM transactions WHERE status = 'pending' AND expires_at > ? ORDER BY expires_at DESC LIMIT ?"
 
