@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func aCoAIsAcknowledgedAndArrivesWithExactlyTheAttributesSent() async throws {
-        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let peer = try await FreeRADIUSPeer(secret: Self.secret)
         let client = try await Self.client()
         let paid: [RadiusPacket.Attribute] = [
             .init(name: "Mikrotik-Rate-Limit", value: "2M/10M"), .init(name: "Session-Timeout", value: "3600"),
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func aDisconnectForASessionTheRouterLacksIsANAKWithErrorCause503() async throws {
-        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let peer = try await FreeRADIUSPeer(secret: Self.secret)
         let client = try await Self.client()
         let result = try await client.send(
             .disconnectRequest, attributes: [.init(name: "User-Name", value: "no-such-session")],
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aWrongSecretTimesOutAfterTheRetransmissions() async throws {
-        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let peer = try await FreeRADIUSPeer(secret: Self.secret)
         let client = try await Self.client()
         let started = Date()
         let result = try await client.send(
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func threeHundredRequestsInFlightToOneRouterAllComeBack() async throws {
-        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let peer = try await FreeRADIUSPeer(secret: Self.secret)
         let client = try await Self.client(
             RetransmissionPolicy(initialSeconds: 1, maximumSeconds: 2, attempts: 4, totalSeconds: 10))
         let destination = CoAClient.Destination(host: "127.0.0.1", port: peer.port, secret: Self.secret)
@@ -141,7 +141,7 @@ import Testing
 
         // And the client still works with a genuine router afterwards.
         // (Its retransmission window is 10 ms, which a busy machine's FreeRADIUS can miss: a few tries.)
-        let peer = try FreeRADIUSPeer(secret: Self.secret)
+        let peer = try await FreeRADIUSPeer(secret: Self.secret)
         var genuine = CoAResult.timedOut(attempts: 0)
         for _ in 0..<20 where genuine != .acknowledged {
             genuine = try await client.send(

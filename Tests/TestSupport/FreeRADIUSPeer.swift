@@ -13,7 +13,9 @@ public final class FreeRADIUSPeer {
 
     /// `port` nil picks a free one; a test that starts the router after the daemon passes the
     /// port it configured.
-    public init(secret: String, port: Int? = nil, _ label: String = #function) throws {
+    /// Waits for the peer asynchronously: a test blocking one of the two cooperative threads
+    /// while FreeRADIUS starts stalls every other test in the process.
+    public init(secret: String, port: Int? = nil, _ label: String = #function) async throws {
         directory = try Fixtures.temporaryDirectory(label)
         self.port = try port ?? LocalPort.free(.udp)
         let template = try String(
@@ -27,12 +29,12 @@ public final class FreeRADIUSPeer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while !log.contains("Ready to process requests") {
             guard Date() < deadline, process.isRunning else {
                 throw POSIXError(.ETIMEDOUT)
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

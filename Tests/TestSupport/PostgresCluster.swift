@@ -79,13 +79,21 @@ public final class PostgresCluster: @unchecked Sendable {
         server.standardOutput = log
         server.standardError = log
         try server.run()
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: on a loaded CI box a server can take long to be ready.
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, server.isRunning {
             let ready = try await run("\(bin)/pg_isready", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "1"])
             if ready.status == 0 { return server }
             try await Task.sleep(for: .milliseconds(100))
         }
-        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        if server.isRunning {
+            // The server itself, not only `runuser` above it: a server left running would hold
+            // the data folder, and the next try would find it locked.
+            if let pid = postmasterPID(data) { kill(pid, SIGKILL) }
+            kill(server.processIdentifier, SIGKILL)
+            while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            try? FileManager.default.removeItem(at: data.appendingPathComponent("postmaster.pid"))
+        }
         let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
         throw ClusterError("postgres did not start:\n\(text.suffix(2000))")
     }
@@ -163,14 +171,18 @@ public final class PostgresCluster: @unchecked Sendable {
     /// The server itself, by `postmaster.pid` (as root it runs under `runuser`, which does not
     /// pass every signal on).
     func signalServer(_ signal: Int32) {
-        let pidFile = data.appendingPathComponent("postmaster.pid")
-        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
-            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
-        {
+        if let pid = Self.postmasterPID(data) {
             kill(pid, signal)
         } else if server.isRunning {
             kill(server.processIdentifier, signal)
         }
+    }
+
+    /// The running server's process, from its `postmaster.pid`.
+    static func postmasterPID(_ data: URL) -> Int32? {
+        let pidFile = data.appendingPathComponent("postmaster.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
     deinit {
@@ -184,7 +196,9 @@ public final class PostgresCluster: @unchecked Sendable {
     static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] : [executable]
         return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: waiting on a child must not hold one of Dispatch's few
+            // worker threads (on two cores, the tests' other waits would queue behind it).
+            Thread.detachNewThread {
                 do {
                     let log = FileManager.default.temporaryDirectory.appendingPathComponent(
                         "hotspotpay-pg-\(UUID().uuidString.prefix(8)).out")

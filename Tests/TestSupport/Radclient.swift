@@ -15,7 +15,8 @@ public enum Radclient {
         async throws -> Result
     {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own, not one of Dispatch's few workers (see `Subprocess`).
+            Thread.detachNewThread {
                 do {
                     continuation.resume(
                         returning: try sendBlocking(

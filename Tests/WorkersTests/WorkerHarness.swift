@@ -27,7 +27,7 @@ struct WorkerHarness {
         store = try SQLiteStore(
             path: directory.appendingPathComponent("workers.sqlite").path,
             cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 3, count: 32))))
-        peer = try FreeRADIUSPeer(secret: Self.secret, label)
+        peer = try await FreeRADIUSPeer(secret: Self.secret, label)
         try await store.addPlan(plan, actor: "test")
         var router = Fixtures.router(id: "cafe", address: "127.0.0.1")
         router.secret = Secret(routerSecret)

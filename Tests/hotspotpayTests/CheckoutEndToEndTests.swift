@@ -17,7 +17,7 @@ import Testing
     static let screenshots = Fixtures.repositoryRoot.appendingPathComponent(".build/test-output/screenshots")
 
     @Test func aGuestBuysACappedPlanInTheBrowserAndIsOnlineAfterTheRoutersReauthentication() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let browser = try await HeadlessChromium.launch()
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func fiftyConcurrentDuplicateCallbacksMakeOneGrantAndOneCoA() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let transaction = try await Self.startPurchase(venue, mac: "F2:00:00:00:50:50")
@@ -131,7 +131,7 @@ import Testing
         try await venue.kill()
         #expect(try await store.unlockJobs(transactionID: transaction.id).first?.status == .sent)
 
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret, port: coaPort)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret, port: coaPort)
         try await venue.start()
         try await Self.eventually("the CoA is sent again and acknowledged", timeout: 60) {
             try await store.unlockJobs(transactionID: transaction.id).first?.status == .acked
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func anUnpaidPurchaseExpiresAfterAShortWindowAndALatePaymentIsStillHonoured() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port, window: "5s", sweeperInterval: "1s")
         try await venue.start()
         let transaction = try await Self.startPurchase(venue, mac: "F2:00:00:00:0E:0E")
@@ -170,7 +170,7 @@ import Testing
     @Test func withCallbacksBlockedAMoMoPaymentIsConfirmedByPollingWithinSeconds() async throws {
         let fake = FakeProviderServer()
         try await fake.run { base in
-            let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+            let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
             let venue = try VenueDaemon(
                 coaPort: peer.port, poll: "on",
                 moreProviders: """

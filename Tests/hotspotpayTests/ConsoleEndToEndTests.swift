@@ -15,7 +15,7 @@ import Testing
     static let password = "correct horse battery staple"
 
     @Test func aNewOperatorSignsInAddsAPlanAndARouterSeesASaleAndRefundsIt() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let environment = ["HOTSPOTPAY_SECRET_KEY": venue.key]

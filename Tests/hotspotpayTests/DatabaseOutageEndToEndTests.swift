@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized) struct DatabaseOutageEndToEndTests {
     @Test func withPostgreSQLDownCallbacksAre503AndAccountingUnansweredThenBothLandWhenItIsBack() async throws {
         let cluster = try await PostgresCluster.start()
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let node = try VenueDaemon(coaPort: peer.port, moreConfig: "database: \(cluster.url)")
         try await node.start()
         let radius = try #require(try await node.process?.waitForRadius())

@@ -17,7 +17,7 @@ import Testing
     @Test func keysEnteredInTheConsoleAreUsedAtOnceSealedAndRotated() async throws {
         let fake = FakeProviderServer()
         try await fake.run { base in
-            let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+            let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
             let venue = try VenueDaemon(
                 coaPort: peer.port,
                 moreProviders: """

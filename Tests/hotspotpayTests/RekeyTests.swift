@@ -9,7 +9,7 @@ import Testing
 /// everything with the rotated file.
 @Suite(.serialized) struct RekeyTests {
     @Test func rotatingTheKeyUnderLoadLosesNoAnswerAndSurvivesARestart() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port, keyInFile: true)
         try await venue.start()
         let process = try #require(venue.process)

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func aTopUpWhileOnlineExtendsTheSameGrantAndTheLiveSessionGetsTheNewSessionTimeout() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let process = try #require(venue.process)

@@ -38,7 +38,7 @@ import Testing
 
     @Test func twoNodesSellEveryPassOnceThroughKillNineAndADatabaseRestart() async throws {
         let cluster = try await PostgresCluster.start()
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let database = "database: \(cluster.url)"
         let nodeA = try VenueDaemon(
             coaPort: peer.port, resendAfter: "31s", checkoutLimitPerAddress: 10_000, moreConfig: database)
@@ -238,7 +238,7 @@ import Testing
     /// empty PostgreSQL database and verifies it; a node started on that database sells on with
     /// the same sales, and a second copy into it is refused.
     @Test func migrateToCopiesAVenueIntoPostgreSQLAndANodeCarriesOn() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         let transaction = try await CheckoutEndToEndTests.startPurchase(venue, mac: "F2:00:00:00:0D:01")

@@ -11,7 +11,7 @@ import Testing
     static let password = "correct horse battery staple"
 
     @Test func aPrintedCodeTypedOnThePortalUnlocksTheDeviceThroughRADIUS() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let venue = try VenueDaemon(coaPort: peer.port)
         try await venue.start()
         #expect(try await venue.addOperator("lan", password: Self.password) == 0)

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func aDeliveryCutOffByKillNineIsDeliveredAfterTheRestart() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let receiver = try WebhookReceiver(secret: "whsec_pms_secret_0123456789abcdef", mode: .stall)
         let venue = try VenueDaemon(coaPort: peer.port, moreConfig: Self.webhookConfig)
         try await venue.start()
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func aReceiverThatIsDownIsRetriedOnScheduleThenDelivered() async throws {
-        let peer = try FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
+        let peer = try await FreeRADIUSPeer(secret: VenueDaemon.routerSecret)
         let receiver = try WebhookReceiver(secret: "whsec_pms_secret_0123456789abcdef", mode: .down)
         let venue = try VenueDaemon(coaPort: peer.port, moreConfig: Self.webhookConfig)
         try await venue.start()
