@@ -50,6 +50,28 @@ extension PostgresStore: AuditLog {
         try await publish(event, type: type, to: endpoints, q)
     }
 
+    /// Two lines about one change (a payment and the grant it started), in one round trip: both
+    /// inserted in order, and the enabled endpoints read back for their webhooks.
+    static func audit(_ first: AuditEvent, _ second: AuditEvent, _ q: PostgresQueries) async throws {
+        let endpoints = try await q.rows(
+            """
+            WITH lines AS (
+                INSERT INTO audit_events (at, kind, actor, transaction_id, amount_vnd, detail)
+                VALUES (\(first.at.epochMilliseconds), \(first.kind.rawValue), \(first.actor), \(first.transactionID),
+                    \(first.amount?.dong), \(first.detail)),
+                    (\(second.at.epochMilliseconds), \(second.kind.rawValue), \(second.actor), \(second.transactionID),
+                    \(second.amount?.dong), \(second.detail))
+                RETURNING 1)
+            SELECT id, events FROM webhook_endpoints WHERE enabled
+            """
+        ).map { (id: try $0["id"].decode(String.self), events: try $0["events"].decode(String.self)) }
+        for event in [first, second] {
+            guard let type = WebhookEventType(reporting: event.kind) else { continue }
+            let subscribed = endpoints.filter { $0.events.split(separator: ",").contains { $0 == type.rawValue } }
+            try await publish(event, type: type, to: subscribed.map(\.id), q)
+        }
+    }
+
     /// The webhook outbox, written as the SQLite store writes it: one event, one delivery per
     /// enabled endpoint that subscribes.
     static func publish(_ audited: AuditEvent, type: WebhookEventType, to endpoints: [String], _ q: PostgresQueries)

@@ -146,6 +146,42 @@ extension PostgresStore: GrantStore {
             """)
     }
 
+    /// Starts `grant` and records the purchase that paid for it, in one round trip.
+    static func insert(_ grant: Grant, paidBy transactionID: String, _ q: PostgresQueries) async throws {
+        try await q.execute(
+            """
+            WITH started AS (
+                INSERT INTO grants (id, mac, status, starts_at, valid_until, download_bps, upload_bps,
+                    data_remaining_bytes, created_at, updated_at)
+                VALUES (\(grant.id), \(grant.mac.description), \(grant.status.rawValue),
+                    \(grant.startsAt.epochMilliseconds), \(grant.validUntil.epochMilliseconds),
+                    \(grant.rateLimit?.downloadBitsPerSecond), \(grant.rateLimit?.uploadBitsPerSecond),
+                    \(grant.dataRemainingBytes), \(grant.createdAt.epochMilliseconds), \(grant.updatedAt.epochMilliseconds))
+                RETURNING id)
+            INSERT INTO grant_transactions (grant_id, transaction_id, position)
+            SELECT id, \(transactionID), \(grant.transactionIDs.count) FROM started
+            """)
+    }
+
+    /// Writes the extended `grant` and records the purchase that extended it, in one round trip;
+    /// throws when the grant is no longer active.
+    static func updateGrantAfterExtension(_ grant: Grant, paidBy transactionID: String, _ q: PostgresQueries)
+        async throws
+    {
+        let changed = try await q.changed(
+            """
+            WITH extended AS (
+                UPDATE grants SET valid_until = \(grant.validUntil.epochMilliseconds),
+                    download_bps = \(grant.rateLimit?.downloadBitsPerSecond),
+                    upload_bps = \(grant.rateLimit?.uploadBitsPerSecond),
+                    data_remaining_bytes = \(grant.dataRemainingBytes), updated_at = \(grant.updatedAt.epochMilliseconds)
+                WHERE id = \(grant.id) AND status = 'active' RETURNING id)
+            INSERT INTO grant_transactions (grant_id, transaction_id, position)
+            SELECT id, \(transactionID), \(grant.transactionIDs.count) FROM extended RETURNING grant_id
+            """)
+        guard changed == 1 else { throw StoreError.notFound(entity: "active grant", id: grant.id) }
+    }
+
     static func updateGrantAfterExtension(_ grant: Grant, _ q: PostgresQueries) async throws {
         let changed = try await q.changed(
             """

@@ -91,9 +91,17 @@ extension PostgresStore {
         let at = confirmation.at
         let late = current.isLatePaymentCandidate
         try await conditionalUpdate(current: current, next: next, event: event, q)
-        guard let plan = try await q.row("SELECT * FROM plans WHERE id = \(current.planID)").map(Self.plan) else {
+        // The plan and the router in one round trip (a router removed since leaves no job).
+        guard
+            let setting = try await q.row(
+                """
+                SELECT p.*, r.strategy AS router_strategy, r.api_url IS NOT NULL AS router_has_api
+                FROM plans p LEFT JOIN routers r ON r.id = \(current.routerID) WHERE p.id = \(current.planID)
+                """)
+        else {
             throw StoreError.notFound(entity: "plan", id: current.planID)
         }
+        let plan = try Self.plan(setting)
         var generator = SystemRandomNumberGenerator()
         let grant: Grant
         let grantKind: AuditKind
@@ -101,25 +109,17 @@ extension PostgresStore {
             do throws(TransitionError) { grant = try existing.extended(by: next, plan: plan, now: at) } catch {
                 throw StoreError.transition(error)
             }
-            try await updateGrantAfterExtension(grant, q)
+            try await updateGrantAfterExtension(grant, paidBy: next.id, q)
             grantKind = .grantExtended
         } else {
             grant = Grant.start(id: EntityID.random(using: &generator), transaction: next, plan: plan, now: at)
-            try await insert(grant, q)
+            try await insert(grant, paidBy: next.id, q)
             grantKind = .grantStarted
         }
-        try await q.execute(
-            """
-            INSERT INTO grant_transactions (grant_id, transaction_id, position)
-            VALUES (\(grant.id), \(next.id), \(grant.transactionIDs.count))
-            """)
         // Every payment gets an unlock job (see the SQLite store for why each kind is chosen).
         var job: UnlockJob?
-        if let router = try await q.row(
-            "SELECT strategy, api_url IS NOT NULL AS has_api FROM routers WHERE id = \(current.routerID)")
-        {
-            let strategy = try router["strategy"].decode(String.self)
-            let hasAPI = try router["has_api"].decode(Bool.self)
+        if let strategy = try setting["router_strategy"].decode(String?.self) {
+            let hasAPI = try setting["router_has_api"].decode(Bool.self)
             let online =
                 strategy != UnlockStrategy.coa.rawValue && grantKind == .grantExtended
                 ? try await q.scalar(
@@ -138,8 +138,7 @@ extension PostgresStore {
         try await audit(
             AuditEvent(
                 at: at, kind: paidKind, actor: confirmation.actor, transactionID: next.id, amount: next.amount,
-                detail: paidDetail), q)
-        try await audit(
+                detail: paidDetail),
             AuditEvent(
                 at: at, kind: grantKind, actor: "system", transactionID: next.id,
                 detail: "grant \(grant.id) for \(grant.mac) until \(grant.validUntil.formatted(.iso8601))"), q)
