@@ -37,6 +37,12 @@ public final class DaemonProcess: @unchecked Sendable {
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for name in env.keys where name.hasPrefix("HOTSPOTPAY_") && name != "HOTSPOTPAY_BIN" { env[name] = nil }
+        if executable == nil {
+            // The checkout's portal, never an installed one: DebianPackageTests installs and
+            // removes the package while other daemons start, and a daemon finding a half-removed
+            // /usr/share/hotspotpay/portal would fail to start.
+            env["HOTSPOTPAY_PORTAL_DIR"] = Fixtures.repositoryRoot.appendingPathComponent("portal").path
+        }
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
