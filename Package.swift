@@ -323,7 +323,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "QRTests", dependencies: ["QR"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRTests", dependencies: ["QR", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "HotspotPayCore", "TestSupport", "Payments"],
             swiftSettings: swiftSettings

@@ -7,7 +7,7 @@ import Foundation
 /// The real `hotspotpay` binary run as a child process, for tests that need the whole program:
 /// signals, exit codes, stdout.
 public final class DaemonProcess: @unchecked Sendable {
-    public let process = Process()
+    public let process: SpawnedProcess
     public let stdoutPath: String
     public let stderrPath: String
 
@@ -32,9 +32,6 @@ public final class DaemonProcess: @unchecked Sendable {
         stderrPath = directory.appendingPathComponent("stderr-\(UUID().uuidString.prefix(6)).log").path
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for name in env.keys where name.hasPrefix("HOTSPOTPAY_") && name != "HOTSPOTPAY_BIN" { env[name] = nil }
         if executable == nil {
@@ -44,11 +41,9 @@ public final class DaemonProcess: @unchecked Sendable {
             env["HOTSPOTPAY_PORTAL_DIR"] = Fixtures.repositoryRoot.appendingPathComponent("portal").path
         }
         env.merge(environment) { $1 }
-        process.environment = env
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(
+            executable ?? Self.binary, arguments, environment: env, directory: directory.path, output: stdoutPath,
+            error: stderrPath)
     }
 
     /// `serve` on free ports for HTTP and RADIUS, so tests never collide with each other or a
@@ -94,7 +89,7 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             guard Date() < deadline else {
-                process.interrupt()
+                process.signal(SIGINT)
                 throw DaemonError.timedOut(stderr: stderr)
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -102,9 +97,9 @@ public final class DaemonProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { process.signal(signal) }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit { process.signal(SIGKILL) }
 
     /// Runs the binary to completion and returns (status, stdout, stderr).
     public static func run(_ arguments: [String], directory: URL, environment: [String: String] = [:]) async throws -> (

@@ -9,7 +9,7 @@ import Foundation
 public final class FreeRADIUSPeer {
     public let directory: URL
     public let port: Int
-    let process = Process()
+    let process: SpawnedProcess
 
     /// `port` nil picks a free one; a test that starts the router after the daemon passes the
     /// port it configured.
@@ -24,11 +24,7 @@ public final class FreeRADIUSPeer {
         try template.replacingOccurrences(of: "@PORT@", with: String(self.port))
             .replacingOccurrences(of: "@SECRET@", with: secret)
             .write(to: directory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/freeradius")
-        process.arguments = ["-f", "-d", directory.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess("/usr/sbin/freeradius", ["-f", "-d", directory.path], output: "/dev/null")
         let deadline = Date().addingTimeInterval(60)
         while !log.contains("Ready to process requests") {
             guard Date() < deadline, process.isRunning else {
@@ -39,9 +35,8 @@ public final class FreeRADIUSPeer {
     }
 
     deinit {
-        // SIGKILL and a bounded wait: Foundation's waitUntilExit can block forever off the main
-        // thread on Linux.
-        kill(process.processIdentifier, SIGKILL)
+        // SIGKILL and a bounded wait for the reap.
+        process.signal(SIGKILL)
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(10_000) }
     }

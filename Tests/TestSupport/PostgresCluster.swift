@@ -58,27 +58,17 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// Starts the server on `data` and waits until it accepts connections. The server is this
     /// test's child (not pg_ctl's daemon): it cannot outlive the tests.
-    static func launch(bin: String, data: URL, directory: URL, port: Int) async throws -> Process {
-        let server = Process()
+    static func launch(bin: String, data: URL, directory: URL, port: Int) async throws -> SpawnedProcess {
         let serverCommand = [
             "\(bin)/postgres", "-D", data.path, "-p", "\(port)", "-k", directory.path, "-c",
             "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
             "full_page_writes=off", "-c", "max_connections=400",
         ]
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + serverCommand : serverCommand
-        server.executableURL = URL(fileURLWithPath: command[0])
-        server.arguments = Array(command.dropFirst())
-        server.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
         let logURL = directory.appendingPathComponent("server.log")
-        if !FileManager.default.fileExists(atPath: logURL.path) {
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        }
-        let log = try FileHandle(forWritingTo: logURL)
-        try log.seekToEnd()
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = log
-        server.standardError = log
-        try server.run()
+        // Started in /tmp, which the `postgres` user may enter.
+        let server = try SpawnedProcess(
+            command[0], Array(command.dropFirst()), directory: "/tmp", output: logURL.path)
         // Generous: on a loaded CI box a server can take long to be ready.
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, server.isRunning {
@@ -90,8 +80,8 @@ public final class PostgresCluster: @unchecked Sendable {
             // The server itself, not only `runuser` above it: a server left running would hold
             // the data folder, and the next try would find it locked.
             if let pid = postmasterPID(data) { kill(pid, SIGKILL) }
-            kill(server.processIdentifier, SIGKILL)
-            while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            server.signal(SIGKILL)
+            _ = await server.wait()
             try? FileManager.default.removeItem(at: data.appendingPathComponent("postmaster.pid"))
         }
         let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
@@ -106,8 +96,8 @@ public final class PostgresCluster: @unchecked Sendable {
         serverProcess.withLock { $0 = server }
     }
 
-    private let serverProcess: Mutex<Process>
-    var server: Process { serverProcess.withLock { $0 } }
+    private let serverProcess: Mutex<SpawnedProcess>
+    var server: SpawnedProcess { serverProcess.withLock { $0 } }
 
     /// One server for the whole test run, started on first use; each test takes a database of
     /// its own on it (``database(_:)``), which costs a `CREATE DATABASE` instead of an `initdb`.
@@ -152,7 +142,7 @@ public final class PostgresCluster: @unchecked Sendable {
         return "postgres://hotspotpay@127.0.0.1:\(port)/\(name)"
     }
 
-    init(port: Int, directory: URL, data: URL, server: Process) {
+    init(port: Int, directory: URL, data: URL, server: SpawnedProcess) {
         self.port = port
         self.directory = directory
         self.data = data
@@ -173,8 +163,8 @@ public final class PostgresCluster: @unchecked Sendable {
     func signalServer(_ signal: Int32) {
         if let pid = Self.postmasterPID(data) {
             kill(pid, signal)
-        } else if server.isRunning {
-            kill(server.processIdentifier, signal)
+        } else {
+            server.signal(signal)
         }
     }
 
@@ -195,33 +185,8 @@ public final class PostgresCluster: @unchecked Sendable {
     /// server holding a copy of a pipe would keep the reader waiting for an end that never comes.
     static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] : [executable]
-        return try await withCheckedThrowingContinuation { continuation in
-            // A thread of its own: waiting on a child must not hold one of Dispatch's few
-            // worker threads (on two cores, the tests' other waits would queue behind it).
-            Thread.detachNewThread {
-                do {
-                    let log = FileManager.default.temporaryDirectory.appendingPathComponent(
-                        "hotspotpay-pg-\(UUID().uuidString.prefix(8)).out")
-                    FileManager.default.createFile(atPath: log.path, contents: nil)
-                    defer { try? FileManager.default.removeItem(at: log) }
-                    let handle = try FileHandle(forWritingTo: log)
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: command[0])
-                    process.arguments = Array(command.dropFirst()) + arguments
-                    process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")  // one postgres may enter
-                    process.standardInput = FileHandle.nullDevice
-                    process.standardOutput = handle
-                    process.standardError = handle
-                    try process.run()
-                    process.waitUntilExit()
-                    try? handle.close()
-                    let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                    continuation.resume(returning: (process.terminationStatus, output))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        // In /tmp, which the `postgres` user may enter.
+        return try await SpawnedProcess.run(command[0], Array(command.dropFirst()) + arguments, directory: "/tmp")
     }
 
     public struct ClusterError: Error, CustomStringConvertible {

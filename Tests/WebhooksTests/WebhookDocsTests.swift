@@ -7,7 +7,7 @@ import Webhooks
 /// The receiver's check printed in docs/OPERATIONS.md, run as written (python3) against
 /// signatures made by the daemon's signer: an operator who copies it gets a working check.
 @Suite struct WebhookDocsTests {
-    @Test func theDocumentedPythonCheckAcceptsOurSignaturesAndRefusesForgeries() throws {
+    @Test func theDocumentedPythonCheckAcceptsOurSignaturesAndRefusesForgeries() async throws {
         let operations = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/OPERATIONS.md"), encoding: .utf8)
         let start = try #require(operations.range(of: "```python\nimport hashlib, hmac, time\n"))
@@ -32,19 +32,10 @@ import Webhooks
         let input = try JSONSerialization.data(
             withJSONObject: cases.map { ["secret": secret.reveal, "header": $0.header, "body": $0.body] })
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, printed) = try await SpawnedProcess.run(
+            "/usr/bin/python3", [script.path], input: String(decoding: input, as: UTF8.self), discardingErrors: true)
+        #expect(status == 0, "\(printed)")
+        let output = Data(printed.utf8)
         let answers = try #require(try JSONSerialization.jsonObject(with: output) as? [Bool])
         #expect(answers == cases.map(\.expected), "\(String(decoding: output, as: UTF8.self))")
     }
