@@ -1,26 +1,25 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A server the benchmark starts, with its output in a file the benchmark polls.
+/// A server the benchmark starts, with its output in a file the benchmark polls. Started as the
+/// tests start theirs (``SpawnedProcess``: nothing inherited beyond stdio, reaped by pid), so a
+/// server never holds another child's descriptors.
 final class ChildProcess {
-    let process = Process()
+    let process: SpawnedProcess
+    let executable: String
     let output: URL
 
     init(_ executable: String, _ arguments: [String], output: URL, environment: [String: String] = [:]) throws {
+        self.executable = executable
         self.output = output
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try SpawnedProcess(
+            executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            output: output.path)
     }
 
     /// The first line of output containing `marker`, waiting up to `timeout` seconds.
@@ -34,31 +33,28 @@ final class ChildProcess {
         while Date() < deadline {
             let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
-            guard process.isRunning else {
-                throw BenchError("\(process.executableURL?.path ?? "") exited: \(text.suffix(2000))")
-            }
+            guard process.isRunning else { throw BenchError("\(executable) exited: \(text.suffix(2000))") }
             usleep(50_000)
         }
         throw BenchError("timed out waiting for '\(marker)' in \(file.path)")
     }
 
-    /// SIGTERM, then SIGKILL after five seconds (Foundation's waitUntilExit can hang on Linux).
+    /// SIGTERM, then SIGKILL after five seconds.
     func stop() {
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
+        while process.isRunning { usleep(5_000) }
     }
 
+    /// Runs a short command (a load generator) to completion; what it printed.
     static func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        return String(decoding: data, as: UTF8.self)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hotspotpay-bench-\(UUID().uuidString.prefix(8)).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let child = try ChildProcess(executable, arguments, output: output)
+        while child.process.isRunning { usleep(20_000) }
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 }
