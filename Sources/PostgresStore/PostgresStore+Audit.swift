@@ -64,10 +64,15 @@ extension PostgresStore: AuditLog {
                 RETURNING 1)
             SELECT id, events FROM webhook_endpoints WHERE enabled
             """
-        ).map { (id: try $0["id"].decode(String.self), events: try $0["events"].decode(String.self)) }
+        ).map {
+            (
+                id: try $0["id"].decode(String.self),
+                events: WebhookEndpoint.events(stored: try $0["events"].decode(String.self))
+            )
+        }
         for event in [first, second] {
             guard let type = WebhookEventType(reporting: event.kind) else { continue }
-            let subscribed = endpoints.filter { $0.events.split(separator: ",").contains { $0 == type.rawValue } }
+            let subscribed = endpoints.filter { $0.events.contains(type) }
             try await publish(event, type: type, to: subscribed.map(\.id), q)
         }
     }

@@ -18,12 +18,7 @@ import Testing
         let node = try VenueDaemon(coaPort: peer.port, moreConfig: "database: \(cluster.url)")
         try await node.start()
         let radius = try #require(try await node.process?.waitForRadius())
-        let key = try #require(try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": node.key]))
-        var logger = Logger(label: "outage-test")
-        logger.logLevel = .error
-        let store = PostgresStore(
-            url: try PostgresURL(cluster.url), password: nil, cipher: SecretCipher(key: key), connections: 2,
-            logger: logger)
+        let store = try node.postgresStore(cluster.url, connections: 2)
         defer { store.close() }
 
         func purchase(_ mac: String) async throws -> Transaction {

@@ -50,12 +50,7 @@ import Testing
         _ = try await (startedA, startedB)
         let radiusA = try #require(try await nodeA.process?.waitForRadius())
 
-        let key = try #require(try SecretKey.fromEnvironment(["HOTSPOTPAY_SECRET_KEY": nodeA.key]))
-        var logger = Logger(label: "two-node-test")
-        logger.logLevel = .error
-        let store = PostgresStore(
-            url: try PostgresURL(cluster.url), password: nil, cipher: SecretCipher(key: key), connections: 4,
-            logger: logger)
+        let store = try nodeA.postgresStore(cluster.url)
         defer { store.close() }
 
         // 300 purchases, created on both nodes.
