@@ -21,7 +21,7 @@ public struct GrantMover: Sendable {
 
     /// Why a pass did not move.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        case malformed(OrderCode.ParseError)
+        case malformed(ReceiptCode.ParseError)
         case refused(GrantMoveRefusal)
         case unavailable(String)
 
@@ -36,9 +36,9 @@ public struct GrantMover: Sendable {
 
     /// The purchase whose pass is now on `mac`.
     public func move(receipt text: String, to mac: MACAddress, routerID: String) async throws(Failure) -> Transaction {
-        let receipt: OrderCode
-        do throws(OrderCode.ParseError) {
-            receipt = try OrderCode(text.trimmingCharacters(in: .whitespaces).uppercased())
+        let receipt: ReceiptCode
+        do throws(ReceiptCode.ParseError) {
+            receipt = try ReceiptCode(text.trimmingCharacters(in: .whitespaces))
         } catch { throw .malformed(error) }
         let outcome: GrantMove
         do {

@@ -1,8 +1,9 @@
 import Foundation
 import HotspotPayCore
 import Payments
+import Store
 
-/// A transaction as the portal's browser may see it: no callback token, no provider secrets.
+/// A transaction as its buyer's browser may see it: no callback token, no provider secrets.
 public struct TransactionView: Codable, Sendable, Equatable {
     public var id: String
     public var orderCode: String
@@ -18,8 +19,11 @@ public struct TransactionView: Codable, Sendable, Equatable {
     public var paidAt: Date?
     /// What to pay with; present in the answer that creates the transaction.
     public var payment: PaymentView?
+    /// The buyer's secret that moves the pass to another device; present once paid, to the buyer only.
+    public var receiptCode: String?
 
-    public init(_ transaction: Transaction, payment: PaymentRequest? = nil) {
+    /// `receipt`: the view is for the buyer's browser, which sees the receipt code once paid.
+    public init(_ transaction: Transaction, payment: PaymentRequest? = nil, receipt: Bool = false) {
         id = transaction.id
         orderCode = transaction.orderCode.description
         plan = transaction.planID
@@ -33,6 +37,19 @@ public struct TransactionView: Codable, Sendable, Equatable {
         expiresAt = transaction.expiresAt
         paidAt = transaction.paidAt
         self.payment = payment.map(PaymentView.init)
+        receiptCode = receipt && transaction.status == .paid ? ReceiptCode(of: transaction).description : nil
+    }
+}
+
+/// A transaction as anyone else may see it: a MAC is public, and so is the transaction a device's
+/// landing resumes, so a stranger learns where it stands and nothing more.
+public struct TransactionState: Codable, Sendable, Equatable {
+    public var id: String
+    public var status: String
+
+    public init(_ transaction: Transaction) {
+        id = transaction.id
+        status = transaction.status.rawValue
     }
 }
 

@@ -36,9 +36,19 @@ public struct VoucherRedeemer: Sendable {
         }
     }
 
+    /// What a code did for the device.
+    public struct Redeemed: Sendable, Equatable {
+        /// The sale the code made for the device, now or before.
+        public var sale: Transaction
+        /// False when the device had redeemed this code before: the sale is older than this
+        /// request, and whoever typed the code now (a shared code, a stranger who posts a guest's
+        /// MAC) has not shown that they made it.
+        public var isNew: Bool
+    }
+
     /// The sale the code made for the device (or made before, when the device redeems it again).
     public func redeem(_ text: String, mac: MACAddress, routerID: String, clientIP: IPAddress?)
-        async throws(Failure) -> Transaction
+        async throws(Failure) -> Redeemed
     {
         let code: VoucherCode
         do throws(VoucherCode.ParseError) { code = try VoucherCode(text) } catch { throw .malformed(error) }
@@ -48,11 +58,11 @@ public struct VoucherRedeemer: Sendable {
         } catch { throw .unavailable(error.description) }
         switch outcome {
         case .refused(let refusal): throw .refused(refusal)
-        case .alreadyRedeemed(let sale): return sale
+        case .alreadyRedeemed(let sale): return Redeemed(sale: sale, isNew: false)
         case .redeemed(.applied(let sale, _, let job, _)):
             if job != nil { unlocks.queued() }
-            return sale
-        case .redeemed(.alreadyConfirmed(let sale)): return sale
+            return Redeemed(sale: sale, isNew: true)
+        case .redeemed(.alreadyConfirmed(let sale)): return Redeemed(sale: sale, isNew: false)
         case .redeemed(.rejected(let rejection)): throw .unavailable("the voucher sale was not applied: \(rejection)")
         }
     }

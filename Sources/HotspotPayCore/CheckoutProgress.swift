@@ -46,10 +46,15 @@ public enum CheckoutProgress: Hashable, Sendable {
             return .closed(.usedUp)
         }
         let paidAt = transaction.paidAt ?? transaction.updatedAt
+        // The device is the one holding the pass now: a pass moved to a phone's new MAC is online
+        // when that MAC is, at whichever router it came through.
+        let moved = grant.mac != transaction.mac
         // A Disconnect's ACK only ends the old session; a CoA's ACK or a login job done means the device is in.
-        let acknowledged = unlockJobs.contains { $0.action != .disconnect && $0.status == .acked }
+        let acknowledged = unlockJobs.contains {
+            $0.action != .disconnect && $0.status == .acked && $0.mac == grant.mac
+        }
         let sessionSincePayment = sessions.contains {
-            $0.isOpen && $0.mac == transaction.mac && $0.routerID == transaction.routerID && $0.startedAt >= paidAt
+            $0.isOpen && $0.mac == grant.mac && (moved || $0.routerID == transaction.routerID) && $0.startedAt >= paidAt
         }
         if acknowledged || sessionSincePayment { return .online }
         return .paid(unlockTrouble: unlockJobs.contains { $0.status == .nak || $0.status == .failed })

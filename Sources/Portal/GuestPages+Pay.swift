@@ -21,24 +21,25 @@ extension GuestPages {
         let browser = GuestBrowser(request)
         var buyer = try await isBuyer(browser, of: transaction)
         var newBrowser: GuestBrowser?
-        // Ten codes per purchase per ten minutes: guessing a 30⁶ code that way takes years.
+        // Ten codes per purchase per ten minutes against a 30¹² code.
         if !buyer, let typed = query["receipt"],
             await codeLimits.receiptPerPurchase.count(transaction.id, now: clock()) == nil,
-            Self.receiptMatches(typed, transaction.orderCode)
+            Self.receiptMatches(typed, ReceiptCode(of: transaction))
         {
             let proven = browser ?? GuestBrowser.new()
             if browser == nil { newBrowser = proven }
             try await store.addBuyerBrowser(digest: proven.digest, transactionID: transaction.id, at: clock())
             buyer = true
         }
-        // A login context in the link (the router's fresh one, when the portal was reopened)
-        // serves this view; the stored one only the buyer.
-        let linked = GuestVisit(fields: query).hotspotLogin.flatMap { login in
-            router?.serves(login) == true ? login : nil
+        // Only the buyer gets a login: the link's context (the router's fresh one, when the portal
+        // was reopened) or the stored one. Anyone else could add a challenge of their choosing to
+        // the link and take the CHAP answer (or, over HTTPS, the password) for the guest's MAC.
+        var login: HotspotLogin?
+        if buyer {
+            login = GuestVisit(fields: query).hotspotLogin.flatMap { router?.serves($0) == true ? $0 : nil }
+            if login == nil { login = try await store.hotspotLogin(transactionID: transaction.id) }
         }
-        var login = linked
-        if login == nil, buyer { login = try await store.hotspotLogin(transactionID: transaction.id) }
-        let visit = GuestVisit(transaction: transaction, login: login)
+        let visit = GuestVisit(transaction: transaction, login: login, mac: grant?.mac)
         let planName = try await store.plan(id: transaction.planID)?.name[language] ?? transaction.planID
         var values: [String: Any] = [
             "orderCode": transaction.orderCode.description, "amount": transaction.amount.formatted(language),
@@ -70,6 +71,7 @@ extension GuestPages {
             if progress != .online { values["refresh"] = 5 }
             if buyer {
                 values["details"] = true
+                values["receiptCode"] = ReceiptCode(of: transaction).description
                 if let grant {
                     values["timeLeft"] = PortalText.remaining(seconds: grant.secondsLeft(at: clock()), language, pages)
                     if let bytes = grant.dataRemainingBytes { values["dataLeft"] = ByteCount.format(bytes) }
@@ -91,7 +93,9 @@ extension GuestPages {
             if let original = login?.originalURL, original.lowercased().hasPrefix("http") {
                 values["originalURL"] = original
             }
-            if progress != .online, var form = try await loginForm(transaction, login: login, router: router) {
+            if progress != .online,
+                var form = try await loginForm(transaction, device: grant?.mac, login: login, router: router)
+            {
                 let routerError = query["router_error"]
                 form["auto"] = routerError == nil ? "1" : "0"
                 values["login"] = form
@@ -112,23 +116,23 @@ extension GuestPages {
     /// For the `login` strategy: the form that logs the browser in at the router, username = MAC.
     /// With the router's CHAP challenge the password is the CHAP response, useless to any other
     /// device; the one-time secret itself is sent (HTTP-PAP) only when the portal is on HTTPS.
-    func loginForm(_ transaction: Transaction, login: HotspotLogin?, router: RouterIndex.Entry?) async throws
-        -> [String: String]?
-    {
+    /// `device`: the MAC holding the pass now (another than the purchase's after a move).
+    func loginForm(
+        _ transaction: Transaction, device: MACAddress?, login: HotspotLogin?, router: RouterIndex.Entry?
+    ) async throws -> [String: String]? {
         guard let login, let secret = transaction.loginSecret, let router, router.strategy == .login,
             router.serves(login), login.usesCHAP || secureCookies
         else { return nil }
         return [
-            "action": login.loginURL, "username": transaction.mac.description,
+            "action": login.loginURL, "username": (device ?? transaction.mac).description,
             "password": HotspotLoginPassword.password(secret: secret, login: login), "dst": login.originalURL ?? "",
         ]
     }
 
-    /// The receipt code as a guest types it (any case, spaces or dashes) against the order code.
-    static func receiptMatches(_ typed: String, _ code: OrderCode) -> Bool {
+    /// The receipt code as a guest types it (any case, spaces or dashes) against the purchase's.
+    static func receiptMatches(_ typed: String, _ code: ReceiptCode) -> Bool {
         let cleaned = String(typed.uppercased().filter { $0.isLetter || $0.isNumber }.prefix(32))
-        let expected = String(code.description.uppercased().filter { $0.isLetter || $0.isNumber })
-        return ConstantTime.equal(cleaned, expected)
+        return ConstantTime.equal(cleaned, code.value)
     }
 
     /// Reads what decides the page: the transaction, and once paid its grant, unlock jobs and sessions.
@@ -138,9 +142,11 @@ extension GuestPages {
                 CheckoutProgress.of(transaction, grant: nil, unlockJobs: [], sessions: [], now: clock()), nil, false
             )
         }
-        let grant = try await store.activeGrant(mac: transaction.mac)
+        // The grant this purchase paid for, wherever it is now: a pass moved to a phone's new MAC
+        // is that phone's.
+        let grant = try await store.grant(transactionID: transaction.id)
         let jobs = try await store.unlockJobs(transactionID: transaction.id)
-        let sessions = try await store.openSessions(mac: transaction.mac)
+        let sessions = try await store.openSessions(mac: grant?.mac ?? transaction.mac)
         let progress = CheckoutProgress.of(
             transaction, grant: grant, unlockJobs: jobs, sessions: sessions, now: clock())
         if case .paid(let trouble) = progress { return (progress, grant, trouble) }
@@ -200,7 +206,8 @@ extension GuestPages {
     /// The plans as one-tap purchases from the connected page, with the first provider and the
     /// device's visit fields; nil when nothing is on sale.
     func topUps(visit: GuestVisit, language: Language) async throws -> [[String: Any]]? {
-        guard let provider = checkout.providers.all.first?.id.rawValue else { return nil }
+        let router = try routers.resolve(visit.router)?.address
+        guard let provider = checkout.providers(at: router).first?.id.rawValue else { return nil }
         let plans = try await store.plans(includeInactive: false)
         guard !plans.isEmpty else { return nil }
         let hidden = visit.fields.map { ["name": $0.name, "value": $0.value] }

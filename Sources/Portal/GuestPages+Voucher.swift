@@ -20,9 +20,9 @@ extension GuestPages {
             (codeLimits.missesPerDevice, "\(form.mac)"), (codeLimits.missesPerAddress, form.address),
         ]
         if let refused = await reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
-        let sale: Transaction
+        let redeemed: VoucherRedeemer.Redeemed
         do {
-            sale = try await vouchers.redeem(
+            redeemed = try await vouchers.redeem(
                 typed, mac: form.mac, routerID: form.router.id, clientIP: form.visit.ip.flatMap { try? IPAddress($0) })
         } catch {
             context.logger.notice(
@@ -44,9 +44,15 @@ extension GuestPages {
         }
         // A code that worked is not a guess.
         await giveBack(keys, now: now)
+        let sale = redeemed.sale
         context.logger.info(
             "voucher redeemed",
             metadata: ["order": "\(sale.orderCode)", "mac": "\(form.mac)", "plan": "\(sale.planID)"])
+        // Only the request that made the sale becomes its buyer: a code redeemed by this MAC before
+        // (a code printed for every table, typed again with a guest's MAC) proves nothing.
+        guard redeemed.isNew else {
+            return Self.redirect(to: "/pay/\(sale.id)?lang=\(form.language.rawValue)")
+        }
         return try await handOver(sale, form, request)
     }
 }

@@ -118,7 +118,7 @@ public struct GuestPages: Sendable {
         visit.router = router.id
         let browser = GuestBrowser(request)
         var response: Response
-        if !visit.fresh, let latest = try await store.latestTransaction(mac: mac), try await resumable(latest) {
+        if !visit.fresh, let latest = try await resumablePurchase(mac: mac) {
             // Resuming by MAC is what survives the captive browser closing, but a MAC is public:
             // only the buyer's browser may change what is stored for the purchase. Anyone else's
             // login context travels in the link, for this page view only.
@@ -168,15 +168,15 @@ public struct GuestPages: Sendable {
         options.demo && visit.mac != nil && request.cookies[Self.demoCookie]?.value == visit.mac
     }
 
-    /// Whether reopening the portal should go straight back to this purchase.
-    func resumable(_ transaction: Transaction) async throws -> Bool {
-        switch transaction.status {
-        case .pending: return transaction.expiresAt > clock()
-        case .paid:
-            guard let grant = try await store.activeGrant(mac: transaction.mac) else { return false }
-            return !grant.isExhausted(at: clock())
-        default: return false
-        }
+    /// The purchase reopening the portal goes straight back to: the device's own one still being
+    /// paid, or the one behind the pass it holds (its own, or one moved to it by a receipt code).
+    func resumablePurchase(mac: MACAddress) async throws -> Transaction? {
+        let latest = try await store.latestTransaction(mac: mac)
+        if let latest, latest.status == .pending, latest.expiresAt > clock() { return latest }
+        guard let grant = try await store.activeGrant(mac: mac), !grant.isExhausted(at: clock()) else { return nil }
+        if let latest, latest.status == .paid, grant.transactionIDs.contains(latest.id) { return latest }
+        guard let newest = grant.transactionIDs.last else { return nil }
+        return try await store.transaction(id: newest)
     }
 
     func plansPage(
@@ -184,7 +184,7 @@ public struct GuestPages: Sendable {
         status: HTTPResponse.Status, chosen: (plan: String?, provider: String?) = (nil, nil), voucherCode: String? = nil
     ) async throws -> Response {
         let plans = try await store.plans(includeInactive: false)
-        let providerIDs = checkout.providers.all.map(\.id)
+        let providerIDs = checkout.providers(at: try routers.resolve(visit.router)?.address).map(\.id)
         let planValues: [[String: Any]] = plans.enumerated().map { index, plan in
             var summary = [PortalText.duration(seconds: plan.durationSeconds, language, pages)]
             summary.append(plan.dataCapBytes.map(ByteCount.format) ?? pages.text("unlimitedData", language))
@@ -213,6 +213,7 @@ public struct GuestPages: Sendable {
             "voucherOpen": voucherCode != nil || request.uri.queryParameters.get("code") != nil,
         ]
         if let error { values["error"] = error }
+        if providerIDs.isEmpty { values["noProviders"] = true }
         return html(request, language, template: "plans", values: values, status: status)
     }
 

@@ -40,9 +40,10 @@ struct GuestVisit: Sendable, Hashable {
         fresh = fields["new"] == "1"
     }
 
-    /// The visit that leads back to the plans for `transaction`'s device.
-    init(transaction: Transaction, login: HotspotLogin?) {
-        mac = transaction.mac.description
+    /// The visit that leads back to the plans for `transaction`'s device (`mac`: the device that
+    /// holds its pass now, when the pass moved).
+    init(transaction: Transaction, login: HotspotLogin?, mac: MACAddress? = nil) {
+        self.mac = (mac ?? transaction.mac).description
         ip = transaction.clientIP?.description
         router = transaction.routerID
         loginURL = login?.loginURL

@@ -45,7 +45,8 @@ public struct PortalRoutes: Sendable {
         }
         // A double tap in a flaky captive browser retries with the same key: one order, not two.
         let idempotent = IdempotencyMiddleware(
-            store: store, scope: { [proxies] request, context in "guest:" + proxies.clientAddress(request, context) })
+            store: store, scope: { [proxies] request, context in "guest:" + proxies.clientAddress(request, context) },
+            keepsRefusals: false)
         router.group("api/transactions").add(middleware: idempotent).post {
             request, context -> EditedResponse<TransactionView> in
             let body: CheckoutService.Request
@@ -86,12 +87,19 @@ public struct PortalRoutes: Sendable {
                 throw HTTPError(Self.status(for: error), message: error.description)
             }
         }
-        router.get("/api/transactions/{id}") { _, context -> TransactionView in
+        router.get("/api/transactions/{id}") { request, context -> Response in
             let id = try context.parameters.require("id")
             guard let transaction = try await store.transaction(id: id) else {
                 throw HTTPError(.notFound, message: "no transaction '\(id)'")
             }
-            return TransactionView(transaction)
+            // The buyer's browser sees the whole purchase; anyone else, who may know no more than
+            // the device's MAC, only where it stands.
+            if let browser = GuestBrowser(request),
+                try await store.isBuyerBrowser(digest: browser.digest, transactionID: transaction.id)
+            {
+                return try Self.json(TransactionView(transaction, receipt: true), status: .ok)
+            }
+            return try Self.json(TransactionState(transaction), status: .ok)
         }
         CallbackRoutes(callbacks: callbacks).register(on: router)
         CaptivePortalAPI(store: store, urls: checkout.urls, proxies: proxies, clock: checkout.clock).register(

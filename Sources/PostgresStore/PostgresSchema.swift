@@ -25,7 +25,19 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX throttle_windows_start ON throttle_windows(window_start)",
             ]),
+        // Receipt codes found by their digest (purchases made before get theirs from
+        // `PostgresStore.migrate`, which knows how a code is derived), and 0-đồng give-away sales.
+        Migration(
+            name: receiptMigration,
+            statements: [
+                "ALTER TABLE transactions ADD COLUMN receipt_digest TEXT",
+                "CREATE UNIQUE INDEX transactions_receipt ON transactions(receipt_digest)",
+                "ALTER TABLE transactions DROP CONSTRAINT transactions_amount_vnd_check",
+                "ALTER TABLE transactions ADD CONSTRAINT transactions_amount_vnd_check CHECK (amount_vnd >= 0)",
+            ]),
     ]
+
+    static let receiptMigration = "v18-receipts-and-give-aways"
 
     /// The channel every node's access view listens on (``PostgresAccessView``).
     static let accessChannel = "hotspotpay_access"

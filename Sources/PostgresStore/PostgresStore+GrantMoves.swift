@@ -4,7 +4,7 @@ import PostgresNIO
 import Store
 
 extension PostgresStore: GrantMoveStore {
-    public func moveGrant(receipt: OrderCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
+    public func moveGrant(receipt: ReceiptCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
         async throws(StoreError) -> GrantMove
     {
         try await write(entity: "grant") { q in
@@ -15,10 +15,10 @@ extension PostgresStore: GrantMoveStore {
     /// As on SQLite; both devices are locked first (in one order, so two moves never wait on each
     /// other), then the grant is read again under its row lock.
     private static func move(
-        receipt: OrderCode, to mac: MACAddress, routerID: String, at: Date, actor: String, _ q: PostgresQueries
+        receipt: ReceiptCode, to mac: MACAddress, routerID: String, at: Date, actor: String, _ q: PostgresQueries
     ) async throws -> GrantMove {
         guard
-            let purchase = try await q.row("SELECT * FROM transactions WHERE order_code = \(receipt.description)")
+            let purchase = try await q.row("SELECT * FROM transactions WHERE receipt_digest = \(receipt.digest)")
                 .map(transaction)
         else { return .refused(.unknownReceipt) }
         let activeGrantSQL: PostgresQuery = """
@@ -73,7 +73,7 @@ extension PostgresStore: GrantMoveStore {
             AuditEvent(
                 at: at, kind: .grantMoved, actor: actor, transactionID: purchase.id,
                 detail:
-                    "grant \(moved.id) moved from \(before.mac) to \(mac) with receipt \(receipt) (move \(moves + 1) of \(GrantMoves.maximum))"
+                    "grant \(moved.id) moved from \(before.mac) to \(mac) with its receipt code (move \(moves + 1) of \(GrantMoves.maximum))"
             ), q)
         return .moved(grant: moved, from: before.mac, transaction: purchase, jobs: jobs)
     }

@@ -151,13 +151,15 @@ extension PostgresStore: TransactionStore {
         try await q.execute(
             """
             INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,
-                provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at)
+                provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at,
+                receipt_digest)
             VALUES (\(transaction.id), \(transaction.orderCode.description), \(transaction.planID),
                 \(transaction.amount.dong), \(transaction.mac.description), \(transaction.clientIP?.description),
                 \(transaction.routerID), \(transaction.provider.rawValue), \(transaction.status.rawValue),
                 \(transaction.providerReference), \(transaction.callbackToken.hex), \(transaction.loginSecret?.text),
                 \(transaction.createdAt.epochMilliseconds), \(transaction.expiresAt.epochMilliseconds),
-                \(transaction.paidAt?.epochMilliseconds), \(transaction.updatedAt.epochMilliseconds))
+                \(transaction.paidAt?.epochMilliseconds), \(transaction.updatedAt.epochMilliseconds),
+                \(ReceiptCode(of: transaction).digest))
             """)
     }
 

@@ -183,10 +183,33 @@ public final class PostgresStore: Sendable {
                         "INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
                     now.append(migration.name)
                 }
+                if now.contains(PostgresSchema.receiptMigration) {
+                    try await Self.fillReceiptDigests(connection, logger: logger)
+                }
                 return now
             }
         } catch {
             throw .unavailable(path: url.description, reason: Self.describe(error))
+        }
+    }
+
+    /// Gives every purchase made before receipt codes its receipt digest, 1,000 rows a statement.
+    private static func fillReceiptDigests(_ connection: PostgresConnection, logger: Logger) async throws {
+        var rows: [(id: String, digest: String)] = []
+        for try await (id, token) in try await connection.query(
+            "SELECT id, callback_token FROM transactions WHERE receipt_digest IS NULL", logger: logger
+        ).decode((String, String).self) {
+            guard let token = CallbackToken(hex: token) else { continue }
+            rows.append((id, ReceiptCode(callbackToken: token).digest))
+        }
+        for start in stride(from: 0, to: rows.count, by: 1000) {
+            let batch = rows[start..<min(start + 1000, rows.count)]
+            try await connection.query(
+                """
+                UPDATE transactions t SET receipt_digest = v.digest
+                FROM unnest(\(batch.map(\.id))::text[], \(batch.map(\.digest))::text[]) AS v(id, digest)
+                WHERE t.id = v.id
+                """, logger: logger)
         }
     }
 

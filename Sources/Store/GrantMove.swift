@@ -39,7 +39,7 @@ public protocol GrantMoveStore: Sendable {
     /// database transaction and conditional on the grant being active and under its move limit:
     /// the grant keeps its id, end, data and purchases; the old MAC's open sessions get Disconnect
     /// jobs and the new MAC an unlock job for `routerID`; audited.
-    func moveGrant(receipt: OrderCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
+    func moveGrant(receipt: ReceiptCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
         async throws(StoreError) -> GrantMove
 }
 

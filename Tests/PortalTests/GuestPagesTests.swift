@@ -197,18 +197,24 @@ import Testing
                 #expect(!page.body.contains(leak), "the stranger's page shows \(leak)")
             }
             #expect(!page.body.contains(#"id="login""#))
-            // A wrong receipt code proves nothing.
-            let guess = try await H.get(client, "/pay/\(id)?receipt=ZZZZZZ", cookie: nil)
+            // A wrong receipt code proves nothing, and nor does the order code.
+            let guess = try await H.get(client, "/pay/\(id)?receipt=ZZZZZZZZZZZZ", cookie: nil)
+            #expect(!guess.body.contains("Thời gian còn lại") && guess.headers[.setCookie] == nil)
+            let order = try await H.get(client, "/pay/\(id)?receipt=\(transaction.orderCode)", cookie: nil)
+            #expect(!order.body.contains("Thời gian còn lại") && order.headers[.setCookie] == nil)
             #expect(!guess.body.contains("Thời gian còn lại") && guess.headers[.setCookie] == nil)
             // Nothing stored for the purchase changed.
             #expect(try await harness.store.hotspotLogin(transactionID: id) == stored)
-            // With the router's real login page and its own challenge, the stranger gets only a
-            // CHAP answer for that challenge, which the router checks against the stranger's MAC.
+            // With the router's real login page and a challenge of the stranger's choosing (a
+            // spoofed MAC at the router would accept that answer).
             let ownChallenge = "&login=http%3A%2F%2F10.5.50.1%2Flogin&chap_id=%5C001&chap_challenge=%5C002%5C003"
             let chap = try await H.get(
                 client, try #require(try await H.get(client, H.landing(ownChallenge), cookie: nil).location),
                 cookie: nil)
             #expect(!chap.body.contains(secret.text) && !chap.body.contains(transaction.orderCode.description))
+            // Nor even that: a challenge the stranger chose gets no CHAP answer at all.
+            #expect(!chap.body.contains(#"id="login""#) && !chap.body.contains(#"name="password""#))
+            #expect(!chap.body.contains(ReceiptCode(of: transaction).description))
             #expect(try await harness.store.hotspotLogin(transactionID: id) == stored)
         }
     }
@@ -234,16 +240,22 @@ import Testing
             let location = try #require(resumed.location)
             #expect(location.hasPrefix("/pay/\(id)?"))
             let page = try await H.get(client, location, cookie: nil)
+            // Without the checkout's cookie this browser could be anyone's: no login (the unlock
+            // worker logs the device in), only the receipt form, which carries the fresh context.
+            #expect(!page.body.contains(#"id="login""#), "\(page.body)")
+            #expect(page.body.contains(#"name="receipt""#) && page.body.contains("chap_challenge"))
             let expected = Insecure.MD5.hash(data: [0o007] + Array(secret.text.utf8) + [0o044, 0o045, 0o046])
                 .map { String(format: "%02x", $0) }.joined()
-            #expect(page.body.contains(#"action="http://10.5.50.1/login" data-auto="1""#), "\(page.body)")
-            #expect(page.body.contains(#"name="password" value="\#(expected)""#))
-            #expect(!page.body.contains(secret.text))
-            // Typing the receipt code proves the buyer: details, and this browser is remembered.
+            // Typing the receipt code proves the buyer: details, the login, and this browser is remembered.
+            let receipt = ReceiptCode(of: transaction)
             let proven = try await H.get(
-                client, "/pay/\(id)?receipt=\(transaction.orderCode.description.lowercased())", cookie: nil)
+                client, "/pay/\(id)?receipt=\(receipt.description.lowercased())" + query, cookie: nil)
             #expect(
                 proven.body.contains("Thời gian còn lại") && proven.body.contains(transaction.orderCode.description))
+            #expect(proven.body.contains(receipt.description))
+            #expect(proven.body.contains(#"action="http://10.5.50.1/login" data-auto="1""#), "\(proven.body)")
+            #expect(proven.body.contains(#"name="password" value="\#(expected)""#))
+            #expect(!proven.body.contains(secret.text))
             let cookie = try #require(proven.headers[.setCookie]?.split(separator: ";").first.map(String.init))
             #expect(try await H.get(client, "/pay/\(id)", cookie: cookie).body.contains("Thời gian còn lại"))
         }

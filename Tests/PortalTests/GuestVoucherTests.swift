@@ -146,16 +146,129 @@ import Testing
             let moved = try await H.post(
                 client, "/move",
                 form: [
-                    ("receipt", purchase.orderCode.description.lowercased()), ("mac", newMAC), ("router", "nas-cafe"),
+                    ("receipt", ReceiptCode(of: purchase).description.lowercased()), ("mac", newMAC),
+                    ("router", "nas-cafe"),
                 ])
             #expect(moved.status == .seeOther)
             #expect(moved.location?.hasPrefix("/pay/\(purchase.id)") == true)
             #expect(try await harness.store.activeGrant(mac: old) == nil)
             #expect(try await harness.store.activeGrant(mac: try MACAddress(newMAC))?.transactionIDs == [purchase.id])
             let wrong = try await H.post(
-                client, "/move", form: [("receipt", "ZZZZZZ"), ("mac", "F2:AA:BB:CC:DD:02"), ("router", "nas-cafe")])
+                client, "/move",
+                form: [("receipt", "ZZZZ-ZZZZ-ZZZZ"), ("mac", "F2:AA:BB:CC:DD:02"), ("router", "nas-cafe")])
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.body.contains("Không tìm thấy đơn"))
+        }
+    }
+}
+
+/// The attacker on the venue's WiFi: a stranger who knows a paying guest's MAC (anyone can read it).
+@Suite struct PassTheftTests {
+    typealias H = GuestPageHarness
+    static let strangerCookie = "hp_browser=fedcba9876543210fedcba9876543210"
+    static let strangerMAC = "F2:66:66:66:66:66"
+
+    /// A guest's paid purchase, bought in the guest's own browser.
+    static func paidPurchase(_ harness: H, _ client: some TestClientProtocol) async throws -> Transaction {
+        let id = H.transactionID(fromPayPath: try await H.buy(client, extra: [("login", "http://10.5.50.1/login")]))
+        _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
+        let purchase = try #require(try await harness.store.transaction(id: id))
+        #expect(purchase.status == .paid)
+        return purchase
+    }
+
+    @Test func aStrangerWithTheGuestsMACCannotMoveTheirPass() async throws {
+        let harness = try await H(strategy: .login)
+        try await harness.app.test(.router) { client in
+            let purchase = try await Self.paidPurchase(harness, client)
+            let victim = try MACAddress(H.mac)
+            let receipt = ReceiptCode(of: purchase)
+            // 1. The victim's landing, with the victim's MAC: it leads to the purchase's page.
+            let landing = try await H.get(client, H.landing(), cookie: Self.strangerCookie)
+            let location = try #require(landing.location)
+            #expect(location.hasPrefix("/pay/\(purchase.id)"))
+            // 2. The purchase as the API tells a stranger: where it stands, nothing more.
+            let api = try await H.get(client, "/api/transactions/\(purchase.id)", cookie: Self.strangerCookie)
+            #expect(api.status == .ok)
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any])
+            #expect(Set(fields.keys) == ["id", "status"], "\(api.body)")
+            let page = try await H.get(client, location, cookie: Self.strangerCookie)
+            for text in [api.body, page.body] {
+                #expect(!text.contains(receipt.description) && !text.contains(receipt.value))
+                #expect(!text.contains(purchase.orderCode.description))
+            }
+            // 3. Every code the stranger could have seen, posted to move the pass: refused.
+            for guess in [purchase.orderCode.description, purchase.id, String(purchase.id.prefix(12))] {
+                let move = try await H.post(
+                    client, "/move", form: [("receipt", guess), ("mac", Self.strangerMAC), ("router", "nas-cafe")],
+                    cookie: Self.strangerCookie)
+                #expect(move.status == .unprocessableContent)
+            }
+            #expect(try await harness.store.activeGrant(mac: victim)?.transactionIDs == [purchase.id])
+            #expect(try await harness.store.activeGrant(mac: try MACAddress(Self.strangerMAC)) == nil)
+
+            // The buyer's own browser sees the receipt code, on the page and through the API.
+            let own = try await H.get(client, "/pay/\(purchase.id)")
+            #expect(own.body.contains(receipt.description), "\(own.body)")
+            let ownAPI = try await H.get(client, "/api/transactions/\(purchase.id)")
+            #expect(ownAPI.body.contains(receipt.description) && ownAPI.body.contains(purchase.orderCode.description))
+        }
+    }
+
+    @Test func aCodeRedeemedBeforeWithTheGuestsMACMakesNoStrangerItsBuyer() async throws {
+        let harness = try await H(strategy: .login)
+        // One code for every table: ten devices may use it.
+        let codes = try await GuestVoucherTests.batch(harness.store, devices: 10)
+        try await harness.app.test(.router) { client in
+            let redeemed = try await H.post(
+                client, "/voucher", form: [("code", codes[0].value), ("mac", H.mac), ("router", "nas-cafe")])
+            let location = try #require(redeemed.location)
+            let sale = H.transactionID(fromPayPath: location)
+            let purchase = try #require(try await harness.store.transaction(id: sale))
+            #expect(try await H.get(client, location).body.contains(ReceiptCode(of: purchase).description))
+            // The stranger types the same printed code with the guest's MAC: the old sale, no buyer.
+            let again = try await H.post(
+                client, "/voucher", form: [("code", codes[0].value), ("mac", H.mac), ("router", "nas-cafe")],
+                cookie: Self.strangerCookie)
+            #expect(again.location?.hasPrefix("/pay/\(sale)") == true)
+            let page = try await H.get(client, try #require(again.location), cookie: Self.strangerCookie)
+            #expect(!page.body.contains(ReceiptCode(of: purchase).description))
+            #expect(!page.body.contains("Thời gian còn lại"))
+            let api = try await H.get(client, "/api/transactions/\(sale)", cookie: Self.strangerCookie)
+            #expect(!api.body.contains("receiptCode") && !api.body.contains(purchase.orderCode.description))
+        }
+    }
+
+    @Test func thePhoneThePassMovedToSeesItAndIsLoggedInAsItsNewMAC() async throws {
+        let harness = try await H(strategy: .login)
+        try await harness.app.test(.router) { client in
+            let purchase = try await Self.paidPurchase(harness, client)
+            let receipt = ReceiptCode(of: purchase)
+            let newMAC = "F2:AA:BB:CC:DD:11"
+            let chap = [
+                ("login", "http://10.5.50.1/login"), ("chap_id", #"\001"#), ("chap_challenge", #"\002\003\004"#),
+            ]
+            // The phone's new address, its own browser (no cookie yet).
+            let moved = try await H.post(
+                client, "/move?lang=en",
+                form: [("receipt", receipt.description), ("mac", newMAC), ("router", "nas-cafe")] + chap, cookie: nil)
+            #expect(moved.status == .seeOther)
+            let cookie = try #require(moved.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let page = try await H.get(client, try #require(moved.location), cookie: cookie)
+            #expect(!page.body.contains("used up"), "\(page.body)")
+            #expect(page.body.contains("Time left"))
+            #expect(page.body.contains(#"name="username" value="\#(newMAC)""#), "\(page.body)")
+            // Reopening the portal from the new MAC resumes the same purchase, not the plans.
+            let reopened = try await H.get(
+                client, "/?mac=\(newMAC)&ip=10.5.50.9&router=nas-cafe&lang=en", cookie: cookie)
+            #expect(reopened.location?.hasPrefix("/pay/\(purchase.id)") == true, "\(reopened.status)")
+            // Online means the new MAC's session, not the old one's.
+            try await harness.store.recordSession(
+                RadiusSession(
+                    routerID: "cafe", acctSessionID: "new-1", mac: try MACAddress(newMAC), userName: newMAC,
+                    framedIP: nil, startedAt: Date(), updatedAt: Date()))
+            let state = try await H.get(client, "/pay/\(purchase.id)/state", cookie: cookie)
+            #expect(state.body.contains(#""state":"online""#), "\(state.body)")
         }
     }
 }

@@ -25,7 +25,10 @@ import Testing
             try await store.addRouter(Fixtures.router(), actor: "test")
             let urls = PortalURLs(publicURL: "http://portal.test")
             let providers = PaymentProviders([
-                SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
+                SandboxProvider(
+                    secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet,
+                    // A stand-in for a real provider: the test routers are not on loopback.
+                    unsafeFakePayments: true)
             ])
             let router = Hummingbird.Router(context: PortalRequestContext.self)
             PortalRoutes(
@@ -69,10 +72,39 @@ import Testing
                 let stored = try #require(await harness.store.transaction(id: id))
                 #expect(!text.contains(stored.callbackToken.hex))
                 #expect(!text.lowercased().contains("token"))
+                // This client sent no browser cookie: it is nobody's buyer, and learns only the state.
                 try await client.execute(uri: "/api/transactions/\(id)", method: .get) { response in
                     #expect(response.status == .ok)
-                    #expect(String(buffer: response.body).contains(stored.orderCode.description))
+                    #expect(String(buffer: response.body) == #"{"id":"\#(id)","status":"pending"}"#)
                 }
+            }
+        }
+    }
+
+    @Test func theBuyersBrowserReadsItsPurchaseAndTheReceiptCodeOnceItIsPaid() async throws {
+        let harness = try await Harness()
+        let buyer: HTTPFields = [.cookie: "hp_browser=0123456789abcdef0123456789abcdef"]
+        try await harness.app.test(.router) { client in
+            let id = try await client.execute(
+                uri: "/api/transactions", method: .post, headers: buyer, body: Self.body(Self.valid)
+            ) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))
+                return try #require((json as? [String: Any])?["id"] as? String)
+            }
+            let stored = try #require(try await harness.store.transaction(id: id))
+            try await client.execute(uri: "/api/transactions/\(id)", method: .get, headers: buyer) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(stored.orderCode.description) && !text.contains("receiptCode"))
+            }
+            _ = try await harness.store.confirmPayment(
+                PaymentConfirmation(
+                    transactionID: id, provider: .sandbox, providerReference: "SBX-API", amount: stored.amount,
+                    at: Date(), actor: "test"))
+            try await client.execute(uri: "/api/transactions/\(id)", method: .get, headers: buyer) { response in
+                #expect(String(buffer: response.body).contains(ReceiptCode(of: stored).description))
+            }
+            try await client.execute(uri: "/api/transactions/\(id)", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"id":"\#(id)","status":"paid"}"#)
             }
         }
     }

@@ -29,7 +29,7 @@ import Testing
         let harness = try await BackendHarness(backend)
         let (purchase, grant) = try await Self.paid(harness)
         let outcome = try await harness.store.moveGrant(
-            receipt: purchase.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
+            receipt: ReceiptCode(of: purchase), to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
         guard case .moved(let moved, let from, _, let jobs) = outcome else {
             Issue.record("expected a move, got \(outcome)")
             return
@@ -44,9 +44,11 @@ import Testing
             Set(try await harness.store.dueUnlockJobs(at: Date(), limit: 10).map(\.id)).isSuperset(of: jobs.map(\.id)))
         let audit = try await harness.store.auditEvents(transactionID: purchase.id)
         #expect(audit.last?.kind == .grantMoved && audit.last?.detail.contains("move 1 of 3") == true)
+        // The receipt code is a secret: the audit trail names the move, never the code.
+        #expect(audit.allSatisfy { !$0.detail.contains(ReceiptCode(of: purchase).value) })
         // Again from the same phone: nothing changes.
         let again = try await harness.store.moveGrant(
-            receipt: purchase.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
+            receipt: ReceiptCode(of: purchase), to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
         guard case .alreadyHere(let same, let samePurchase) = again else {
             Issue.record("expected already here, got \(again)")
             return
@@ -62,7 +64,7 @@ import Testing
         for index in 1...3 {
             let mac = MACAddress(octets: [0xF2, 0, 0, 0, 1, UInt8(index)])
             let outcome = try await harness.store.moveGrant(
-                receipt: purchase.orderCode, to: mac, routerID: "cafe", at: Date(), actor: "guest")
+                receipt: ReceiptCode(of: purchase), to: mac, routerID: "cafe", at: Date(), actor: "guest")
             guard case .moved = outcome else {
                 Issue.record("move \(index): \(outcome)")
                 return
@@ -70,7 +72,7 @@ import Testing
         }
         #expect(
             try await harness.store.moveGrant(
-                receipt: purchase.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
+                receipt: ReceiptCode(of: purchase), to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
                 == .refused(.tooManyMoves))
         // A device with a pass of its own keeps it; the other pass does not merge into it.
         let harness2 = try await BackendHarness(backend)
@@ -79,15 +81,16 @@ import Testing
         _ = try await harness2.store.confirmPayment(harness2.confirmation(other, reference: "MOMO-2"))
         #expect(
             try await harness2.store.moveGrant(
-                receipt: first.orderCode, to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
+                receipt: ReceiptCode(of: first), to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
                 == .refused(.deviceHasAccess))
         #expect(
             try await harness2.store.moveGrant(
-                receipt: try OrderCode("ZZZZZZ"), to: Self.newMAC, routerID: "cafe", at: Date(), actor: "guest")
+                receipt: try ReceiptCode("ZZZZ-ZZZZ-ZZZZ"), to: Self.newMAC, routerID: "cafe", at: Date(),
+                actor: "guest")
                 == .refused(.unknownReceipt))
         #expect(
             try await harness2.store.moveGrant(
-                receipt: first.orderCode, to: MACAddress(octets: [0xF2, 9, 9, 9, 9, 9]), routerID: "cafe",
+                receipt: ReceiptCode(of: first), to: MACAddress(octets: [0xF2, 9, 9, 9, 9, 9]), routerID: "cafe",
                 at: Date().addingTimeInterval(7200), actor: "guest") == .refused(.noActiveAccess))
     }
 }

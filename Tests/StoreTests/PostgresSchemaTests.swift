@@ -26,7 +26,9 @@ import Testing
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
         #expect(
-            applied.filter { !$0.isEmpty } == [["v15-baseline", "v16-access-notify", "v17-throttle-windows"]],
+            applied.filter { !$0.isEmpty } == [
+                ["v15-baseline", "v16-access-notify", "v17-throttle-windows", "v18-receipts-and-give-aways"]
+            ],
             "\(applied)")
         #expect(try await stores[0].migrationStatus().allSatisfy { $0.applied })
         #expect(try await stores[1].migrate().isEmpty, "nothing left to apply")

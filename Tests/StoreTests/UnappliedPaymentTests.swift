@@ -108,15 +108,27 @@ import Testing
         try SQLiteStore.migrate(path: path, upTo: "v6-buyers-and-hotspot-address")
         let old = try SQLiteStore(path: path, cipher: cipher, migrate: false)
         try await old.addPlan(Fixtures.plan(), actor: "test")
-        var ids: [String] = []
-        for index in 0..<5 {
-            let transaction = Fixtures.transaction(mac: MACAddress(octets: [2, 0, 0, 0, 0, UInt8(index)]))
-            try await old.insertTransaction(transaction, actor: "test")
-            ids.append(transaction.id)
-        }
-        // The router, the first sale's payment, grant and acknowledged CoA, written in that release's
-        // columns (today's code writes columns it did not have).
+        _ = old
+        let sales = (0..<5).map { Fixtures.transaction(mac: MACAddress(octets: [2, 0, 0, 0, 0, UInt8($0)])) }
+        let ids = sales.map(\.id)
+        // The sales, the router, the first sale's payment, grant and acknowledged CoA, written in that
+        // release's columns (today's code writes columns it did not have).
         let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            for sale in sales {
+                try db.execute(
+                    sql: """
+                        INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, router_id, provider, status,
+                            callback_token, login_secret, created_at, expires_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, 'cafe', 'sandbox', 'pending', ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        sale.id, sale.orderCode.description, sale.planID, sale.amount.dong, sale.mac.description,
+                        sale.callbackToken.hex, sale.loginSecret?.text, sale.createdAt.epochMilliseconds,
+                        sale.expiresAt.epochMilliseconds, sale.updatedAt.epochMilliseconds,
+                    ])
+            }
+        }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let first = ids[0]
         let sealedSecret = try cipher.seal("router-secret-0123456789", entity: "router", id: "cafe")
@@ -155,5 +167,13 @@ import Testing
                 transactionID: ids[1], provider: .sandbox, providerReference: "R1", amount: Money(dong: 1),
                 at: Date(), actor: "test"))
         #expect(try await store.transaction(id: ids[1])?.status == .needsReview)
+        // Sales made before receipt codes got their digest: the first one's pass moves by its code.
+        let moved = try await store.moveGrant(
+            receipt: ReceiptCode(of: sales[0]), to: MACAddress(octets: [2, 9, 9, 9, 9, 9]), routerID: "cafe",
+            at: Date(), actor: "test")
+        guard case .moved = moved else {
+            Issue.record("an old sale's receipt code moved nothing: \(moved)")
+            return
+        }
     }
 }

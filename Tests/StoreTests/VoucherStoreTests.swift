@@ -49,6 +49,23 @@ import Testing
         #expect(try await harness.store.vouchers(batchID: batch.id).map(\.redemptions) == [1, 0])
     }
 
+    @Test(arguments: StoreBackend.allCases) func aGiveAwayCodeAtPriceZeroUnlocksItsDevice(_ backend: StoreBackend)
+        async throws
+    {
+        let harness = try await BackendHarness(backend)
+        let batch = Self.batch(price: 0)
+        let codes = Self.codes()
+        try await harness.store.addVoucherBatch(batch, codes: codes, actor: "operator:lan")
+        let outcome = try await harness.store.redeemVoucher(
+            codes[0], mac: Fixtures.mac, routerID: "cafe", clientIP: nil, at: Date())
+        guard case .redeemed(.applied(let sale, let grant, _, _)) = outcome else {
+            Issue.record("a give-away code was not redeemed: \(outcome)")
+            return
+        }
+        #expect(sale.amount == Money(dong: 0) && sale.status == .paid && grant.mac == Fixtures.mac)
+        #expect(try await harness.store.activeGrant(mac: Fixtures.mac)?.id == grant.id)
+    }
+
     @Test(arguments: StoreBackend.allCases) func racingDevicesGetExactlyAsManyGrantsAsTheCodeAllows(
         _ backend: StoreBackend
     ) async throws {

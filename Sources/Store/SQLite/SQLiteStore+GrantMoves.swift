@@ -3,7 +3,7 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: GrantMoveStore {
-    public func moveGrant(receipt: OrderCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
+    public func moveGrant(receipt: ReceiptCode, to mac: MACAddress, routerID: String, at: Date, actor: String)
         async throws(StoreError) -> GrantMove
     {
         try await write(entity: "grant") { db in
@@ -12,12 +12,12 @@ extension SQLiteStore: GrantMoveStore {
     }
 
     private static func move(
-        receipt: OrderCode, to mac: MACAddress, routerID: String, at: Date, actor: String, db: Database
+        receipt: ReceiptCode, to mac: MACAddress, routerID: String, at: Date, actor: String, db: Database
     ) throws -> GrantMove {
         guard
             let purchase = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM transactions WHERE order_code = ?"),
-                arguments: [receipt.description]
+                db.cachedStatement(sql: "SELECT * FROM transactions WHERE receipt_digest = ?"),
+                arguments: [receipt.digest]
             ).map(transaction)
         else { return .refused(.unknownReceipt) }
         guard
@@ -63,7 +63,7 @@ extension SQLiteStore: GrantMoveStore {
             AuditEvent(
                 at: at, kind: .grantMoved, actor: actor, transactionID: purchase.id,
                 detail:
-                    "grant \(moved.id) moved from \(before.mac) to \(mac) with receipt \(receipt) (move \(moves + 1) of \(GrantMoves.maximum))"
+                    "grant \(moved.id) moved from \(before.mac) to \(mac) with its receipt code (move \(moves + 1) of \(GrantMoves.maximum))"
             ), db: db)
         return .moved(grant: moved, from: before.mac, transaction: purchase, jobs: jobs)
     }

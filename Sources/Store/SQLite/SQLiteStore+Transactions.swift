@@ -155,8 +155,9 @@ extension SQLiteStore: TransactionStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO transactions (id, order_code, plan_id, amount_vnd, mac, client_ip, router_id, provider, status,
-                    provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    provider_reference, callback_token, login_secret, created_at, expires_at, paid_at, updated_at,
+                    receipt_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
@@ -165,7 +166,7 @@ extension SQLiteStore: TransactionStore {
                 transaction.provider.rawValue, transaction.status.rawValue, transaction.providerReference,
                 transaction.callbackToken.hex, transaction.loginSecret?.text, transaction.createdAt.epochMilliseconds,
                 transaction.expiresAt.epochMilliseconds, transaction.paidAt?.epochMilliseconds,
-                transaction.updatedAt.epochMilliseconds,
+                transaction.updatedAt.epochMilliseconds, ReceiptCode(of: transaction).digest,
             ])
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import HotspotPayCore
 
 /// The versioned schema. Migrations are append-only: never edit one that has shipped.
 enum Schema {
@@ -20,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v14-webhooks", migrate: v14)
         migrator.registerMigration("v15-provider-credentials", migrate: v15)
         migrator.registerMigration("v16-throttle-windows", migrate: v16)
+        migrator.registerMigration("v17-receipts-and-give-aways", migrate: v17)
         return migrator
     }()
 
@@ -512,5 +514,40 @@ enum Schema {
                 );
                 CREATE INDEX throttle_windows_start ON throttle_windows(window_start);
                 """)
+    }
+
+    /// Receipt codes (the buyer's secret that moves a pass) are found by their digest, and a
+    /// give-away voucher's sale costs 0 đồng. SQLite cannot change a CHECK constraint, so the
+    /// table is rebuilt as in v7; purchases made before get their receipt digest here.
+    private static func v17(_ db: Database) throws {
+        guard
+            let create = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
+        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
+        let old = "CHECK (amount_vnd > 0)"
+        guard create.contains(old) else {
+            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
+        }
+        let indexes = try String.fetchAll(
+            db,
+            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
+        // After v7's rename SQLite keeps the name quoted: `CREATE TABLE "transactions"`.
+        let rebuilt = create.replacingOccurrences(of: old, with: "CHECK (amount_vnd >= 0)")
+            .replacingOccurrences(of: #"CREATE TABLE "transactions""#, with: "CREATE TABLE transactions_v17")
+            .replacingOccurrences(of: "CREATE TABLE transactions ", with: "CREATE TABLE transactions_v17 ")
+            .replacingOccurrences(of: "CREATE TABLE transactions(", with: "CREATE TABLE transactions_v17(")
+        try db.execute(sql: rebuilt)
+        try db.execute(sql: "INSERT INTO transactions_v17 SELECT * FROM transactions")
+        try db.execute(sql: "DROP TABLE transactions")
+        try db.execute(sql: "ALTER TABLE transactions_v17 RENAME TO transactions")
+        for index in indexes { try db.execute(sql: index) }
+        try db.execute(sql: "ALTER TABLE transactions ADD COLUMN receipt_digest TEXT")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM transactions")
+        let update = try db.makeStatement(sql: "UPDATE transactions SET receipt_digest = ? WHERE id = ?")
+        for row in rows {
+            let sale = try SQLiteStore.transaction(row)
+            try update.execute(arguments: [ReceiptCode(of: sale).digest, sale.id])
+        }
+        try db.execute(sql: "CREATE UNIQUE INDEX transactions_receipt ON transactions(receipt_digest)")
     }
 }
