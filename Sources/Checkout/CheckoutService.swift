@@ -47,6 +47,16 @@ public struct CheckoutService: Sendable {
         }
     }
 
+    /// The providers a guest at `router` may pay with: all enabled ones, but the sandbox only where
+    /// its fake payments cannot reach a real guest.
+    public func providers(at router: IPAddress?) -> [any PaymentProvider] {
+        providers.all.filter { provider in
+            guard let sandbox = provider as? SandboxProvider else { return true }
+            guard let router else { return sandbox.unsafeFakePayments }
+            return sandbox.isOffered(publicURL: urls.publicURL, routerAddress: router)
+        }
+    }
+
     /// Stores the pending transaction and asks the provider for its payment request. When the
     /// provider refuses, the transaction is cancelled; when it does not answer, the transaction
     /// stays pending so the sweeper can ask the provider about it before expiring it.
@@ -101,8 +111,18 @@ public struct CheckoutService: Sendable {
             throw CheckoutError.unknownPlan(id: request.plan)
         }
         guard plan.isActive else { throw CheckoutError.planNotOnSale(id: plan.id) }
-        guard try await store.routerExists(id: request.router) else {
-            throw CheckoutError.unknownRouter(id: request.router)
+        if let sandbox = providers.provider(provider) as? SandboxProvider {
+            // Fake payments only where no real guest can reach them (routers may be added at run time).
+            guard let router = try await store.router(id: request.router) else {
+                throw CheckoutError.unknownRouter(id: request.router)
+            }
+            guard sandbox.isOffered(publicURL: urls.publicURL, routerAddress: router.address) else {
+                throw CheckoutError.providerNotEnabled(provider)
+            }
+        } else {
+            guard try await store.routerExists(id: request.router) else {
+                throw CheckoutError.unknownRouter(id: request.router)
+            }
         }
 
         var generator = SystemRandomNumberGenerator()

@@ -103,9 +103,21 @@ public enum ConfigLoader {
         config.plans = readPlans(top, sink: sink)
         top.finish()
 
+        // A real install starts with no provider (the console's Payments page takes the keys):
+        // the daemon runs, the portal shows its plans and says payment is not set up yet.
         if config.providers.enabled.isEmpty && sources.awaiting.isEmpty {
+            config.warnings.append(
+                "providers: no payment provider is enabled, so guests cannot pay yet: add momo, vnpay or vietqr "
+                    + "under providers (see the example config) or enter their keys on the console's Payments page")
+        }
+        if let sandbox = config.providers.sandbox, !sandbox.unsafeFakePayments,
+            !SandboxSettings.isLocalInstall(publicURL: config.publicURL, routerAddresses: config.routers.map(\.address))
+        {
             sink.add(
-                "providers", nil, "no payment provider is configured: add at least one (sandbox, momo, vnpay, vietqr)")
+                "providers.sandbox", top.node("providers")?.mark?.line,
+                "the sandbox takes fake payments, so it runs only while public_url and every router are on this "
+                    + "machine's loopback (the demo, tests); here guests could get online without paying. Remove it "
+                    + "and enable momo, vnpay or vietqr, or (for a trial only) set unsafe_fake_payments: true")
         }
         guard sink.problems.isEmpty else { throw ConfigError(file: file, problems: sink.problems) }
         return config

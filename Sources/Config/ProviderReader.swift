@@ -43,7 +43,9 @@ enum ProviderReader {
         }
         var settings = ProviderSettings()
         settings.sandbox = section(reader, "sandbox", sink: sink) { section in
-            SandboxSettings(secret: secret(section, "secret", "SANDBOX_SECRET", overrides, required: false))
+            SandboxSettings(
+                secret: secret(section, "secret", "SANDBOX_SECRET", overrides, required: false),
+                unsafeFakePayments: section.bool("unsafe_fake_payments") ?? false)
         }
         settings.momo = section(reader, "momo", sink: sink) { section in
             let partner = secret(section, "partner_code", "MOMO_PARTNER_CODE", overrides)?.reveal

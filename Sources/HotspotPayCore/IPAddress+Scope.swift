@@ -29,6 +29,10 @@ extension IPAddress {
             }
             if b[0..<15].allSatisfy({ $0 == 0 }) { return b[15] == 1 ? "loopback" : "unspecified" }
             if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return "link-local" }
+            // fec0::/10, deprecated by RFC 3879 but still routed inside some networks.
+            if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return "site-local" }
+            // ::a.b.c.d, deprecated by RFC 4291; some stacks still reach the IPv4 address it carries.
+            if b[0..<12].allSatisfy({ $0 == 0 }) { return "IPv4-compatible" }
             if b[0] & 0xFE == 0xFC { return "private (unique local)" }
             if b[0] == 0xFF { return "multicast" }
             if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B {
@@ -54,4 +58,7 @@ extension IPAddress {
         default: return nil
         }
     }
+
+    /// Whether the address is this machine's own (127.0.0.0/8, ::1, or IPv4-mapped 127.x).
+    public var isLoopback: Bool { nonPublicScope == "loopback" }
 }

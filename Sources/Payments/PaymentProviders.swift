@@ -32,7 +32,9 @@ public struct PaymentProviders: Sendable {
             var generator = SystemRandomNumberGenerator()
             let secret = sandbox.secret ?? Secret(CallbackToken.random(using: &generator).hex)
             providers.append(
-                SandboxProvider(secret: secret, walletBaseURL: publicURL + "/sandbox/wallet", ledger: sandboxLedger))
+                SandboxProvider(
+                    secret: secret, walletBaseURL: publicURL + "/sandbox/wallet", ledger: sandboxLedger,
+                    unsafeFakePayments: sandbox.unsafeFakePayments))
         }
         shared = Shared(providers)
     }

@@ -16,16 +16,26 @@ public struct SandboxProvider: PaymentProvider {
     /// `https://portal/sandbox/wallet`: the wallet page is this plus `/<transaction id>`.
     let walletBaseURL: String
     public let ledger: SandboxLedger
+    /// `unsafe_fake_payments`: offered at every router, not only on a loopback-only install.
+    public let unsafeFakePayments: Bool
     let clock: @Sendable () -> Date
 
     public init(
         secret: Secret, walletBaseURL: String, ledger: SandboxLedger = SandboxLedger(),
-        clock: @escaping @Sendable () -> Date = Date.init
+        unsafeFakePayments: Bool = false, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.secret = secret.reveal
         self.walletBaseURL = walletBaseURL
         self.ledger = ledger
+        self.unsafeFakePayments = unsafeFakePayments
         self.clock = clock
+    }
+
+    /// Whether a sale through the sandbox may be made at a router at `routerAddress` for a portal at
+    /// `publicURL` (see ``SandboxSettings``).
+    public func isOffered(publicURL: String, routerAddress: IPAddress) -> Bool {
+        SandboxSettings(unsafeFakePayments: unsafeFakePayments).offered(
+            publicURL: publicURL, routerAddress: routerAddress)
     }
 
     public func createPayment(for transaction: Transaction, plan: Plan, context: PaymentContext)

@@ -16,20 +16,27 @@ struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayed = HTTPField.Name("Idempotent-Replayed")!
+    /// On a replay whose first answer carried a new secret: the secret is not in this one.
+    static let secretWithheld = HTTPField.Name("Idempotent-Secret-Withheld")!
     static let maximumBodyBytes = 1 << 20
 
     let store: any IdempotencyStore
     /// Who is asking: keys of different callers never meet.
     let scope: @Sendable (Request, Context) -> String
     let clock: @Sendable () -> Date
+    /// Whether a refusal (4xx) is kept for replays. Operators' refusals are; a stranger's are not:
+    /// every made-up key with a malformed body would otherwise be a row kept for a day, and only a
+    /// purchase (which the checkout throttle bounds per device and address) is worth remembering.
+    let keepsRefusals: Bool
     private let lastPurge = Purge()
 
     init(
         store: any IdempotencyStore, scope: @escaping @Sendable (Request, Context) -> String,
-        clock: @escaping @Sendable () -> Date = Date.init
+        keepsRefusals: Bool = true, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.scope = scope
+        self.keepsRefusals = keepsRefusals
         self.clock = clock
     }
 
@@ -57,9 +64,14 @@ struct IdempotencyMiddleware: RouterMiddleware {
         switch try await store.claimIdempotencyKey(scope: scope, key: key, requestDigest: digest, at: now) {
         case .replay(let stored):
             context.logger.info("idempotent replay", metadata: ["path": "\(request.uri.path)"])
+            var headers: HTTPFields = [
+                .contentType: stored.contentType, Self.replayed: "true", .cacheControl: "no-store",
+            ]
+            if String(decoding: stored.body, as: UTF8.self).contains(WithheldSecrets.placeholder) {
+                headers[Self.secretWithheld] = "true"
+            }
             return Response(
-                status: .init(code: stored.status),
-                headers: [.contentType: stored.contentType, Self.replayed: "true", .cacheControl: "no-store"],
+                status: .init(code: stored.status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.body)))
         case .mismatch:
             return Self.error(
@@ -80,7 +92,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
                 try? await store.finishIdempotencyKey(scope: scope, key: key, response: nil)
                 throw error
             }
-            guard response.status.code < 500 else {
+            guard response.status.code < (keepsRefusals ? 500 : 400) else {
                 try? await store.finishIdempotencyKey(scope: scope, key: key, response: nil)
                 return response
             }
@@ -88,11 +100,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
             var answer = response
             try await answer.body.write(CollectingWriter(collected: collected))
             let bytes = collected.bytes.withLock { $0 }
+            // The caller gets the secret now; the stored copy never holds it.
             try await store.finishIdempotencyKey(
                 scope: scope, key: key,
                 response: StoredResponse(
                     status: response.status.code, contentType: response.headers[.contentType] ?? "application/json",
-                    body: bytes))
+                    body: WithheldSecrets.redact(bytes).body))
             answer.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
             return answer
         }

@@ -11,6 +11,8 @@ final class RouterIndex: Sendable {
         var nasIdentifier: String
         var strategy: UnlockStrategy
         var hotspotAddress: String?
+        /// Where its RADIUS requests come from (the sandbox is offered only at a loopback router).
+        var address: IPAddress
 
         /// Whether `login` is this router's own login page (see ``Router/serves(_:)``).
         func serves(_ login: HotspotLogin) -> Bool { login.isServed(by: hotspotAddress) }
@@ -22,7 +24,9 @@ final class RouterIndex: Sendable {
 
     func entries() throws -> [Entry] {
         try snapshot.all().map {
-            Entry(id: $0.id, nasIdentifier: $0.nasIdentifier, strategy: $0.strategy, hotspotAddress: $0.hotspotAddress)
+            Entry(
+                id: $0.id, nasIdentifier: $0.nasIdentifier, strategy: $0.strategy, hotspotAddress: $0.hotspotAddress,
+                address: $0.address)
         }
     }
 

@@ -134,8 +134,13 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         console: console, pages: try await AdminWebRoutes.loadPages(portalDirectory: portalDirectory),
         secureCookies: config.publicURL.hasPrefix("https://"),
         routerScript: { [config] router in try RouterOSScript.forConfig(config, router: router).text },
-        proxies: TrustedProxies(config.trustedProxies), publicURL: config.publicURL
+        proxies: TrustedProxies(config.trustedProxies), publicURL: config.publicURL,
+        unsafeFakePayments: config.providers.sandbox?.unsafeFakePayments == true
     ).register(on: router)
+    if config.providers.sandbox?.unsafeFakePayments == true {
+        logger.critical(
+            "providers.sandbox.unsafe_fake_payments is on: any guest can get online with a fake sandbox payment")
+    }
     if store is PostgresStore, runtime.configPath != nil, let problem = await providerReload.apply() {
         logger.warning("provider keys stored in the database not applied", metadata: ["error": "\(problem)"])
     }

@@ -242,7 +242,7 @@ import Testing
                   certificate_sha256: \(Array(repeating: "AB", count: 32).joined(separator: ":"))
 
             """
-        let source = "providers:\n  sandbox: {}\n" + router
+        let source = "providers:\n  sandbox: {unsafe_fake_payments: true}\n" + router
         let config = try ConfigLoader.parse(
             yaml: source, environment: ["HOTSPOTPAY_ROUTER_CAFE_1_API_PASSWORD": "rest-password-1"])
         let api = try #require(config.routers.first?.api)
@@ -283,21 +283,25 @@ import Testing
     @Test func aRouterWithoutAStrategyIsALoginRouter() throws {
         let config = try ConfigLoader.parse(
             yaml:
-                "providers:\n  sandbox: {}\nrouters:\n  - id: r\n    address: 10.0.0.1\n    secret: long-enough-secret-0000\n"
+                "providers:\n  sandbox: {unsafe_fake_payments: true}\nrouters:\n  - id: r\n    address: 10.0.0.1\n"
+                + "    secret: long-enough-secret-0000\n"
                 + "    hotspot_address: Hotspot.Cafe.vn\n",
             environment: [:])
         #expect(config.routers.first?.strategy == .login)
         #expect(config.routers.first?.hotspotAddress == "hotspot.cafe.vn")
         #expect(throws: ConfigError.self) {
             try ConfigLoader.parse(
-                yaml: "providers:\n  sandbox: {}\nrouters:\n  - id: r\n    address: 10.0.0.1\n"
+                yaml:
+                    "providers:\n  sandbox: {unsafe_fake_payments: true}\nrouters:\n  - id: r\n    address: 10.0.0.1\n"
                     + "    secret: long-enough-secret-0000\n    strategy: coa\n",
                 environment: [:])
         }
     }
 
-    @Test func noProviderAtAllIsAProblem() {
-        #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: "data_dir: /tmp\n", environment: [:]) }
+    @Test func noProviderAtAllLoadsWithAWarningSoTheConsoleCanTakeTheKeys() throws {
+        let config = try ConfigLoader.parse(yaml: "data_dir: /tmp\n", environment: [:])
+        #expect(config.providers.enabled.isEmpty)
+        #expect(config.warnings.contains { $0.contains("no payment provider is enabled") })
     }
 
     @Test func brokenYAMLIsReportedNotCrashed() {

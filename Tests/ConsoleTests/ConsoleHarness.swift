@@ -20,7 +20,10 @@ struct ConsoleHarness {
             path: directory.appendingPathComponent("console.sqlite").path, cipher: SecretCipher(key: key))
         try await store.addPlan(Fixtures.plan(), actor: "test")
         try await store.addRouter(Fixtures.router(), actor: "test")
-        sandbox = SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: "http://portal.test/sandbox/wallet")
+        sandbox = SandboxProvider(
+            secret: Secret("sandbox-secret"), walletBaseURL: "http://portal.test/sandbox/wallet",
+            // A stand-in for a real provider: the test routers are not on loopback.
+            unsafeFakePayments: true)
         self.throttle = throttle
         console = OperatorConsole(
             store: store, providers: PaymentProviders([sandbox]), logger: Logger(label: "test"),

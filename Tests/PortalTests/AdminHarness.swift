@@ -27,7 +27,10 @@ struct AdminHarness {
             cipher: SecretCipher(key: try SecretKey(bytes: Array(repeating: 4, count: 32))))
         try await store.addPlan(Fixtures.plan(), actor: "test")
         try await store.addRouter(Fixtures.router(), actor: "test")
-        sandbox = SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: "http://portal.test/sandbox/wallet")
+        sandbox = SandboxProvider(
+            secret: Secret("sandbox-secret"), walletBaseURL: "http://portal.test/sandbox/wallet",
+            // A stand-in for a real provider: the test routers are not on loopback.
+            unsafeFakePayments: true)
         console = OperatorConsole(
             store: store, providers: PaymentProviders([sandbox]), logger: Logger(label: "test"),
             hasher: CryptPasswordHasher(cost: 1))

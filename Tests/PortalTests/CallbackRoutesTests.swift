@@ -33,7 +33,10 @@ import Testing
             let providers = PaymentProviders([
                 MoMoProvider(settings: FakeSettings.momo(fakeBase), http: http, logger: logger),
                 VNPayProvider(settings: FakeSettings.vnpay(fakeBase), http: http, logger: logger),
-                SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet),
+                SandboxProvider(
+                    secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet,
+                    // A stand-in for a real provider: the test routers are not on loopback.
+                    unsafeFakePayments: true),
             ])
             let router = Hummingbird.Router(context: PortalRequestContext.self)
             PortalRoutes(

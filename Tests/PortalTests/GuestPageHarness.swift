@@ -65,7 +65,10 @@ struct GuestPageHarness {
     {
         let urls = PortalURLs(publicURL: setup.publicURL)
         let providers = PaymentProviders([
-            SandboxProvider(secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet)
+            SandboxProvider(
+                secret: Secret("sandbox-secret"), walletBaseURL: urls.sandboxWallet,
+                // A stand-in for a real provider: the test routers are not on loopback.
+                unsafeFakePayments: true)
         ])
         let checkout = CheckoutService(store: store, providers: providers, urls: urls, paymentWindowSeconds: 900)
         let pages = try await PortalPages.load(directory: Self.portalDirectory)

@@ -176,7 +176,7 @@ import Testing
         try """
         data_dir: \(directory.path)/state
         providers:
-          sandbox: {}
+          sandbox: {unsafe_fake_payments: true}
         routers:
           - id: cafe
             address: 192.168.88.1

@@ -27,12 +27,15 @@ public struct AdminWebRoutes: Sendable {
     let proxies: TrustedProxies
     /// Where guests reach the portal (printed on voucher cards as a QR); nil: the request's host.
     let publicURL: String?
+    /// `providers.sandbox.unsafe_fake_payments` is on: every page shows a red banner.
+    let unsafeFakePayments: Bool
 
     public init(
         console: OperatorConsole, pages: PortalPages, secureCookies: Bool,
         routerScript: (@Sendable (HotspotPayCore.Router) throws -> String)? = nil,
-        proxies: TrustedProxies = TrustedProxies(), publicURL: String? = nil
+        proxies: TrustedProxies = TrustedProxies(), publicURL: String? = nil, unsafeFakePayments: Bool = false
     ) {
+        self.unsafeFakePayments = unsafeFakePayments
         self.proxies = proxies
         self.publicURL = publicURL
         self.console = console
@@ -75,6 +78,7 @@ public struct AdminWebRoutes: Sendable {
         var values = values
         values["title"] = title
         values["nav"] = [nav: true]
+        values["fakePayments"] = unsafeFakePayments
         if let identity = context.identity {
             values["me"] = identity.person.username
             values["csrf"] = identity.csrfToken ?? ""
