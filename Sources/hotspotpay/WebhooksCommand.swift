@@ -75,7 +75,15 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Option(help: "A new URL.") var url: String?
         @Option(help: "Comma-separated events, or all.") var events: String?
         @Option(help: "A new note.") var description: String?
-        @Flag(inversion: .prefixedEnableDisable, help: "Send to it, or stop (deliveries wait).") var enabled: Bool?
+        /// `--enable` / `--disable`, as the README writes them.
+        enum Switch: String, EnumerableFlag {
+            case enable, disable
+            static func help(for value: Switch) -> ArgumentHelp? {
+                value == .enable ? "Send to it again." : "Stop sending to it (deliveries wait)."
+            }
+        }
+        @Flag var switchTo: Switch?
+        var enabled: Bool? { switchTo.map { $0 == .enable } }
         @Flag(name: .customLong("rotate-secret"), help: "Make a new signing secret.") var rotateSecret = false
 
         func run() async throws {

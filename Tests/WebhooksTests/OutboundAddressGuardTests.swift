@@ -7,6 +7,7 @@ import Webhooks
         "http://127.0.0.1:8080/x", "http://10.1.2.3/", "http://172.20.0.1/", "http://192.168.88.1/rest",
         "http://169.254.169.254/latest/meta-data", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::1]/",
         "http://[fe80::1]/", "http://[fd00::5]/", "http://[::ffff:192.168.1.1]/", "http://224.0.0.1/",
+        "http://[::10.0.0.1]/", "http://[::127.0.0.1]/", "http://[fec0::1]/",
     ]
 
     @Test(arguments: refused)
