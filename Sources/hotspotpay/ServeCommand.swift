@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         let format = logFormat ?? ProcessInfo.processInfo.environment["HOTSPOTPAY_LOG_FORMAT"] ?? "text"
         switch format {
         case "json": LoggingSystem.bootstrap(JSONLogHandler.init)
-        case "text": break
+        case "text": LoggingSystem.bootstrap(TextLogHandler.init)
         default: throw ValidationError("--log-format is text or json")
         }
         var logger = Logger(label: "hotspotpay")

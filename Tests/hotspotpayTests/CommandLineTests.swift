@@ -59,6 +59,9 @@ import Testing
         let copy = directory.appendingPathComponent("copy.sqlite").path
         let backup = try await DaemonProcess.run(["backup", copy], directory: directory)
         #expect(backup.status == 0 && backup.stdout.contains("integrity ok"), "\(backup.stderr)")
+        // Every sale and sealed secret: the owner's alone, whatever the umask (was 0644).
+        let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "backup mode \(String(mode ?? 0, radix: 8))")
         // The copy is a working database: restored elsewhere, it has the plan.
         let restored = directory.appendingPathComponent("restored")
         try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)

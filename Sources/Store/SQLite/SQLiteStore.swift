@@ -115,6 +115,15 @@ public final class SQLiteStore: Sendable {
             throw StoreError.unavailable(
                 path: path, reason: "the file exists; choose a new name (backups never overwrite)")
         }
+        // Owner-only from the first byte (sealed secrets, tokens' hashes, every sale): the file
+        // is made 0600 before SQLite opens it, whatever the umask, and SQLite's journal follows it.
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.unavailable(
+                path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
+        }
+        fchmod(descriptor, 0o600)
+        close(descriptor)
         do {
             let copy = try DatabaseQueue(path: path)
             try pool.backup(to: copy)
