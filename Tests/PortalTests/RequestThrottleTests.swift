@@ -48,3 +48,24 @@ import Testing
         #expect((try? await throttle.reserve(mac: victim, browser: "victim", address: "203.0.113.1").get()) != nil)
     }
 }
+
+/// A flood of attacker-chosen keys (made-up MACs) neither grows memory without bound nor makes
+/// every attempt scan what is held.
+@Suite struct RequestThrottleFloodTests {
+    @Test func aFloodOfMadeUpKeysStaysWithinTwoGenerationsAndAGuestStillCounts() {
+        let throttle = RequestThrottle(.init(attempts: 3, windowSeconds: 600), capacity: 1_000)
+        let now = Date()
+        #expect(throttle.attempt("guest", now: now) == nil)
+        for index in 0..<20_000 {
+            _ = throttle.attempt("F2:00:00:\(index)", now: now)
+            #expect(throttle.keysHeld <= 2_000)
+        }
+        // A key attempted during the flood keeps its count across generations while it is in use.
+        let throttle2 = RequestThrottle(.init(attempts: 3, windowSeconds: 600), capacity: 1_000)
+        for index in 0..<5_000 {
+            if index % 500 == 0 { _ = throttle2.attempt("guest", now: now) }
+            _ = throttle2.attempt("flood-\(index)", now: now)
+        }
+        #expect(throttle2.attempt("guest", now: now) != nil, "the guest's 11th attempt is over 3")
+    }
+}
