@@ -89,3 +89,20 @@ public struct AuditEvent: Hashable, Sendable {
         self.detail = detail
     }
 }
+
+extension AuditEvent {
+    /// The audit line (and so the `unlock.acknowledged` webhook) for an unlock job that a
+    /// session's Accounting-Start settled: the router's own word that the device is in. Nil for a
+    /// Disconnect, which only ended the old session. `path`: how the device came in, as stored.
+    public static func unlockAcknowledged(
+        byStartOf session: RadiusSession, transactionID: String, action: UnlockAction, path: String?
+    ) -> AuditEvent? {
+        guard action != .disconnect else { return nil }
+        return AuditEvent(
+            at: session.updatedAt, kind: .unlockAcknowledged, actor: "router:\(session.routerID)",
+            transactionID: transactionID,
+            detail:
+                "\(action.rawValue) for \(session.mac) acknowledged by the accounting start of session "
+                + "\(session.acctSessionID)" + (path.map { " (\($0))" } ?? ""))
+    }
+}

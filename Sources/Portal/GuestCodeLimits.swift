@@ -6,16 +6,12 @@ import Store
 /// leave a guesser). One node counts in memory; several nodes on PostgreSQL count in the
 /// database they share, so guesses spread over the nodes meet the same limit.
 public struct GuestCodeLimits: Sendable {
-    /// Receipt codes typed on a purchase's page, per purchase: guessing a 30⁶ code ten at a time
-    /// per ten minutes takes years.
+    /// Receipt codes typed on a purchase's page, per purchase: ten per ten minutes against a 30¹² code.
     let receiptPerPurchase: any AttemptCounter
     /// Codes that gave nothing, per device.
     let missesPerDevice: any AttemptCounter
     /// Codes that gave nothing, per address (a hotspot often NATs every guest to one).
     let missesPerAddress: any AttemptCounter
-    /// Moves that found nothing, venue-wide: receipt codes are short, so many devices together
-    /// must not be able to guess one either.
-    let moveMissesEverywhere: any AttemptCounter
 
     /// The limits as built in; `shared`: count them in the database (several nodes).
     public init(shared: (any ThrottleStore)? = nil) {
@@ -27,6 +23,5 @@ public struct GuestCodeLimits: Sendable {
         receiptPerPurchase = counter(10, per: 600, "receipt-purchase:")
         missesPerDevice = counter(5, per: 900, "code-device:")
         missesPerAddress = counter(20, per: 900, "code-address:")
-        moveMissesEverywhere = counter(60, per: 900, "move-venue:")
     }
 }

@@ -32,7 +32,7 @@ extension PostgresStore: SessionStore {
                 RETURNING input_bytes + output_bytes
                 """, as: Int64.self)
             guard let before else {
-                try await q.execute(
+                let settled = try await q.rows(
                     """
                     UPDATE unlock_jobs SET status = 'acked', updated_at = \(session.updatedAt.epochMilliseconds),
                         last_error = 'unlocked by the accounting start of session ' || \(session.acctSessionID),
@@ -42,7 +42,16 @@ extension PostgresStore: SessionStore {
                             ELSE action END
                     WHERE mac = \(session.mac.description) AND router_id = \(session.routerID)
                         AND status IN ('queued', 'sent') AND created_at <= \(session.startedAt.epochMilliseconds)
+                    RETURNING transaction_id, action, unlocked_by
                     """)
+                for job in settled {
+                    guard let action = UnlockAction(rawValue: try job["action"].decode(String.self)),
+                        let event = AuditEvent.unlockAcknowledged(
+                            byStartOf: session, transactionID: try job["transaction_id"].decode(String.self),
+                            action: action, path: try job["unlocked_by"].decode(String?.self))
+                    else { continue }
+                    try await Self.audit(event, q)
+                }
                 return
             }
             let previousTotal = try before["total"].decode(Int64.self)

@@ -325,5 +325,34 @@ import Testing
         let acked = try #require(try await harness.store.unlockJobs(transactionID: transaction.id).first)
         #expect(acked.id == job.id && acked.status == .acked)
         #expect(acked.lastError == "unlocked by the accounting start of session after-payment")
+        // Audited, and so reported to webhooks, like an unlock the worker saw acknowledged.
+        let audit = try await harness.store.auditEvents(transactionID: transaction.id)
+        let line = try #require(audit.last { $0.kind == .unlockAcknowledged })
+        #expect(line.actor == "router:cafe" && line.detail.contains("after-payment"), "\(line)")
+        #expect(audit.filter { $0.kind == .unlockAcknowledged }.count == 1)
+    }
+
+    @Test(arguments: StoreBackend.allCases) func anUnlockAcknowledgedByAnAccountingStartReachesSubscribedWebhooks(
+        _ backend: StoreBackend
+    ) async throws {
+        let harness = try await BackendHarness(backend)
+        try await harness.store.addWebhookEndpoint(
+            WebhookEndpoint(
+                id: "pms", url: "https://pms.example.com/hooks", events: [.unlockAcknowledged],
+                secret: Secret("whsec_test_0123456789abcdef"), enabled: true, createdAt: Date()), actor: "test")
+        let transaction = try await harness.newPending()
+        let paidAt = Date().addingTimeInterval(-30)
+        _ = try await harness.store.confirmPayment(harness.confirmation(transaction, at: paidAt))
+        var session = RadiusSession(
+            routerID: "cafe", acctSessionID: "in-1", mac: Fixtures.mac, userName: Fixtures.mac.description,
+            framedIP: nil, startedAt: paidAt.addingTimeInterval(5), updatedAt: paidAt.addingTimeInterval(5))
+        session.authenticatedBy = .browser
+        try await harness.store.recordSession(session)
+        // An interim update of the same session settles nothing more.
+        session.updatedAt = paidAt.addingTimeInterval(65)
+        try await harness.store.recordSession(session)
+        let deliveries = try await harness.store.webhookDeliveries(endpointID: "pms", status: nil, limit: 10)
+        #expect(deliveries.map(\.eventType) == [.unlockAcknowledged], "\(deliveries)")
+        #expect(deliveries.first?.transactionID == transaction.id)
     }
 }

@@ -41,21 +41,30 @@ extension SQLiteStore: SessionStore {
             // keeps one session per MAC per router), for a login the browser, the MAC-auth retry
             // or the REST login (a job the worker is sending) brought it in.
             guard let before else {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
-                            last_error = 'unlocked by the accounting start of session ' || ?,
-                            unlocked_by = CASE
-                                WHEN action = 'login' AND status = 'sent' THEN 'api'
-                                WHEN action = 'login' THEN ?
-                                ELSE action END
-                        WHERE mac = ? AND router_id = ? AND status IN ('queued', 'sent') AND created_at <= ?
-                        """
-                ).execute(
+                let settled = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE unlock_jobs SET status = 'acked', updated_at = ?,
+                                last_error = 'unlocked by the accounting start of session ' || ?,
+                                unlocked_by = CASE
+                                    WHEN action = 'login' AND status = 'sent' THEN 'api'
+                                    WHEN action = 'login' THEN ?
+                                    ELSE action END
+                            WHERE mac = ? AND router_id = ? AND status IN ('queued', 'sent') AND created_at <= ?
+                            RETURNING transaction_id, action, unlocked_by
+                            """),
                     arguments: [
                         session.updatedAt.epochMilliseconds, session.acctSessionID, session.authenticatedBy?.rawValue,
                         session.mac.description, session.routerID, session.startedAt.epochMilliseconds,
                     ])
+                for job in settled {
+                    guard let action = UnlockAction(rawValue: job["action"]),
+                        let event = AuditEvent.unlockAcknowledged(
+                            byStartOf: session, transactionID: job["transaction_id"], action: action,
+                            path: job["unlocked_by"])
+                    else { continue }
+                    try Self.audit(event, db: db)
+                }
                 return
             }
             let previousTotal: Int64 = before["total"]
