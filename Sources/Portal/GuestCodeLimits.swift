@@ -10,7 +10,10 @@ public struct GuestCodeLimits: Sendable {
     let receiptPerPurchase: any AttemptCounter
     /// Codes that gave nothing, per device.
     let missesPerDevice: any AttemptCounter
-    /// Codes that gave nothing, per address (a hotspot often NATs every guest to one).
+    /// Codes that gave nothing, per client address at one router. A hotspot often NATs every guest
+    /// to one address, so this is a ceiling on a flood, not a guess budget: codes are 30¹², and
+    /// 2,000 misses per 15 minutes leave a guesser about 10⁻⁸ a day of hitting one of 10,000 live
+    /// codes, while a few phones sending garbage no longer lock the venue's guests out.
     let missesPerAddress: any AttemptCounter
 
     /// The limits as built in; `shared`: count them in the database (several nodes).
@@ -22,6 +25,6 @@ public struct GuestCodeLimits: Sendable {
         }
         receiptPerPurchase = counter(10, per: 600, "receipt-purchase:")
         missesPerDevice = counter(5, per: 900, "code-device:")
-        missesPerAddress = counter(20, per: 900, "code-address:")
+        missesPerAddress = counter(2_000, per: 900, "code-address:")
     }
 }

@@ -17,7 +17,8 @@ extension GuestPages {
         let typed = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
         let now = clock()
         let keys: [(any AttemptCounter, String)] = [
-            (codeLimits.missesPerDevice, "\(form.mac)"), (codeLimits.missesPerAddress, form.address),
+            (codeLimits.missesPerDevice, "\(form.mac)"),
+            (codeLimits.missesPerAddress, "\(form.address)@\(form.router.id)"),
         ]
         if let refused = await reserveCodeAttempt(form, keys, request, context, now: now) { return refused }
         let redeemed: VoucherRedeemer.Redeemed

@@ -323,3 +323,39 @@ import Testing
         }
     }
 }
+
+/// A few phones at the venue (behind the hotspot's NAT, so one address) sending garbage codes.
+@Suite struct CodeFloodTests {
+    typealias H = GuestPageHarness
+
+    @Test func aGuestWithARightCodeGetsInDuringAFloodOfWrongOnes() async throws {
+        let harness = try await H()
+        let codes = try await GuestVoucherTests.batch(harness.store)
+        try await harness.app.test(.router) { client in
+            var generator = SystemRandomNumberGenerator()
+            // 60 bad moves and 60 bad vouchers from three made-up devices each, one address.
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<120 {
+                let mac = "F2:00:00:00:00:0\(index % 3)"
+                let page =
+                    index % 2 == 0
+                    ? try await H.post(
+                        client, "/move",
+                        form: [("receipt", "ZZZZ-ZZZZ-ZZZZ"), ("mac", mac), ("router", "nas-cafe")], cookie: nil)
+                    : try await H.post(
+                        client, "/voucher",
+                        form: [
+                            ("code", VoucherCode.random(using: &generator).value), ("mac", mac), ("router", "nas-cafe"),
+                        ], cookie: nil)
+                statuses.append(page.status)
+            }
+            // The flooding devices are stopped (their own limit)…
+            #expect(statuses.suffix(10).allSatisfy { $0 == .tooManyRequests }, "\(statuses.suffix(10))")
+            // …and a guest's phone with a real code, from the same address, still gets in.
+            let guest = try await H.post(
+                client, "/voucher", form: [("code", codes[0].value), ("mac", H.mac), ("router", "nas-cafe")])
+            #expect(guest.status == .seeOther, "\(guest.status)")
+            #expect(try await harness.store.activeGrant(mac: try MACAddress(H.mac)) != nil)
+        }
+    }
+}
