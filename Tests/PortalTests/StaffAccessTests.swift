@@ -160,6 +160,16 @@ import Testing
             let refund = try await AdminHarness.form(
                 client, "/admin/sales/x/refund", [("_csrf", cashier.csrf), ("reason", "x")], cookie: cashier.cookie)
             #expect(refund.status == .forbidden)
+            // A password the rules refuse: an error page, not the Operators page (every operator,
+            // role, token name and prefix).
+            let weak = try await AdminHarness.form(
+                client, "/admin/operators/cashier/password", [("_csrf", cashier.csrf), ("password", "x")],
+                cookie: cashier.cookie)
+            #expect(weak.status.code >= 400 && weak.status.code < 500, "\(weak.status)")
+            for leak in ["lan", "manager", "tests", "hpt_"] {
+                #expect(!weak.body.contains(">\(leak)<") && !weak.body.contains("hpt_"), "\(leak) on the error page")
+            }
+            #expect(!weak.body.contains("/admin/operators/lan/"))
             let owner = try await AdminHarness.signIn(client)
             let ownerCounter = try await AdminHarness.call(
                 client, .get, "/admin/devices", headers: [.cookie: owner.cookie], token: nil)

@@ -27,7 +27,16 @@ extension AdminWebRoutes {
                 // Changing a password signs that operator out everywhere, this browser included.
                 let own = username == context.identity?.person.username
                 return Self.redirect(own ? "/admin/login?ok=passwordChanged" : "/admin/operators?ok=operatorChanged")
-            } catch { return await operatorsPage(request, context, newToken: nil, error: error) }
+            } catch {
+                // Staff below the Operators page change only their own password: their error page
+                // is not that page (every operator, role and token).
+                guard context.identity?.person.role.allows(.staff) == true else {
+                    var answer = failure(error, request, context)
+                    answer.headers[.location] = nil
+                    return answer
+                }
+                return await operatorsPage(request, context, newToken: nil, error: error)
+            }
         }
         for (action, disabled) in [("disable", true), ("enable", false)] {
             admin.post("operators/{username}/\(action)") { request, context in
