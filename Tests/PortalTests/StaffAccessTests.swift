@@ -2,6 +2,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import HummingbirdTesting
+import Prometheus
 import Testing
 
 @testable import Portal
@@ -196,5 +197,24 @@ import Testing
         let template = parts.count > 1 ? parts[1].split(separator: "/") : []
         let segments = path.split(separator: "/")
         return template.count == segments.count && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+}
+
+/// `/metrics` holds sales counters: the roles that read reports, or a scrape from this host.
+@Suite struct MetricsAccessTests {
+    @Test func aCashiersTokenIsRefusedTheSalesCounters() async throws {
+        let harness = try await AdminHarness()
+        let tokens = try await StaffAccessTests.tokens(harness)
+        let router = Hummingbird.Router(context: PortalRequestContext.self)
+        MetricsRoute(registry: PrometheusCollectorRegistry(), accounts: harness.console.accounts, collect: {})
+            .register(on: router)
+        try await Application(router: router).test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for token in [tokens[.cashier], tokens[.manager], tokens[.owner], "hpt_not-a-token", nil] {
+                statuses.append(try await AdminHarness.call(client, .get, "/metrics", token: token).status)
+            }
+            #expect(statuses == [.forbidden, .ok, .ok, .unauthorized, .unauthorized], "\(statuses)")
+            // (The last: in-process requests have no loopback peer, so no token is refused.)
+        }
     }
 }
