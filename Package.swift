@@ -352,6 +352,7 @@ let package = Package(
                 "RouterOSAPI",
                 "Radius", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -117,6 +117,7 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
             problems.append(.init(field: "api_url", message: "give the router's REST API URL first"))
             return
         }
+        let before = router.api
         if let apiURL { api.url = trimmed(apiURL).lowercased() }
         if let apiUser { api.user = trimmed(apiUser) }
         if let apiPassword, !apiPassword.isEmpty { api.password = Secret(apiPassword) }
@@ -125,6 +126,21 @@ public struct RouterChanges: Sendable, Hashable, Decodable {
             api.certificateSHA256 = pin.isEmpty ? nil : pin
         }
         if let apiPlainHTTP { api.plainHTTP = apiPlainHTTP }
+        // The stored password goes only where it went before: a new address, plain HTTP or another
+        // certificate needs it typed again (else anyone who may edit routers could send it anywhere).
+        if let before, !before.password.reveal.isEmpty,
+            before.url != api.url || before.plainHTTP != api.plainHTTP
+                || before.certificateSHA256 != api.certificateSHA256,
+            (apiPassword ?? "").isEmpty
+        {
+            problems.append(
+                .init(
+                    field: "api_password",
+                    message:
+                        "changing the REST API's URL, plain HTTP or certificate pin needs the API password again: "
+                        + "the stored one is never sent to a new place"))
+            return
+        }
         router.api = api
     }
 

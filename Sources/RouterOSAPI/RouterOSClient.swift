@@ -50,7 +50,13 @@ public struct RouterOSClient: Sendable {
         if let single = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             return [single.compactMapValues { value in Self.text(value) }]
         }
-        throw .badResponse(status: 200, excerpt: String(decoding: data.prefix(200), as: UTF8.self))
+        throw .badResponse(status: 200, excerpt: Self.summary(data))
+    }
+
+    /// What an answer that is not RouterOS's was, without its content: the doctor must not become a
+    /// way to read any host's pages (with the router's stored password sent along).
+    static func summary(_ data: Data) -> String {
+        "\(data.count) bytes that are not RouterOS's REST API JSON (content not shown)"
     }
 
     private static func text(_ value: Any) -> String? {
@@ -101,11 +107,12 @@ public struct RouterOSClient: Sendable {
         case 401: throw .unauthorized(url: api.url)
         default:
             // RouterOS: {"error":400,"message":"Bad Request","detail":"failure: …"}
-            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["error"] is NSNumber
+            {
                 let detail = (object["detail"] as? String) ?? (object["message"] as? String)
-                if let detail { throw .refused(status: status, detail: detail) }
+                if let detail { throw .refused(status: status, detail: String(detail.prefix(200))) }
             }
-            throw .badResponse(status: status, excerpt: String(decoding: data.prefix(200), as: UTF8.self))
+            throw .badResponse(status: status, excerpt: Self.summary(data))
         }
     }
 

@@ -81,4 +81,34 @@ import Testing
         }
         #expect(Set(missing?.problems.map(\.field) ?? []) == ["address", "secret"])
     }
+
+    /// A manager may edit routers but must not be able to send the stored REST password elsewhere.
+    @Test func movingARoutersRESTAPIElsewhereNeedsItsPasswordAgain() async throws {
+        let harness = try await ConsoleHarness()
+        _ = try await harness.console.routers.add(
+            id: "lobby",
+            RouterChanges(
+                address: "10.0.0.20", secret: "a-long-enough-secret-123", strategy: "login",
+                apiURL: "https://10.0.0.20", apiUser: "hotspotpay", apiPassword: "rest-password-1",
+                apiCertificateSHA256: String(repeating: "ab", count: 32)),
+            actor: "operator:lan")
+        for change in [
+            RouterChanges(apiURL: "http://attacker.example:8080"), RouterChanges(apiPlainHTTP: true),
+            RouterChanges(apiCertificateSHA256: String(repeating: "cd", count: 32)),
+        ] {
+            let error = await ConsoleErrorProbe.error {
+                _ = try await harness.console.routers.update(id: "lobby", change, actor: "operator:manager")
+            }
+            #expect(error?.problems.contains { $0.field == "api_password" } == true, "\(String(describing: error))")
+        }
+        let kept = try #require(try await harness.store.router(id: "lobby")?.api)
+        #expect(kept.url == "https://10.0.0.20" && kept.password.reveal == "rest-password-1")
+        // With the password typed again, the change is the operator's to make; the user alone is not a move.
+        _ = try await harness.console.routers.update(
+            id: "lobby", RouterChanges(apiUser: "other"), actor: "operator:manager")
+        let moved = try await harness.console.routers.update(
+            id: "lobby", RouterChanges(apiURL: "https://10.0.0.21", apiPassword: "rest-password-2"),
+            actor: "operator:manager")
+        #expect(moved.api?.url == "https://10.0.0.21" && moved.api?.password.reveal == "rest-password-2")
+    }
 }
