@@ -99,7 +99,8 @@ public struct OperatorAccounts: Sendable {
         return person
     }
 
-    /// Checks the password (throttled per username and per address) and opens a session.
+    /// Checks the password (throttled per username and address, per address, per username: see
+    /// ``LoginThrottle``) and opens a session.
     public func signIn(username rawUsername: String, password: String, address: String, now: Date = Date())
         async throws(ConsoleError) -> SignIn
     {
@@ -108,9 +109,10 @@ public struct OperatorAccounts: Sendable {
         if let wait = throttle.reserve(username: username, address: address, now: now) {
             throw .throttled(retryAfterSeconds: wait)
         }
-        let sharedKeys = ["login-user:" + username, "login-address:" + address]
+        let counted = throttle.keys(username: username, address: address)
+        let sharedKeys = counted.map { "login-" + $0.key }
         if let shared = sharedLimits {
-            for (key, limit) in zip(sharedKeys, [throttle.failuresPerUsername, throttle.failuresPerAddress]) {
+            for (key, limit) in zip(sharedKeys, counted.map(\.limit)) {
                 // A database that cannot count does not lock everyone out; the node's count holds.
                 if let wait =
                     (try? await shared.countAttempt(

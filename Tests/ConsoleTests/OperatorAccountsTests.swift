@@ -65,26 +65,60 @@ import Testing
         }
     }
 
-    @Test func repeatedFailuresLockTheUsernameEvenForTheRightPassword() async throws {
-        let harness = try await ConsoleHarness(throttle: LoginThrottle(failuresPerUsername: 3, failuresPerAddress: 100))
+    @Test func aGuessingSourceWaitsLongerEachTimeButTheOwnerElsewhereSignsIn() async throws {
+        let harness = try await ConsoleHarness()
         let accounts = harness.console.accounts
         _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
-        for _ in 0..<3 {
+        let start = Date()
+        for _ in 0..<5 {
             await #expect(throws: ConsoleError.badCredentials) {
-                try await accounts.signIn(username: "lan", password: "guess guess guess", address: "1.2.3.4")
+                try await accounts.signIn(
+                    username: "lan", password: "guess guess guess", address: "1.2.3.4", now: start)
             }
         }
+        // The guessing source is stopped, even with the right password (guessing cannot test it)…
         let locked = await ConsoleErrorProbe.error {
-            _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
+            _ = try await accounts.signIn(username: "lan", password: Self.password, address: "1.2.3.4", now: start)
         }
         guard case .throttled(let seconds) = locked else {
-            Issue.record("a throttled username got \(String(describing: locked))")
+            Issue.record("a guessing source got \(String(describing: locked))")
+            return
+        }
+        #expect(seconds == 60)
+        // …and waits twice as long after its next failure.
+        let minuteLater = start.addingTimeInterval(61)
+        await #expect(throws: ConsoleError.badCredentials) {
+            try await accounts.signIn(username: "lan", password: "guess again!!", address: "1.2.3.4", now: minuteLater)
+        }
+        let doubled = await ConsoleErrorProbe.error {
+            _ = try await accounts.signIn(
+                username: "lan", password: Self.password, address: "1.2.3.4", now: minuteLater)
+        }
+        #expect(doubled == .throttled(retryAfterSeconds: 120))
+        // The owner, from their own address, is not locked out by the stranger.
+        _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8", now: minuteLater)
+    }
+
+    @Test func guessesFromManyAddressesMeetTheUsernamesCeiling() async throws {
+        let harness = try await ConsoleHarness(
+            throttle: LoginThrottle(failuresPerAccountAndAddress: 5, failuresPerAddress: 20, failuresPerUsername: 8))
+        let accounts = harness.console.accounts
+        _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
+        for index in 0..<8 {
+            await #expect(throws: ConsoleError.badCredentials) {
+                try await accounts.signIn(username: "lan", password: "guess guess guess", address: "10.0.0.\(index)")
+            }
+        }
+        let refused = await ConsoleErrorProbe.error {
+            _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
+        }
+        guard case .throttled(let seconds) = refused else {
+            Issue.record("the ninth spread guess got \(String(describing: refused))")
             return
         }
         #expect(seconds > 0 && seconds <= 900)
-        // After the window, the right password works again.
-        let later = Date().addingTimeInterval(901)
-        _ = try await accounts.signIn(username: "lan", password: Self.password, address: "5.6.7.8", now: later)
+        _ = try await accounts.signIn(
+            username: "lan", password: Self.password, address: "5.6.7.8", now: Date().addingTimeInterval(901))
     }
 
     /// Several nodes: guesses spread over two nodes (each with its own memory) meet one limit,
@@ -96,7 +130,7 @@ import Testing
         let nodes = (0..<2).map { _ in
             OperatorAccounts(
                 store: harness.store, hasher: CryptPasswordHasher(cost: 1),
-                throttle: LoginThrottle(failuresPerUsername: 4, failuresPerAddress: 100), sharedLimits: harness.store)
+                throttle: LoginThrottle(failuresPerAddress: 100, failuresPerUsername: 4), sharedLimits: harness.store)
         }
         for index in 0..<4 {
             await #expect(throws: ConsoleError.badCredentials) {
@@ -116,12 +150,12 @@ import Testing
         // Without the shared count, the same spread would have been let through.
         let alone = OperatorAccounts(
             store: harness.store, hasher: CryptPasswordHasher(cost: 1),
-            throttle: LoginThrottle(failuresPerUsername: 4, failuresPerAddress: 100))
+            throttle: LoginThrottle(failuresPerAddress: 100, failuresPerUsername: 4))
         _ = try await alone.signIn(username: "lan", password: Self.password, address: "5.6.7.8")
     }
 
     @Test func twentyParallelGuessesGetNoMoreTriesThanFiveInARow() async throws {
-        let harness = try await ConsoleHarness()
+        let harness = try await ConsoleHarness(throttle: LoginThrottle(failuresPerUsername: 5))
         let accounts = harness.console.accounts
         _ = try await accounts.addOperator(username: "lan", displayName: "", password: Self.password, actor: "cli")
         let outcomes = await withTaskGroup(of: ConsoleError?.self) { group in
@@ -142,7 +176,7 @@ import Testing
     }
 
     @Test func aRightPasswordGivesBackTheAttemptItReserved() {
-        let throttle = LoginThrottle(failuresPerUsername: 5, failuresPerAddress: 2)
+        let throttle = LoginThrottle(failuresPerAddress: 2, failuresPerUsername: 5)
         for _ in 0..<10 {
             #expect(throttle.reserve(username: "lan", address: "9.9.9.9") == nil)
             throttle.recordSuccess(username: "lan", address: "9.9.9.9")
@@ -153,7 +187,7 @@ import Testing
     }
 
     @Test func oneAddressGuessingManyNamesIsThrottledToo() {
-        let throttle = LoginThrottle(failuresPerUsername: 5, failuresPerAddress: 4)
+        let throttle = LoginThrottle(failuresPerAddress: 4, failuresPerUsername: 5)
         for index in 0..<4 { throttle.recordFailure(username: "user\(index)", address: "9.9.9.9") }
         #expect(throttle.retryAfter(username: "fresh", address: "9.9.9.9") != nil)
         #expect(throttle.retryAfter(username: "fresh", address: "8.8.8.8") == nil)
