@@ -177,6 +177,12 @@ extension GuestPages {
             throw HTTPError(.notFound, message: "no transaction '\(id)'")
         }
         let seconds = options.eventStreamSeconds
+        guard let ticket = openStreams.open(limit: options.eventStreamLimit) else {
+            // The page's script falls back to polling /state when the stream fails.
+            throw HTTPError(
+                .serviceUnavailable, headers: [.retryAfter: "5"],
+                message: "too many status streams open: poll /pay/\(id)/state instead")
+        }
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
@@ -198,6 +204,8 @@ extension GuestPages {
                     try await Task.sleep(for: .seconds(1))
                 }
                 try await writer.finish(nil)
+                // The place among open streams is held until here (and given back if never written).
+                withExtendedLifetime(ticket) {}
             })
     }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Payments
 import Store
+import Synchronization
 
 /// The captive portal as a guest's phone sees it: plans → pay page (QR, pay button, countdown,
 /// live status) → connected, or closed with "try again". Server-rendered and usable without
@@ -19,6 +20,28 @@ public struct GuestPages: Sendable {
     let proxies: TrustedProxies
     let clock: @Sendable () -> Date
     let codeLimits: GuestCodeLimits
+    /// Status streams open now (``Options/eventStreamLimit``).
+    let openStreams = OpenStreams()
+
+    final class OpenStreams: Sendable {
+        let count = Atomic<Int>(0)
+
+        /// A place among the open streams, or nil when `limit` are open. The place is given back
+        /// when the ticket goes, whether the stream ran to its end or was never written at all.
+        func open(limit: Int) -> Ticket? {
+            guard count.add(1, ordering: .relaxed).newValue <= limit else {
+                count.subtract(1, ordering: .relaxed)
+                return nil
+            }
+            return Ticket(self)
+        }
+
+        final class Ticket: Sendable {
+            let streams: OpenStreams
+            init(_ streams: OpenStreams) { self.streams = streams }
+            deinit { streams.count.subtract(1, ordering: .relaxed) }
+        }
+    }
 
     /// How the portal behaves beyond its templates.
     public struct Options: Sendable {
@@ -32,14 +55,18 @@ public struct GuestPages: Sendable {
         public var vouchers: VoucherRedeemer?
         /// Moves a pass to this device's new MAC by its receipt code; nil: the form is not shown.
         public var moves: GrantMover?
+        /// Status streams open at once on this node; past it a page is told to poll (503): each
+        /// stream reads the database every second, so 2,000 of them cost most of a core.
+        public var eventStreamLimit: Int
 
         public init(
             demo: Bool = false, eventStreamSeconds: Int = 600,
             demoDeviceSeen: (@Sendable (String) async -> Void)? = nil,
-            vouchers: VoucherRedeemer? = nil, moves: GrantMover? = nil
+            vouchers: VoucherRedeemer? = nil, moves: GrantMover? = nil, eventStreamLimit: Int = 256
         ) {
             self.demo = demo
             self.eventStreamSeconds = eventStreamSeconds
+            self.eventStreamLimit = eventStreamLimit
             self.demoDeviceSeen = demoDeviceSeen
             self.vouchers = vouchers
             self.moves = moves

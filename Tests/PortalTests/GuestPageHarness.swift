@@ -25,7 +25,7 @@ struct GuestPageHarness {
     init(
         strategy: UnlockStrategy = .coa, demo: Bool = false, throttle: CheckoutThrottle = CheckoutThrottle(),
         extraRouter: Bool = false, eventStreamSeconds: Int = 2, publicURL: String = "http://portal.test",
-        sharedCodeLimits: Bool = false, _ label: String = #function
+        sharedCodeLimits: Bool = false, eventStreamLimit: Int = 256, _ label: String = #function
     ) async throws {
         let directory = try Fixtures.temporaryDirectory(label)
         store = try SQLiteStore(
@@ -41,7 +41,7 @@ struct GuestPageHarness {
         if extraRouter { try await store.addRouter(Fixtures.router(id: "bar", address: "10.0.0.2"), actor: "test") }
         self.setup = Setup(
             demo: demo, sharedCodeLimits: sharedCodeLimits, eventStreamSeconds: eventStreamSeconds,
-            publicURL: publicURL)
+            publicURL: publicURL, eventStreamLimit: eventStreamLimit)
         app = try await Self.app(store, throttle: throttle, setup)
     }
 
@@ -51,6 +51,7 @@ struct GuestPageHarness {
         var sharedCodeLimits: Bool
         var eventStreamSeconds: Int
         var publicURL: String
+        var eventStreamLimit: Int
     }
 
     let setup: Setup
@@ -81,7 +82,8 @@ struct GuestPageHarness {
                 codeLimits: GuestCodeLimits(shared: setup.sharedCodeLimits ? store : nil),
                 options: .init(
                     demo: setup.demo, eventStreamSeconds: setup.eventStreamSeconds,
-                    vouchers: VoucherRedeemer(store: store), moves: GrantMover(store: store)))
+                    vouchers: VoucherRedeemer(store: store), moves: GrantMover(store: store),
+                    eventStreamLimit: setup.eventStreamLimit))
         ).register(on: router)
         return Application(router: router)
     }

@@ -380,6 +380,21 @@ import Testing
         }
     }
 
+    @Test func statusStreamsPastTheLimitAreToldToPollAndPlacesComeBack() async throws {
+        try await H(eventStreamSeconds: 2, eventStreamLimit: 2).app.test(.router) { client in
+            let path = try await H.buy(client)
+            let events = "/pay/\(H.transactionID(fromPayPath: path))/events"
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<6 { group.addTask { try await H.get(client, events).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 2, "\(statuses)")
+            #expect(statuses.filter { $0 == .serviceUnavailable }.count == 4, "\(statuses)")
+            // The streams ended: their places are free again.
+            #expect(try await H.get(client, events).status == .ok)
+        }
+    }
+
     @Test func theRouterLoginPageForwardsToThisPortal() async throws {
         try await H().app.test(.router) { client in
             let page = try await H.get(client, "/mikrotik/login.html")
