@@ -5,9 +5,10 @@ import NIOCore
 import NIOHTTP1
 
 /// ``WebhookSender`` over AsyncHTTPClient, redirects never followed (a redirect could lead to an
-/// address the guard refused). A plain-HTTP request goes to the checked address with the URL's
-/// host in `Host`; HTTPS keeps the name (the certificate must match it, which an internal service
-/// cannot forge).
+/// address the guard refused). Every request connects to the address the guard checked, never to
+/// a second resolution of the name (DNS rebinding could turn that into an internal address): plain
+/// HTTP with the URL's host in `Host`; HTTPS through a client whose DNS override pins the name to
+/// that address, the certificate still checked against the name (SNI too).
 public struct HTTPWebhookSender: WebhookSender {
     let client: HTTPClient
 
@@ -15,11 +16,15 @@ public struct HTTPWebhookSender: WebhookSender {
 
     /// The process's client for webhooks (no redirects, 5 s to connect), like `HTTPClient.shared`
     /// alive as long as the process, so nothing has to shut it down.
-    public static let sharedClient: HTTPClient = {
+    public static let sharedClient: HTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: configuration())
+
+    static func configuration(pinning host: String? = nil, to address: IPAddress? = nil) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(5))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+        if let host, let address { configuration.dnsOverride = [host: address.description] }
+        return configuration
+    }
 
     public func post(_ request: WebhookRequest) async -> WebhookResponse {
         var target = request.url
@@ -31,6 +36,16 @@ public struct HTTPWebhookSender: WebhookSender {
             components.host = address.isIPv6 ? "[\(address)]" : address.description
             target = components.string ?? request.url
         }
+        // HTTPS: a client of its own for this request, its DNS pinned to the checked address.
+        var pinned: HTTPClient?
+        if let components = URLComponents(string: request.url), components.scheme?.lowercased() == "https",
+            let host = components.host, let address = request.address, (try? IPAddress(host)) == nil
+        {
+            pinned = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: Self.configuration(pinning: host, to: address))
+        }
+        defer { if let pinned { Task { try? await pinned.shutdown() } } }
+        let client = pinned ?? self.client
         var outgoing = HTTPClientRequest(url: target)
         outgoing.method = .POST
         for (name, value) in headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
