@@ -34,14 +34,15 @@ public struct OperatorConsole: Sendable {
         routerExpectations: RouterDoctor.Expectations = .init(),
         outbound: OutboundAddressGuard = OutboundAddressGuard(allowPrivateAddresses: false),
         credentialSources: @escaping @Sendable () -> [String: CredentialSource] = { [:] },
-        applyProviderKeys: ProviderKeysDesk.Applier? = nil, sharedLimits: Bool = false
+        applyProviderKeys: ProviderKeysDesk.Applier? = nil, sharedLimits: Bool = false,
+        seenDevices: SeenDevices? = nil
     ) {
         accounts = OperatorAccounts(
             store: store, hasher: hasher, throttle: throttle, sharedLimits: sharedLimits ? store : nil)
         plans = PlanCatalog(store: store)
         routers = RouterRegistry(store: store, expectations: routerExpectations)
         sales = SalesLedger(store: store, venue: venue)
-        saleDesk = SaleDesk(store: store, providers: providers, unlocks: unlocks)
+        saleDesk = SaleDesk(store: store, providers: providers, unlocks: unlocks, seenDevices: seenDevices)
         grants = GrantDesk(store: store, unlocks: unlocks)
         refunds = RefundDesk(store: store, providers: providers, grants: grants, logger: logger)
         unapplied = UnappliedMoneyDesk(

@@ -14,15 +14,18 @@ public struct SaleDesk: Sendable {
     let store: any Stores
     let providers: PaymentProviders
     let unlocks: any UnlockDispatch
+    /// Devices the portal showed its plans to lately (nil: this process serves no portal, e.g. the CLI).
+    let seenDevices: SeenDevices?
     let clock: @Sendable () -> Date
 
     public init(
         store: any Stores, providers: PaymentProviders, unlocks: any UnlockDispatch = StoredUnlocksOnly(),
-        clock: @escaping @Sendable () -> Date = Date.init
+        seenDevices: SeenDevices? = nil, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.providers = providers
         self.unlocks = unlocks
+        self.seenDevices = seenDevices
         self.clock = clock
     }
 
@@ -124,10 +127,15 @@ public struct SaleDesk: Sendable {
     /// grant or an extension, the unlock queued, the audit lines). `device` is the code the
     /// device's portal page shows or its MAC; `routerID` may be left out when the venue has one
     /// router or the device was seen on one.
-    public func sellForCash(planID: String, device: String, routerID: String?, actor: String)
-        async throws(ConsoleError) -> Transaction
-    {
-        try await sell(planID: planID, device: device, routerID: routerID, payment: .cash, actor: actor).sale
+    /// A device the venue has never seen (no portal visit this node remembers, no session, no
+    /// purchase) is refused unless `confirmUnseen`: most likely the code or MAC was mistyped.
+    public func sellForCash(
+        planID: String, device: String, routerID: String?, confirmUnseen: Bool = false, actor: String
+    ) async throws(ConsoleError) -> Transaction {
+        try await sell(
+            planID: planID, device: device, routerID: routerID, payment: .cash, confirmUnseen: confirmUnseen,
+            actor: actor
+        ).sale
     }
 
     /// How a sale made by an operator or another system was paid.
@@ -142,9 +150,10 @@ public struct SaleDesk: Sendable {
 
     /// ``sellForCash(planID:device:routerID:actor:)`` for any ``CounterPayment``; `created` is
     /// false when an external reference was sold before (nothing new was made).
-    public func sell(planID: String, device: String, routerID: String?, payment: CounterPayment, actor: String)
-        async throws(ConsoleError) -> (sale: Transaction, created: Bool)
-    {
+    public func sell(
+        planID: String, device: String, routerID: String?, payment: CounterPayment, confirmUnseen: Bool = false,
+        actor: String
+    ) async throws(ConsoleError) -> (sale: Transaction, created: Bool) {
         var problems: [ValidationProblem] = []
         var externalReference: String?
         if case .external(let reference) = payment {
@@ -168,6 +177,16 @@ public struct SaleDesk: Sendable {
             problems.append(.init(field: "plan", message: "no plan '\(planID)' on sale"))
         }
         guard problems.isEmpty, let mac, let plan else { throw .invalid(problems) }
+        if payment == .cash, !confirmUnseen, try await !hasBeenSeen(mac) {
+            throw .invalid([
+                .init(
+                    field: "device",
+                    message:
+                        "this venue has not seen device \(DeviceCode(mac: mac)) (\(mac)): no portal visit in the last "
+                        + "24 hours, no session, no purchase. Check the code on the guest's screen, or confirm the "
+                        + "sale to sell to it anyway (confirm_unseen)")
+            ])
+        }
         let provider: ProviderID = externalReference == nil ? .cash : .external
         // One booking may pay for several devices: the stored reference names the device too.
         let storedReference = externalReference.map { "\($0)@\(mac)" }
@@ -200,6 +219,13 @@ public struct SaleDesk: Sendable {
     }
 
     /// The router a counter sale is for: the one named, else the device's latest, else the only one.
+    /// Whether the venue knows the device: its portal visit (this node's memory), a session, a purchase.
+    private func hasBeenSeen(_ mac: MACAddress) async throws(ConsoleError) -> Bool {
+        if seenDevices?.contains(mac, now: clock()) == true { return true }
+        if try await !ConsoleError.wrap({ try await store.openSessions(mac: mac) }).isEmpty { return true }
+        return try await ConsoleError.wrap { try await store.latestTransaction(mac: mac) } != nil
+    }
+
     private func counterRouter(_ given: String?, mac: MACAddress) async throws(ConsoleError) -> String {
         if let given = given?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
             guard try await ConsoleError.wrap({ try await store.routerExists(id: given) }) else {

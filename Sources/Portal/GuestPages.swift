@@ -1,4 +1,5 @@
 import Checkout
+import Console
 import Foundation
 import HotspotPayCore
 import Hummingbird
@@ -55,6 +56,9 @@ public struct GuestPages: Sendable {
         public var vouchers: VoucherRedeemer?
         /// Moves a pass to this device's new MAC by its receipt code; nil: the form is not shown.
         public var moves: GrantMover?
+        /// Told of each device the plans page is shown to (with its code for the counter), so a
+        /// cash sale to a code no device was shown is questioned.
+        public var seenDevices: SeenDevices?
         /// Status streams open at once on this node; past it a page is told to poll (503): each
         /// stream reads the database every second, so 2,000 of them cost most of a core.
         public var eventStreamLimit: Int
@@ -62,8 +66,10 @@ public struct GuestPages: Sendable {
         public init(
             demo: Bool = false, eventStreamSeconds: Int = 600,
             demoDeviceSeen: (@Sendable (String) async -> Void)? = nil,
-            vouchers: VoucherRedeemer? = nil, moves: GrantMover? = nil, eventStreamLimit: Int = 256
+            vouchers: VoucherRedeemer? = nil, moves: GrantMover? = nil, eventStreamLimit: Int = 256,
+            seenDevices: SeenDevices? = nil
         ) {
+            self.seenDevices = seenDevices
             self.demo = demo
             self.eventStreamSeconds = eventStreamSeconds
             self.eventStreamLimit = eventStreamLimit
@@ -211,6 +217,8 @@ public struct GuestPages: Sendable {
         status: HTTPResponse.Status, chosen: (plan: String?, provider: String?) = (nil, nil), voucherCode: String? = nil
     ) async throws -> Response {
         let plans = try await store.plans(includeInactive: false)
+        let device = visit.mac.flatMap { try? MACAddress($0) }
+        if let device { options.seenDevices?.note(device, at: clock()) }
         let providerIDs = checkout.providers(at: try routers.resolve(visit.router)?.address).map(\.id)
         let planValues: [[String: Any]] = plans.enumerated().map { index, plan in
             var summary = [PortalText.duration(seconds: plan.durationSeconds, language, pages)]
@@ -233,7 +241,7 @@ public struct GuestPages: Sendable {
             "hidden": visit.fields.map { ["name": $0.name, "value": $0.value] },
             "demo": demo, "device": visit.mac ?? "",
             // For paying cash at the counter: the cashier types this code.
-            "deviceCode": visit.mac.flatMap { try? MACAddress($0) }.map { DeviceCode(mac: $0).description } ?? "",
+            "deviceCode": device.map { DeviceCode(mac: $0).description } ?? "",
             "vouchers": options.vouchers != nil, "moves": options.moves != nil,
             // A printed card's QR opens the portal with its code filled in.
             "voucherCode": voucherCode ?? request.uri.queryParameters.get("code").map { String($0) } ?? "",

@@ -96,6 +96,9 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         messenger: coa, routers: routerSnapshot, settings: unlockSettings, logger: logger)
     guestOptions.vouchers = VoucherRedeemer(store: store, unlocks: unlocker)
     guestOptions.moves = GrantMover(store: store, unlocks: unlocker)
+    // The plans page notes each device it shows a counter code to; the cash desk asks about others.
+    let seenDevices = SeenDevices()
+    guestOptions.seenDevices = seenDevices
     let guestPages = GuestPages(
         store: store, routers: routerSnapshot, checkout: checkout, pages: pages, throttle: throttle,
         codeLimits: GuestCodeLimits(shared: sharedLimits), options: guestOptions,
@@ -123,7 +126,7 @@ func buildDaemon(runtime: Runtime, config: HotspotPayConfig, logger: Logger) asy
         store: store, providers: providers, logger: logger, unlocks: unlocker,
         routerExpectations: config.doctorExpectations, outbound: outbound,
         credentialSources: { providerReload.currentSources }, applyProviderKeys: providerReload.applier,
-        sharedLimits: store is PostgresStore)
+        sharedLimits: store is PostgresStore, seenDevices: seenDevices)
     var webhookSettings = WebhookDispatcher.Settings()
     webhookSettings.retry = config.webhooks.retry
     webhookSettings.timeoutSeconds = Double(config.webhooks.timeoutSeconds)

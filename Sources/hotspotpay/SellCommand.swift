@@ -23,12 +23,17 @@ struct SellCommand: AsyncParsableCommand {
             "Sold by another system (a hotel check-in) under this reference instead of for cash; the same reference for the same device sells once."
     )
     var externalReference: String?
+    @Flag(
+        name: .customLong("confirm-unseen"),
+        help: "Sell for cash to a device the venue has never seen (checked with the guest: most such codes are typos).")
+    var confirmUnseen = false
 
     func run() async throws {
         let runtime = try options.runtime()
         let (sold, created) = try await runtime.console(try await runtime.openStore()).saleDesk.sell(
             planID: plan, device: device, routerID: router,
-            payment: externalReference.map { .external(reference: $0) } ?? .cash, actor: "cli")
+            payment: externalReference.map { .external(reference: $0) } ?? .cash, confirmUnseen: confirmUnseen,
+            actor: "cli")
         if options.json { return try JSONOutput.print(TransactionView(sold)) }
         let how = externalReference.map { "under reference \($0)" } ?? "for \(sold.amount.formatted(.vi)) cash"
         print("\(created ? "sold" : "already sold") \(sold.planID) to \(sold.mac) \(how): order \(sold.orderCode)")

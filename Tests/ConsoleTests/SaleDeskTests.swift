@@ -47,8 +47,17 @@ import Testing
         let harness = try await ConsoleHarness()
         let mac = try MACAddress("F2:00:00:00:20:01")
         let code = DeviceCode(mac: mac).description
+        // The venue has never seen the device (no portal visit, session or purchase): most likely a
+        // typo, so the cashier is asked to confirm, and nothing is sold until they do.
+        let unseen = await ConsoleErrorProbe.error {
+            _ = try await harness.console.saleDesk.sellForCash(
+                planID: Fixtures.plan().id, device: code, routerID: nil, actor: "operator:thu")
+        }
+        #expect(unseen?.problems.first { $0.field == "device" }?.message.contains("confirm_unseen") == true)
+        #expect(try await harness.store.transactions(matching: TransactionFilter(mac: mac)).isEmpty)
         let sold = try await harness.console.saleDesk.sellForCash(
-            planID: Fixtures.plan().id, device: code.lowercased(), routerID: nil, actor: "operator:thu")
+            planID: Fixtures.plan().id, device: code.lowercased(), routerID: nil, confirmUnseen: true,
+            actor: "operator:thu")
         #expect(
             sold.status == .paid && sold.provider == .cash && sold.mac == mac && sold.amount == Fixtures.plan().price)
         #expect(sold.providerReference == "CASH-\(sold.orderCode)")
@@ -71,6 +80,28 @@ import Testing
             }
         }
         #expect(try await harness.store.transactions(matching: TransactionFilter(mac: mac)).count == 2)
+    }
+
+    @Test func aOneCharacterTypoSellsNothingAndADeviceThePortalShowedItsCodeToNeedsNoConfirmation() async throws {
+        let harness = try await ConsoleHarness()
+        let seen = SeenDevices()
+        let desk = SaleDesk(store: harness.store, providers: PaymentProviders([]), seenDevices: seen)
+        let mac = try MACAddress("F2:00:00:00:20:07")
+        seen.note(mac)
+        var typo = Array(DeviceCode(mac: mac).description)
+        typo[2] = typo[2] == "A" ? "B" : "A"
+        for confirm in [false, true] {
+            let refused = await ConsoleErrorProbe.error {
+                _ = try await desk.sellForCash(
+                    planID: Fixtures.plan().id, device: String(typo), routerID: nil, confirmUnseen: confirm,
+                    actor: "operator:thu")
+            }
+            #expect(refused?.problems.first?.message.contains("mistyped") == true, "\(String(describing: refused))")
+        }
+        #expect(try await harness.store.transactions(matching: TransactionFilter(provider: .cash)).isEmpty)
+        let sold = try await desk.sellForCash(
+            planID: Fixtures.plan().id, device: DeviceCode(mac: mac).description, routerID: nil, actor: "operator:thu")
+        #expect(sold.mac == mac && sold.status == .paid)
     }
 
     @Test func sendingTheUnlockAgainQueuesAFreshJobOrSaysWhyItCannot() async throws {

@@ -30,17 +30,46 @@ import Testing
         #expect(MACAddress(octets: mac.octets) == mac)
     }
 
-    @Test func aDeviceCodeIsTheMACInTenTypeableCharactersAndReadsBackWhateverTheCase() throws {
+    @Test func aDeviceCodeIsTheMACInElevenTypeableCharactersAndReadsBackWhateverTheCase() throws {
         for text in ["00:00:00:00:00:00", "FF:FF:FF:FF:FF:FF", "F2:00:00:00:20:01", "3C:22:FB:9A:01:7E"] {
             let mac = try MACAddress(text)
             let code = DeviceCode(mac: mac).description
-            #expect(code.count == 11 && code.contains("-"), "\(code)")
+            #expect(code.count == 13 && code.split(separator: "-").map(\.count) == [4, 4, 3], "\(code)")
             #expect(!code.contains { "01ILOU".contains($0) })
             #expect(try DeviceCode(code).mac == mac)
             #expect(try DeviceCode(code.lowercased().replacingOccurrences(of: "-", with: " ")).mac == mac)
         }
-        for bad in ["", "K7QX2-M9P4", "K7QX2-M9P4TT", "K7QX2-M9P40", "ZZZZZ-ZZZZZ"] {
+        for bad in ["", "K7QX2-M9P4", "K7QX2-M9P4T", "K7QX2-M9P4TTT", "K7QX2-M9P40", "ZZZZZ-ZZZZZ"] {
             #expect(throws: DeviceCode.ParseError.self, "\(bad)") { try DeviceCode(bad) }
         }
+    }
+
+    /// A cashier's one-character typo must not sell access to a MAC nobody has.
+    @Test func everySingleTypoAndAlmostEverySwapOfNeighboursIsRefused() throws {
+        let alphabet = Array(String(decoding: OrderCode.alphabet, as: UTF8.self))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let mac = MACAddress(octets: (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let code = Array(DeviceCode(mac: mac).description.replacingOccurrences(of: "-", with: ""))
+            for position in code.indices {
+                for replacement in alphabet where replacement != code[position] {
+                    var typo = code
+                    typo[position] = replacement
+                    #expect(throws: DeviceCode.ParseError.self) { try DeviceCode(String(typo)) }
+                }
+                // Luhn mod 30 misses one swap, of the alphabet's first and last ("2Z" ↔ "Z2").
+                if position + 1 < code.count, code[position] != code[position + 1],
+                    Set([code[position], code[position + 1]]) != ["2", "Z"]
+                {
+                    var swapped = code
+                    swapped.swapAt(position, position + 1)
+                    #expect(throws: DeviceCode.ParseError.self) { try DeviceCode(String(swapped)) }
+                }
+            }
+        }
+        var typo = Array(DeviceCode(mac: try MACAddress("F2:00:00:00:20:01")).description)
+        typo[0] = typo[0] == "K" ? "M" : "K"
+        let error = #expect(throws: DeviceCode.ParseError.self) { try DeviceCode(String(typo)) }
+        #expect(error?.mistyped == true && error?.description.contains("mistyped") == true)
     }
 }

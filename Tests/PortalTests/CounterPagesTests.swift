@@ -15,8 +15,13 @@ import Testing
                 client, .get, "/admin/devices", headers: [.cookie: cookie], token: nil)
             #expect(devices.status == .ok && devices.body.contains(#"id="cash-sale""#), "\(devices.body)")
             let code = DeviceCode(mac: try MACAddress("F2:00:00:00:21:01")).description
-            let sold = try await AdminHarness.form(
+            // A device the venue has never seen: the form comes back asking the cashier to confirm.
+            let asked = try await AdminHarness.form(
                 client, "/admin/cash-sales", [("_csrf", csrf), ("device", code), ("plan", "1h")], cookie: cookie)
+            #expect(asked.status == .unprocessableContent && asked.body.contains(#"id="confirm-unseen""#))
+            let sold = try await AdminHarness.form(
+                client, "/admin/cash-sales",
+                [("_csrf", csrf), ("device", code), ("plan", "1h"), ("confirm_unseen", "1")], cookie: cookie)
             #expect(sold.status == .seeOther, "\(sold.body)")
             let location = try require2(sold.headers[.location])
             #expect(location.hasPrefix("/admin/sales/") && location.hasSuffix("?ok=cashSold"))

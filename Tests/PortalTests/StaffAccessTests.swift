@@ -136,7 +136,8 @@ import Testing
         try await harness.app.test(.router) { client in
             // The cashier's own sale today is theirs to see; nobody else's.
             let sold = try await AdminHarness.call(
-                client, .post, "/api/admin/cash-sales", json: #"{"plan":"1h","device":"F2:00:00:00:00:31"}"#,
+                client, .post, "/api/admin/cash-sales",
+                json: #"{"plan":"1h","device":"F2:00:00:00:00:31","confirm_unseen":true}"#,
                 token: tokens[.cashier])
             #expect(sold.status == .created, "\(sold.body)")
             let cashier = try await AdminHarness.signIn(client, username: "cashier")

@@ -30,6 +30,8 @@ extension AdminAPIRoutes {
         var plan: String
         var device: String
         var router: String?
+        /// The cashier checked a device the venue has never seen: sell to it anyway.
+        var confirmUnseen: Bool?
     }
     /// Access sold by another system, under its reference.
     struct ExternalSaleBody: Decodable {
@@ -105,7 +107,8 @@ extension AdminAPIRoutes {
             await Self.answer(context) { () async throws(ConsoleError) in
                 let body = try await Self.decode(CashSaleBody.self, request)
                 let sold = try await console.saleDesk.sellForCash(
-                    planID: body.plan, device: body.device, routerID: body.router, actor: Self.actor(context))
+                    planID: body.plan, device: body.device, routerID: body.router,
+                    confirmUnseen: body.confirmUnseen ?? false, actor: Self.actor(context))
                 return AdminResponses.json(
                     AdminJSON.SaleDetailJSON(try await console.sales.sale(id: sold.id)), status: .created)
             }

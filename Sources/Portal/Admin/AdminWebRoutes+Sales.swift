@@ -70,7 +70,7 @@ extension AdminWebRoutes {
             do throws(ConsoleError) {
                 let sold = try await console.saleDesk.sellForCash(
                     planID: form["plan"] ?? "", device: form["device"] ?? "", routerID: form["router"],
-                    actor: AdminAPIRoutes.actor(context))
+                    confirmUnseen: form["confirm_unseen"] == "1", actor: AdminAPIRoutes.actor(context))
                 return Self.redirect("/admin/sales/\(sold.id)?ok=cashSold")
             } catch {
                 return await devicesPage(request, context, form: form, error: error)
@@ -285,6 +285,8 @@ extension AdminWebRoutes {
                 },
                 "cashRouters": routers.map { ["id": $0.id, "selected": form["router"] == $0.id] as [String: Any] },
                 "manyRouters": routers.count > 1, "cashDevice": form["device"] ?? "",
+                // The sale was refused for a device never seen: the form asks the cashier to confirm.
+                "askConfirmUnseen": Self.refusedAsUnseen(error),
                 "ownSales": try await ownSales(request, context),
                 "sessionCount": sessions.count, "grantCount": grants.count,
                 "sessions": sessions.map { session in
@@ -310,6 +312,13 @@ extension AdminWebRoutes {
                 "devices", request, context, nav: "devices", title: text("navDevices", request), values: values,
                 status: error.map { AdminResponses.status(for: $0) } ?? .ok, error: error)
         } catch { return failure(error, request, context) }
+    }
+
+    /// Whether a cash sale was refused only for want of the cashier's confirmation (a device the
+    /// venue has never seen).
+    static func refusedAsUnseen(_ error: ConsoleError?) -> Bool {
+        guard case .invalid(let problems)? = error else { return false }
+        return problems.contains { $0.field == "device" && $0.message.contains("confirm_unseen") }
     }
 
     /// A button on a sale (or on the dashboard's stuck list): do it, then back to where the
