@@ -53,6 +53,11 @@ extension GuestPages {
             values["expiresAtText"] = PortalText.remaining(
                 seconds: Int64(transaction.expiresAt.timeIntervalSince(clock())), language, pages)
             values["otherPlanURL"] = visit.landingURL(language: language, fresh: true)
+            // Shown to the buyer before they leave for the banking app: a captive mini-browser
+            // often closes meanwhile, and a reopened one has no cookie to prove the buyer. (Not put
+            // in the providers' payment messages: they echo them into return-URL query strings,
+            // and so into every proxy's access log.)
+            if buyer { values["receiptCode"] = ReceiptCode(of: transaction).description }
             if let payment = try await store.paymentRequest(transactionID: id) {
                 values["payment"] = true
                 if let payload = payment.qrPayload, let code = try? QRCode(payload) {

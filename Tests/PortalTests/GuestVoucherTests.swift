@@ -215,6 +215,28 @@ import Testing
         }
     }
 
+    @Test func theBuyerSeesTheReceiptCodeBeforeLeavingToPayAndAReopenedBrowserGetsThePassBackWithIt()
+        async throws
+    {
+        let harness = try await H(strategy: .login)
+        try await harness.app.test(.router) { client in
+            let path = try await H.buy(client)
+            let id = H.transactionID(fromPayPath: path)
+            let purchase = try #require(try await harness.store.transaction(id: id))
+            let receipt = ReceiptCode(of: purchase)
+            // Before paying: the buyer's page shows it; the page a stranger reaches by the MAC does not.
+            #expect(try await H.get(client, path).body.contains(receipt.description))
+            let stranger = try await H.get(client, path, cookie: PassTheftTests.strangerCookie)
+            #expect(stranger.status == .ok && !stranger.body.contains(receipt.description))
+            // The guest pays in the banking app; the mini-browser closed and comes back without cookies.
+            _ = try await H.post(client, "/sandbox/wallet/\(id)", form: [("action", "pay")])
+            let reopened = try await H.get(client, "/pay/\(id)", cookie: nil)
+            #expect(!reopened.body.contains("Thời gian còn lại"))
+            let proven = try await H.get(client, "/pay/\(id)?receipt=\(receipt.value.lowercased())", cookie: nil)
+            #expect(proven.body.contains("Thời gian còn lại") && proven.headers[.setCookie] != nil)
+        }
+    }
+
     @Test func aCodeRedeemedBeforeWithTheGuestsMACMakesNoStrangerItsBuyer() async throws {
         let harness = try await H(strategy: .login)
         // One code for every table: ten devices may use it.
