@@ -17,11 +17,7 @@ public struct VoucherCode: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws(ParseError) {
-        let characters = Array(
-            text.uppercased().utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: " ") })
-        guard characters.count == Self.length, characters.allSatisfy({ OrderCode.alphabet.contains($0) }) else {
-            throw ParseError(input: text)
-        }
+        guard let characters = TypedCode.characters(text, count: Self.length) else { throw ParseError(input: text) }
         value = String(decoding: characters, as: UTF8.self)
     }
 
@@ -32,10 +28,6 @@ public struct VoucherCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Grouped for printing: `K7QX-M9P4-T2AB`.
     public var description: String {
-        let characters = Array(value)
-        return stride(from: 0, to: characters.count, by: 4).map {
-            String(characters[$0..<min($0 + 4, characters.count)])
-        }
-        .joined(separator: "-")
+        TypedCode.grouped(value, by: 4)
     }
 }

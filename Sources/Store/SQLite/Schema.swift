@@ -272,24 +272,8 @@ enum Schema {
     /// change a CHECK constraint, so the table is rebuilt as its manual prescribes: same columns
     /// and indexes, new constraint (GRDB runs migrations with foreign keys deferred).
     private static func v7(_ db: Database) throws {
-        guard
-            let create = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
-        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
-        let old = "'cancelled', 'refunded')"
-        guard create.contains(old) else {
-            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
-        }
-        let indexes = try String.fetchAll(
-            db,
-            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
-        let rebuilt = create.replacingOccurrences(of: old, with: "'cancelled', 'refunded', 'needs_review')")
-            .replacingOccurrences(of: "CREATE TABLE transactions", with: "CREATE TABLE transactions_v7")
-        try db.execute(sql: rebuilt)
-        try db.execute(sql: "INSERT INTO transactions_v7 SELECT * FROM transactions")
-        try db.execute(sql: "DROP TABLE transactions")
-        try db.execute(sql: "ALTER TABLE transactions_v7 RENAME TO transactions")
-        for index in indexes { try db.execute(sql: index) }
+        try rebuildTransactions(
+            db, replacing: "'cancelled', 'refunded')", with: "'cancelled', 'refunded', 'needs_review')")
         try db.execute(
             sql: """
                 CREATE TABLE unapplied_payments (
@@ -520,27 +504,7 @@ enum Schema {
     /// give-away voucher's sale costs 0 đồng. SQLite cannot change a CHECK constraint, so the
     /// table is rebuilt as in v7; purchases made before get their receipt digest here.
     private static func v17(_ db: Database) throws {
-        guard
-            let create = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
-        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
-        let old = "CHECK (amount_vnd > 0)"
-        guard create.contains(old) else {
-            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
-        }
-        let indexes = try String.fetchAll(
-            db,
-            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
-        // After v7's rename SQLite keeps the name quoted: `CREATE TABLE "transactions"`.
-        let rebuilt = create.replacingOccurrences(of: old, with: "CHECK (amount_vnd >= 0)")
-            .replacingOccurrences(of: #"CREATE TABLE "transactions""#, with: "CREATE TABLE transactions_v17")
-            .replacingOccurrences(of: "CREATE TABLE transactions ", with: "CREATE TABLE transactions_v17 ")
-            .replacingOccurrences(of: "CREATE TABLE transactions(", with: "CREATE TABLE transactions_v17(")
-        try db.execute(sql: rebuilt)
-        try db.execute(sql: "INSERT INTO transactions_v17 SELECT * FROM transactions")
-        try db.execute(sql: "DROP TABLE transactions")
-        try db.execute(sql: "ALTER TABLE transactions_v17 RENAME TO transactions")
-        for index in indexes { try db.execute(sql: index) }
+        try rebuildTransactions(db, replacing: "CHECK (amount_vnd > 0)", with: "CHECK (amount_vnd >= 0)")
         try db.execute(sql: "ALTER TABLE transactions ADD COLUMN receipt_digest TEXT")
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM transactions")
         let update = try db.makeStatement(sql: "UPDATE transactions SET receipt_digest = ? WHERE id = ?")
@@ -549,5 +513,31 @@ enum Schema {
             try update.execute(arguments: [ReceiptCode(of: sale).digest, sale.id])
         }
         try db.execute(sql: "CREATE UNIQUE INDEX transactions_receipt ON transactions(receipt_digest)")
+    }
+
+    /// SQLite cannot change a CHECK constraint, so the transactions table is rebuilt as its manual
+    /// prescribes: the same columns and indexes, `old` replaced by `new` in its definition (GRDB
+    /// runs migrations with foreign keys deferred).
+    private static func rebuildTransactions(_ db: Database, replacing old: String, with new: String) throws {
+        guard
+            let create = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
+        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
+        guard create.contains(old) else {
+            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
+        }
+        let indexes = try String.fetchAll(
+            db,
+            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
+        // After a rename SQLite keeps the name quoted: `CREATE TABLE "transactions"`.
+        let rebuilt = create.replacingOccurrences(of: old, with: new)
+            .replacingOccurrences(of: #"CREATE TABLE "transactions""#, with: "CREATE TABLE transactions_rebuilt")
+            .replacingOccurrences(of: "CREATE TABLE transactions ", with: "CREATE TABLE transactions_rebuilt ")
+            .replacingOccurrences(of: "CREATE TABLE transactions(", with: "CREATE TABLE transactions_rebuilt(")
+        try db.execute(sql: rebuilt)
+        try db.execute(sql: "INSERT INTO transactions_rebuilt SELECT * FROM transactions")
+        try db.execute(sql: "DROP TABLE transactions")
+        try db.execute(sql: "ALTER TABLE transactions_rebuilt RENAME TO transactions")
+        for index in indexes { try db.execute(sql: index) }
     }
 }
