@@ -262,7 +262,9 @@ public final class SimulatedHotspot: Sendable {
                     ".id": "*1", "address": setup.radiusAddress, "service": setup.radiusService,
                     "authentication-port": String(configuration.authPort),
                     "accounting-port": String(configuration.accountingPort),
-                    "require-message-auth": yes(setup.requireMessageAuth), "timeout": "1s", "disabled": "false",
+                    // The manual's values: `no | yes-for-request-resp` (no `yes`).
+                    "require-message-auth": setup.requireMessageAuth ? "yes-for-request-resp" : "no", "timeout": "1s",
+                    "disabled": "false",
                 ]
             ]
         case "radius/incoming":

@@ -108,7 +108,7 @@ public struct RouterDoctor: Sendable {
         let radiusFix =
             "/radius add service=hotspot address=<this daemon's address> secret=<router \(router.id)'s secret>"
             + " authentication-port=\(expecting.authPort ?? 1812) accounting-port=\(expecting.accountingPort ?? 1813)"
-            + " require-message-auth=yes"
+            + " require-message-auth=yes-for-request-resp"
         if let entry = radius.first {
             findings.append(Finding(.ok, "/radius entry for the hotspot", found: "address \(entry["address"] ?? "?")"))
             if let port = expecting.authPort, entry["authentication-port"] != String(port) {
@@ -123,11 +123,13 @@ public struct RouterDoctor: Sendable {
                         .problem, "/radius accounting-port", found: entry["accounting-port"] ?? "-",
                         fix: "/radius set [find service~\"hotspot\"] accounting-port=\(port)"))
             }
-            if entry["require-message-auth"].map(yes) == false {
+            // Manual, RADIUS: `require-message-auth` is `no | yes-for-request-resp`, default
+            // `yes-for-request-resp` (7.15+; there is no `yes`). Only `no` leaves BlastRADIUS open.
+            if let value = entry["require-message-auth"], value == "no" || value == "false" {
                 findings.append(
                     Finding(
-                        .warning, "/radius require-message-auth (BlastRADIUS)", found: "no",
-                        fix: "/radius set [find service~\"hotspot\"] require-message-auth=yes"))
+                        .warning, "/radius require-message-auth (BlastRADIUS)", found: value,
+                        fix: "/radius set [find service~\"hotspot\"] require-message-auth=yes-for-request-resp"))
             }
         } else {
             findings.append(Finding(.problem, "/radius entry for the hotspot", found: "none", fix: radiusFix))
@@ -207,11 +209,16 @@ public struct RouterDoctor: Sendable {
                     found: profile["dns-name"].map { $0.isEmpty ? "(none)" : $0 } ?? "-",
                     fix: "/ip hotspot profile set [find name=\(name)] dns-name=\(address)"))
         }
-        if wanted.contains("mac"), let timeout = seconds(server["login-timeout"]), timeout > 60 {
+        // Manual, HotSpot (server settings): `login-timeout` defaults to `none`, and with `none` an
+        // unauthorized host is never tried again by MAC: a paid device then waits for its page or
+        // the REST login. Absent is read as the default.
+        let loginTimeout = server["login-timeout"] ?? "none"
+        if wanted.contains("mac"),
+            loginTimeout == "none" || (seconds(loginTimeout) ?? 0) == 0 || (seconds(loginTimeout) ?? 0) > 60
+        {
             findings.append(
                 Finding(
-                    .warning, "login-timeout short enough for the MAC-auth retry",
-                    found: server["login-timeout"] ?? "-",
+                    .warning, "login-timeout short enough for the MAC-auth retry", found: loginTimeout,
                     fix: "/ip hotspot set [find name=\(server["name"] ?? "hotspot1")] login-timeout=30s"))
         }
 

@@ -69,7 +69,7 @@ import Testing
             "/radius incoming set accept=yes port=\(coaPort)",
             "login-by=http-chap",
             "radius-accounting=yes",
-            "require-message-auth=yes",
+            "require-message-auth=yes-for-request-resp",
             "/ip hotspot user remove [find name=\"F2:00:00:00:17:01\"]",
             // The paid group is missing (the captive one does not matter on a login router).
             "/ip hotspot user profile add name=paid",
