@@ -7,14 +7,21 @@ import struct Foundation.Date
 /// note lost), and never grows. What the daemon remembers in memory about devices it only needs
 /// to recognise for a few minutes or hours.
 public final class MACSlotTable<Value: Sendable>: Sendable {
-    private struct Entry {
-        var mac: UInt64
-        var value: Value
-        var at: Date
+    // Inlinable so each user (the RADIUS path's RecentLogins) gets a copy specialised for its value.
+    @usableFromInline struct Entry {
+        @usableFromInline var mac: UInt64
+        @usableFromInline var value: Value
+        @usableFromInline var at: Date
+
+        @inlinable init(mac: UInt64, value: Value, at: Date) {
+            self.mac = mac
+            self.value = value
+            self.at = at
+        }
     }
 
-    private let slots: Mutex<[Entry?]>
-    private let mask: Int
+    @usableFromInline let slots: Mutex<[Entry?]>
+    @usableFromInline let mask: Int
     /// How long a note counts.
     public let keepSeconds: Double
 
@@ -27,18 +34,18 @@ public final class MACSlotTable<Value: Sendable>: Sendable {
         self.keepSeconds = keepSeconds
     }
 
-    private func slot(_ mac: MACAddress) -> Int {
+    @inlinable func slot(_ mac: MACAddress) -> Int {
         // Fibonacci hashing spreads sequential MACs (one vendor's range) over the table.
         Int(truncatingIfNeeded: (mac.value &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
-    public func note(_ value: Value, for mac: MACAddress, at now: Date) {
+    @inlinable public func note(_ value: Value, for mac: MACAddress, at now: Date) {
         let index = slot(mac)
         slots.withLock { $0[index] = Entry(mac: mac.value, value: value, at: now) }
     }
 
     /// The note for `mac` if it is recent and `accept` takes it; `forget` clears the slot then.
-    public func value(
+    @inlinable public func value(
         for mac: MACAddress, at now: Date, forget: Bool = false, accept: (Value) -> Bool = { _ in true }
     ) -> Value? {
         let index = slot(mac)
