@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import Payments
 import Store
-import Synchronization
 
 /// The captive portal as a guest's phone sees it: plans → pay page (QR, pay button, countdown,
 /// live status) → connected, or closed with "try again". Server-rendered and usable without
@@ -23,26 +22,6 @@ public struct GuestPages: Sendable {
     let codeLimits: GuestCodeLimits
     /// Status streams open now (``Options/eventStreamLimit``).
     let openStreams = OpenStreams()
-
-    final class OpenStreams: Sendable {
-        let count = Atomic<Int>(0)
-
-        /// A place among the open streams, or nil when `limit` are open. The place is given back
-        /// when the ticket goes, whether the stream ran to its end or was never written at all.
-        func open(limit: Int) -> Ticket? {
-            guard count.add(1, ordering: .relaxed).newValue <= limit else {
-                count.subtract(1, ordering: .relaxed)
-                return nil
-            }
-            return Ticket(self)
-        }
-
-        final class Ticket: Sendable {
-            let streams: OpenStreams
-            init(_ streams: OpenStreams) { self.streams = streams }
-            deinit { streams.count.subtract(1, ordering: .relaxed) }
-        }
-    }
 
     /// How the portal behaves beyond its templates.
     public struct Options: Sendable {
