@@ -13,6 +13,8 @@ final class DemoRouter: Service, Sendable {
     let coaPort: Int
     let logger: Logger
     private let hotspot = Mutex<SimulatedHotspot?>(nil)
+    /// Enough for a few people trying the demo at once; older pretend devices leave the router.
+    private let devices = Mutex(DemoDevices(capacity: 64))
 
     init(nasIdentifier: String, secret: String, coaPort: Int, logger: Logger) {
         self.nasIdentifier = nasIdentifier
@@ -49,6 +51,8 @@ final class DemoRouter: Service, Sendable {
     /// A demo device opened the portal: it has joined the router's network.
     func deviceSeen(mac: String) async {
         guard let hotspot = hotspot.withLock({ $0 }) else { return }
+        let leaving = devices.withLock { $0.join(mac.uppercased()) }
+        for old in leaving { await hotspot.deviceLeaves(mac: old) }
         let octets = mac.split(whereSeparator: { !$0.isHexDigit }).compactMap { UInt8($0, radix: 16) }
         await hotspot.deviceAppears(mac: mac, ip: "10.5.50.\(2 + Int(octets.last ?? 0) % 250)")
     }
