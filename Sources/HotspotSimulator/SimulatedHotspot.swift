@@ -350,7 +350,9 @@ public final class SimulatedHotspot: Sendable {
     private func macAuthenticate(_ mac: String) async {
         guard let host = hosts.withLock({ $0[mac] }), host.session == nil else { return }
         _ = await authenticate(
-            mac, attributes: identity(mac: mac, ip: host.ip, userName: mac), password: nil, loginBy: "mac")
+            // Manual (HotSpot, `mac-auth-mode=mac-as-username`, the default): the MAC as User-Name and a
+            // blank password, so User-Password is present and empty (16 bytes of hidden padding).
+            mac, attributes: identity(mac: mac, ip: host.ip, userName: mac), password: "", loginBy: "mac")
     }
 
     private func identity(mac: String, ip: String, userName: String) -> [RadiusWire.Attribute] {
