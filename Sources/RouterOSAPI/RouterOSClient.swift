@@ -41,6 +41,13 @@ public struct RouterOSClient: Sendable {
         return ip
     }
 
+    /// Whether `/ip hotspot active` lists `mac` (filtered by the router; checked here again in case
+    /// a router ignores the filter).
+    public func isActive(router: Router, mac: MACAddress) async throws(RouterAPIError) -> Bool {
+        let active = try await entries(router: router, path: "ip/hotspot/active?mac-address=\(mac)")
+        return active.contains { entry in entry["mac-address"].flatMap { try? MACAddress($0) } == mac }
+    }
+
     /// `GET /rest/<path>`: a RouterOS menu's entries (the router doctor reads its setup this way).
     public func entries(router: Router, path: String) async throws(RouterAPIError) -> [[String: String]] {
         let data = try await call(router: router, method: .GET, path: "/rest/" + path, json: nil)

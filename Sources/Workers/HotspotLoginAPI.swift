@@ -9,6 +9,10 @@ public protocol HotspotLoginAPI: Sendable {
     @discardableResult
     func login(router: Router, user: String, password: String, mac: MACAddress, fallbackIP: IPAddress?)
         async throws(RouterAPIError) -> IPAddress
+
+    /// Whether the router lists `mac` in `/ip hotspot active` now: the router's own word that the
+    /// device is logged in (a 2xx to the login request may come before RADIUS has decided).
+    func isActive(router: Router, mac: MACAddress) async throws(RouterAPIError) -> Bool
 }
 
 extension RouterOSClient: HotspotLoginAPI {}

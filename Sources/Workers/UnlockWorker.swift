@@ -28,6 +28,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         /// while it retransmits, and before a Disconnect follows a refused CoA, so a send longer
         /// than this (a slow NAK, then an unanswered Disconnect) is never doubled.
         public var stuckAfterSeconds: Double = 60
+        /// How often the router's active list is read after a REST login before it is not counted
+        /// as online (a quarter second apart).
+        public var activeChecks = 8
 
         public init() {}
     }
@@ -310,6 +313,15 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             try await loginAPI.login(
                 router: router, user: job.mac.description, password: secret.text, mac: job.mac,
                 fallbackIP: transaction.clientIP)
+            // A 2xx is not "online": the router may answer before RADIUS decides. Only its active
+            // list (or the session's Accounting-Start, which settles the job on its own) says so.
+            guard try await confirmedActive(router, job.mac) else {
+                throw .refused(
+                    status: 200,
+                    detail:
+                        "the router took the login but \(job.mac) is not in /ip hotspot active (RADIUS refused it, or "
+                        + "it has not finished); not counted as online")
+            }
             failure = nil
         } catch {
             failure = error
@@ -318,8 +330,8 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             let milliseconds = Int(clock().timeIntervalSince(started) * 1000)
             return try await finish(
                 claimed, .acknowledge,
-                "no browser login \(waited) s after the payment; logged in through \(router.id)'s REST API in "
-                    + "\(milliseconds) ms",
+                "no browser login \(waited) s after the payment; logged in through \(router.id)'s REST API and "
+                    + "listed in /ip hotspot active in \(milliseconds) ms",
                 kind: .unlockAcknowledged, path: .api)
         }
         switch error {
@@ -349,6 +361,16 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 "router REST login failed",
                 metadata: ["router": "\(router.id)", "job": "\(job.id)", "error": "\(error)"])
         }
+    }
+
+    /// Asks the router's active list a few times (`settings.activeChecks`, a quarter second apart):
+    /// RADIUS decides a REST login after the request returns.
+    private func confirmedActive(_ router: Router, _ mac: MACAddress) async throws(RouterAPIError) -> Bool {
+        for check in 0..<max(1, settings.activeChecks) {
+            if check > 0 { try? await Task.sleep(for: .milliseconds(250)) }
+            if try await loginAPI.isActive(router: router, mac: mac) { return true }
+        }
+        return false
     }
 
     /// The claim: only one worker (on any node) moves a job from queued to sent. Nil when the job
