@@ -5,7 +5,7 @@ import HotspotPayCore
 /// callback(s) → paid → CoA sent → ACK → online (and refunds), each with its time and source.
 public struct TimelineEntry: Sendable, Hashable {
     /// A stable name for the step: `created`, `provider_request`, `callback_rejected`, `paid`,
-    /// `grant`, `unlock_sent`, `unlock_acked`, `unlock_failed`, `online`, `offline`, `refund`,
+    /// `grant`, `unlock_sent`, `router_acked`, `unlock_acked`, `unlock_failed`, `online`, `offline`, `refund`,
     /// `expired`, `failed`, `cancelled`, `other`.
     public var step: String
     public var at: Date
@@ -30,6 +30,7 @@ public struct TimelineEntry: Sendable, Hashable {
         case .transactionCancelled: "cancelled"
         case .transactionRefunded, .transactionPartlyRefunded, .refundFailed: "refund"
         case .grantStarted, .grantExtended, .grantEnded, .grantRevoked, .grantExtendedByOperator: "grant"
+        case .unlockRouterAcknowledged: "router_acked"
         case .unlockAcknowledged: "unlock_acked"
         case .unlockFailed: "unlock_failed"
         default: "other"

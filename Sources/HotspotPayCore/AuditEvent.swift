@@ -28,8 +28,12 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let grantExtended = AuditKind(rawValue: "grant.extended")
     public static let grantEnded = AuditKind(rawValue: "grant.ended")
     public static let grantRevoked = AuditKind(rawValue: "grant.revoked")
-    /// The router acknowledged the unlock (CoA, or Disconnect after a refused CoA).
+    /// The router's own state shows the device online: the Accounting-Start of a session that
+    /// began after the payment, its active list, or a CoA acknowledged on a session begun under
+    /// the pass (and, for a removal, the router's ACK).
     public static let unlockAcknowledged = AuditKind(rawValue: "unlock.acknowledged")
+    /// The router acknowledged an unlock's Disconnect; its state has yet to show the device online.
+    public static let unlockRouterAcknowledged = AuditKind(rawValue: "unlock.router_acknowledged")
     /// The unlock was refused, given up or became pointless (grant ended, router removed).
     public static let unlockFailed = AuditKind(rawValue: "unlock.failed")
     /// An operator asked the provider about a sale ("ask the provider now").
@@ -95,9 +99,12 @@ extension AuditEvent {
     /// session's Accounting-Start settled: the router's own word that the device is in. Nil for a
     /// Disconnect, which only ended the old session. `path`: how the device came in, as stored.
     public static func unlockAcknowledged(
-        byStartOf session: RadiusSession, transactionID: String, action: UnlockAction, path: String?
+        byStartOf session: RadiusSession, transactionID: String, action: UnlockAction, path: String?,
+        unlocking: Bool = true
     ) -> AuditEvent? {
-        guard action != .disconnect else { return nil }
+        // A Disconnect that removed a revoked or moved pass is done by the router's ACK; only one
+        // that unlocks (its grant active on this device) is proven by the new session.
+        guard action != .disconnect || unlocking else { return nil }
         return AuditEvent(
             at: session.updatedAt, kind: .unlockAcknowledged, actor: "router:\(session.routerID)",
             transactionID: transactionID,

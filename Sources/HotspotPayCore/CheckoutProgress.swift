@@ -1,9 +1,9 @@
 import struct Foundation.Date
 
 /// Where a guest's purchase stands, as the pay page shows it: waiting for the money, paid but
-/// the device not yet confirmed online, online, or closed. "Online" needs proof from the router:
-/// it acknowledged the unlock (CoA-ACK), or it reported a session that began after the payment
-/// (Accounting-Start; the only proof for the `login` strategy).
+/// the device not yet confirmed online, online, or closed. "Online" needs proof from the router's
+/// own state: a session that began after the payment (Accounting-Start), its active list, or a
+/// CoA acknowledged on a session that began under the pass.
 public enum CheckoutProgress: Hashable, Sendable {
     case awaitingPayment
     /// Paid; `unlockTrouble` when the router refused or never answered the unlock.
@@ -49,14 +49,13 @@ public enum CheckoutProgress: Hashable, Sendable {
         // The device is the one holding the pass now: a pass moved to a phone's new MAC is online
         // when that MAC is, at whichever router it came through.
         let moved = grant.mac != transaction.mac
-        // A Disconnect's ACK only ends the old session; a CoA's ACK or a login job done means the device is in.
-        let acknowledged = unlockJobs.contains {
-            $0.action != .disconnect && $0.status == .acked && $0.mac == grant.mac
-        }
+        // A job is acked only once the router's own state showed the device in (its new session's
+        // Accounting-Start, its active list, or a CoA to a session begun under the pass).
+        let acknowledged = unlockJobs.contains { $0.status == .acked && $0.mac == grant.mac }
         let sessionSincePayment = sessions.contains {
             $0.isOpen && $0.mac == grant.mac && (moved || $0.routerID == transaction.routerID) && $0.startedAt >= paidAt
         }
         if acknowledged || sessionSincePayment { return .online }
-        return .paid(unlockTrouble: unlockJobs.contains { $0.status == .nak || $0.status == .failed })
+        return .paid(unlockTrouble: unlockJobs.contains { [.nak, .failed, .unconfirmed].contains($0.status) })
     }
 }

@@ -86,9 +86,10 @@ public struct UnlockJob: Hashable, Sendable, Identifiable {
 
 extension UnlockJob {
     /// The job a confirmed payment gets (every payment gets one, so "paid but not online" is
-    /// visible whatever the router). A CoA router is sent a CoA at once; a CoA cannot set a data
-    /// cap on RouterOS, so a new capped grant's captive session is ended instead and the device's
-    /// next authentication carries the cap. On a login router, more time for a device already
+    /// visible whatever the router). On a CoA router a new pass ends the captive session with a
+    /// Disconnect, so the device's next authentication carries the paid attributes: the manual
+    /// does not say a CoA's new Mikrotik-Group re-applies the profile's address list, and a CoA
+    /// cannot set a data cap; more time for a paid session goes to it by CoA. On a login router, more time for a device already
     /// online goes to its live session by CoA (a login would find it logged in); otherwise the job
     /// waits for the browser's login or the MAC-auth retry, which its Accounting-Start settles,
     /// and when that did not come the worker logs the device in through the router's REST API.
@@ -103,7 +104,7 @@ extension UnlockJob {
                 mac: transaction.mac, action: action, status: claim ? .sent : .queued, attempts: claim ? 1 : 0,
                 nextAttemptAt: at, createdAt: at, updatedAt: at)
         }
-        if strategy == .coa { return now(grantStarted && grant.dataRemainingBytes != nil ? .disconnect : .coa) }
+        if strategy == .coa { return now(grantStarted ? .disconnect : .coa) }
         if !grantStarted, deviceOnline { return now(.coa) }
         let wait = routerHasAPI ? browserGraceSeconds : macRetryWindowSeconds
         return UnlockJob(

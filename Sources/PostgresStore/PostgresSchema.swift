@@ -35,6 +35,16 @@ enum PostgresSchema {
                 "ALTER TABLE transactions DROP CONSTRAINT transactions_amount_vnd_check",
                 "ALTER TABLE transactions ADD CONSTRAINT transactions_amount_vnd_check CHECK (amount_vnd >= 0)",
             ]),
+        // An unlock is done only when the router's own state shows the device online.
+        Migration(
+            name: "v19-unlock-confirmation",
+            statements: [
+                "ALTER TABLE unlock_jobs DROP CONSTRAINT unlock_jobs_status_check",
+                """
+                ALTER TABLE unlock_jobs ADD CONSTRAINT unlock_jobs_status_check
+                    CHECK (status IN ('queued', 'sent', 'confirming', 'acked', 'nak', 'failed', 'unconfirmed'))
+                """,
+            ]),
     ]
 
     static let receiptMigration = "v18-receipts-and-give-aways"

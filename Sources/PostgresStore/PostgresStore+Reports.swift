@@ -111,8 +111,8 @@ extension PostgresStore: ReportStore {
             try await q.rows(
                 """
                 SELECT j.* FROM unlock_jobs j
-                WHERE (j.status IN ('queued', 'sent') AND j.created_at < \(stuckBefore.epochMilliseconds))
-                   OR (j.status IN ('nak', 'failed') AND j.updated_at >= \(failedSince.epochMilliseconds)
+                WHERE (j.status IN ('queued', 'sent', 'confirming') AND j.created_at < \(stuckBefore.epochMilliseconds))
+                   OR (j.status IN ('nak', 'failed', 'unconfirmed') AND j.updated_at >= \(failedSince.epochMilliseconds)
                        AND EXISTS (SELECT 1 FROM grants g WHERE g.id = j.grant_id AND g.status = 'active'))
                 ORDER BY j.created_at DESC LIMIT \(limit)
                 """

@@ -39,16 +39,20 @@ extension PostgresStore: SessionStore {
                         unlocked_by = CASE
                             WHEN action = 'login' AND status = 'sent' THEN 'api'
                             WHEN action = 'login' THEN \(session.authenticatedBy?.rawValue)
+                            WHEN status IN ('confirming', 'unconfirmed') THEN 'disconnect'
                             ELSE action END
                     WHERE mac = \(session.mac.description) AND router_id = \(session.routerID)
-                        AND status IN ('queued', 'sent') AND created_at <= \(session.startedAt.epochMilliseconds)
-                    RETURNING transaction_id, action, unlocked_by
+                        AND status IN ('queued', 'sent', 'confirming', 'unconfirmed') AND created_at <= \(session.startedAt.epochMilliseconds)
+                    RETURNING transaction_id, action, unlocked_by, EXISTS (
+                        SELECT 1 FROM grants g WHERE g.id = unlock_jobs.grant_id AND g.status = 'active'
+                            AND g.mac = unlock_jobs.mac) AS unlocking
                     """)
                 for job in settled {
                     guard let action = UnlockAction(rawValue: try job["action"].decode(String.self)),
                         let event = AuditEvent.unlockAcknowledged(
                             byStartOf: session, transactionID: try job["transaction_id"].decode(String.self),
-                            action: action, path: try job["unlocked_by"].decode(String?.self))
+                            action: action, path: try job["unlocked_by"].decode(String?.self),
+                            unlocking: try job["unlocking"].decode(Bool.self))
                     else { continue }
                     try await Self.audit(event, q)
                 }

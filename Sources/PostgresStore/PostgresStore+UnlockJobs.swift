@@ -6,16 +6,22 @@ import Store
 extension PostgresStore: UnlockJobStore {
     public func dueUnlockJobs(at date: Date, limit: Int) async throws(StoreError) -> [UnlockJob] {
         try await read(entity: "unlockjobs") { q in
-            try await q.rows(Self.dueUnlockJobs(date, limit: limit)).map(Self.unlockJob)
+            let jobs = try await q.rows(Self.dueUnlockJobs(date, limit: limit)).map(Self.unlockJob)
+            return Array(jobs.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.prefix(limit))
         }
     }
 
     /// The unlock worker's query (the query-plan test reads it from here). Reading is not claiming:
     /// the worker's `send` is a conditional update, which one node wins.
     static func dueUnlockJobs(_ date: Date, limit: Int) -> PostgresQuery {
+        // Jobs to send and jobs whose confirmation window closed, each in the index's order (an
+        // `IN` over both would sort), merged by the caller.
         """
-        SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= \(date.epochMilliseconds)
-        ORDER BY next_attempt_at LIMIT \(limit)
+        (SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= \(date.epochMilliseconds)
+            ORDER BY next_attempt_at LIMIT \(limit))
+        UNION ALL
+        (SELECT * FROM unlock_jobs WHERE status = 'confirming' AND next_attempt_at <= \(date.epochMilliseconds)
+            ORDER BY next_attempt_at LIMIT \(limit))
         """
     }
 

@@ -31,6 +31,11 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         /// How often the router's active list is read after a REST login before it is not counted
         /// as online (a quarter second apart).
         public var activeChecks = 8
+        /// How long after a router acknowledged an unlock its own state has to show the device
+        /// online (the new session's Accounting-Start, or `/ip hotspot active`) before the job is
+        /// reported as paid, not confirmed online. After a Disconnect RouterOS authenticates a
+        /// `login-by=mac` device again as soon as it sends traffic.
+        public var confirmSeconds: Double = 10
 
         public init() {}
     }
@@ -200,6 +205,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
         let session = try await stores.sessions.openSessions(mac: job.mac).filter { $0.routerID == job.routerID }
             .max { $0.updatedAt < $1.updatedAt }
+        if job.status == .confirming {
+            return try await confirm(job, router: router, session: session)
+        }
         if job.action == .login {
             return try await logIn(job, router: router, session: session, claimed: alreadyClaimed)
         }
@@ -211,7 +219,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let identification = UnlockMessage.identification(
             session: session, mac: job.mac, clientIP: clientIP)
         let message: UnlockMessage
-        let path: UnlockPath
+        // Whether the device's grant is still active: a Disconnect for a paid device is an unlock
+        // (it must come back with the paid attributes), one for a revoked or moved pass a removal.
+        var unlocking: Grant?
         switch job.action {
         case .coa:
             let now = clock()
@@ -224,12 +234,22 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             guard let grant = current, !grant.isExhausted(at: now) else {
                 return try await finish(job, .giveUp, "the device's grant is no longer active", kind: .unlockFailed)
             }
-            message = .coa(
-                identifying: identification, paid: AccessDecision.coaAttributes(grant, router: router, now: now))
-            path = .coa
+            unlocking = grant
+            if let session, Self.isPaid(session, grant) {
+                message = .coa(
+                    identifying: identification, paid: AccessDecision.coaAttributes(grant, router: router, now: now))
+            } else {
+                // The session began before the pass (captive) or is unknown. The manual lists what a
+                // CoA may change but does not say a new Mikrotik-Group re-applies the profile's
+                // address list or filters, so only a new login is sure to carry the paid
+                // attributes: end the session and let the router authenticate the device again.
+                message = .disconnect(identifying: identification)
+            }
         case .disconnect, .login:
             message = .disconnect(identifying: identification)
-            path = .disconnect
+            if let grant = try await stores.grants.activeGrant(mac: job.mac), !grant.isExhausted(at: clock()) {
+                unlocking = grant
+            }
         }
         guard let claimed = try await claim(job, alreadyClaimed: alreadyClaimed) else { return }
         let destination = CoAClient.Destination(
@@ -237,9 +257,9 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         let started = clock()
         var result = try await messenger.send(message.code, attributes: message.attributes, to: destination)
         var note = "\(message.code == .coaRequest ? "CoA" : "Disconnect") to \(router.id)"
-        var unlockedBy = path
+        var sentDisconnect = message.code == .disconnectRequest
         if case .refused(let cause) = result, message.code == .coaRequest {
-            unlockedBy = .disconnect
+            sentDisconnect = true
             // The router would not change the session: end it, and the re-login gets the paid attributes.
             note += " refused (Error-Cause \(cause.map(String.init) ?? "none")); Disconnect sent"
             // A second full retransmission window starts: renew the lease for it.
@@ -250,10 +270,35 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
         }
         let milliseconds = Int(clock().timeIntervalSince(started) * 1000)
         switch result {
-        case .acknowledged:
+        case .acknowledged where unlocking == nil:
+            // A removal (revoked, ended or moved pass): the router's ACK is what was asked for.
             try await finish(
                 claimed, .acknowledge, note + ", acknowledged in \(milliseconds) ms", kind: .unlockAcknowledged,
-                path: unlockedBy)
+                path: sentDisconnect ? .disconnect : .coa)
+        case .acknowledged where !sentDisconnect:
+            // A CoA to a session that began under the pass: the router's own accounting already
+            // reported that session with the paid attributes, and the ACK says the change applied.
+            try await finish(
+                claimed, .acknowledge,
+                note + ", acknowledged in \(milliseconds) ms on session \(session?.acctSessionID ?? "-"), which "
+                    + "the router reported since the pass began", kind: .unlockAcknowledged, path: .coa)
+        case .acknowledged:
+            // The old session is gone; only the router's report of the new one confirms the unlock.
+            let now = clock()
+            let waiting =
+                note + ", acknowledged in \(milliseconds) ms at \(now.formatted(.iso8601)); waiting up to "
+                + "\(Int(settings.confirmSeconds)) s for the router to report the device's new session"
+            try await finish(
+                claimed, .awaitConfirmation, waiting, kind: .unlockRouterAcknowledged,
+                nextAttemptAt: now.addingTimeInterval(settings.confirmSeconds))
+        case .refused(let cause) where unlocking != nil && cause == 503:
+            // RFC 5176's Session Context Not Found: the router has no session for the device (it
+            // left, or never came). Its next login gets the paid attributes, and that session's
+            // Accounting-Start settles the job; until then it is paid, not confirmed online.
+            try await finish(
+                claimed, .unconfirm,
+                note + ", refused with Error-Cause 503 (the router has no session for \(job.mac)): paid, not "
+                    + "confirmed online; its next login gets the paid attributes", kind: .unlockFailed)
         case .refused(let cause):
             try await finish(
                 claimed, .reject, note + ", refused (Error-Cause \(cause.map(String.init) ?? "none"))",
@@ -271,6 +316,48 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
                 "router did not answer",
                 metadata: ["router": "\(router.id)", "job": "\(job.id)", "retry_in": "\(delay)"])
         }
+    }
+
+    /// Whether the router authenticated `session` under `grant` (it began once the pass was
+    /// running), so it carries the paid attributes already.
+    static func isPaid(_ session: RadiusSession, _ grant: Grant) -> Bool {
+        session.isOpen && session.startedAt >= grant.startsAt.addingTimeInterval(-1)
+    }
+
+    /// A job the router acknowledged whose window for confirmation has passed without the new
+    /// session's Accounting-Start (which would have settled it): the router's active list is asked
+    /// when the API is there; otherwise, or when it does not list the device, it is paid, not
+    /// confirmed online, with what the router said.
+    private func confirm(_ job: UnlockJob, router: Router, session: RadiusSession?) async throws {
+        let acknowledged = job.lastError ?? "acknowledged"
+        if let session, session.startedAt >= job.createdAt.addingTimeInterval(-1) {
+            return try await finish(
+                job, .acknowledge, acknowledged + "; online: session \(session.acctSessionID) on \(router.id)",
+                kind: .unlockAcknowledged, path: .disconnect)
+        }
+        var evidence = "no Accounting-Start of a new session within \(Int(settings.confirmSeconds)) s"
+        if router.api != nil {
+            let active: Bool
+            do throws(RouterAPIError) {
+                active = try await loginAPI.isActive(router: router, mac: job.mac)
+                evidence += "; /ip hotspot active does not list \(job.mac)"
+            } catch {
+                active = false
+                evidence += "; /ip hotspot active could not be read (\(error))"
+            }
+            if active {
+                return try await finish(
+                    job, .acknowledge, acknowledged + "; online: listed in \(router.id)'s /ip hotspot active",
+                    kind: .unlockAcknowledged, path: .disconnect)
+            }
+        } else {
+            evidence += "; no REST API to read /ip hotspot active"
+        }
+        try await finish(
+            job, .unconfirm,
+            acknowledged + ". Paid, not confirmed online: " + evidence
+                + ". Check that the hotspot profile has login-by including mac (or that the guest reopens the "
+                + "portal); a later Accounting-Start still settles it", kind: .unlockFailed)
     }
 
     /// A `login` router's job, due when neither the guest's browser nor the router's MAC-auth retry
@@ -392,22 +479,26 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
     }
 
     private func finish(
-        _ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind, path: UnlockPath? = nil
+        _ job: UnlockJob, _ event: UnlockJobStatus.Event, _ note: String, kind: AuditKind, path: UnlockPath? = nil,
+        nextAttemptAt: Date? = nil
     ) async throws {
         let now = clock()
         _ = try await stores.jobs.apply(
-            event, toUnlockJob: job.id, at: now, nextAttemptAt: nil, error: note, unlockedBy: path,
+            event, toUnlockJob: job.id, at: now, nextAttemptAt: nextAttemptAt, error: note, unlockedBy: path,
             audit: AuditEvent(
                 at: now, kind: kind, actor: "unlock-worker", transactionID: job.transactionID, detail: note))
         Counter(
             label: "hotspotpay_unlocks_total",
             dimensions: [("action", job.action.rawValue), ("outcome", event.rawValue)]
         ).increment()
-        if event == .acknowledge {
-            // From the moment the payment queued the job to the router's ACK: what a guest waits.
+        if event == .acknowledge || event == .awaitConfirmation {
+            // From the moment the payment queued the job to the router's answer (its ACK, or its
+            // state confirming the device online).
             Metrics.Timer(label: "hotspotpay_unlock_latency_seconds", dimensions: [("action", job.action.rawValue)])
                 .recordNanoseconds(Int64(max(0, now.timeIntervalSince(job.createdAt)) * 1_000_000_000))
-            logger.info("unlocked", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
+            logger.info(
+                event == .acknowledge ? "unlocked" : "router acknowledged; waiting for its confirmation",
+                metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
         } else {
             logger.warning("unlock not done", metadata: ["job": "\(job.id)", "mac": "\(job.mac)", "detail": "\(note)"])
         }

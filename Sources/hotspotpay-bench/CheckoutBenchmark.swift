@@ -275,7 +275,10 @@ enum CheckoutBenchmark {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let acked =
-                Int(try await venue.query("SELECT count(*) FROM unlock_jobs WHERE status = 'acked'").first?.first ?? "")
+                Int(
+                    try await venue.query(
+                        "SELECT count(*) FROM unlock_jobs WHERE status IN ('acked', 'confirming', 'unconfirmed')"
+                    ).first?.first ?? "")
                 ?? 0
             if acked >= count { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -292,8 +295,9 @@ enum CheckoutBenchmark {
         var times: [String: Int64] = [:]
         for row in try await venue.query(
             """
-            SELECT t.callback_token AS token, a.at AS at FROM audit_events a
-            JOIN transactions t ON t.id = a.transaction_id WHERE a.kind = 'unlock.acknowledged'
+            SELECT t.callback_token AS token, min(a.at) AS at FROM audit_events a
+            JOIN transactions t ON t.id = a.transaction_id
+            WHERE a.kind IN ('unlock.acknowledged', 'unlock.router_acknowledged') GROUP BY t.callback_token
             """) where row.count == 2
         {
             times[row[0]] = Int64(row[1])

@@ -18,8 +18,8 @@ import Testing
             transactionID: transaction.orderCode.description, actor: "operator:lan")
         #expect(recheck.outcome == .paid(applied: true) && recheck.transaction.status == .paid, "\(recheck)")
         #expect(try await harness.store.grant(transactionID: transaction.id) != nil)
-        // The unlock is queued like a callback's (a coa router: the CoA).
-        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).map(\.action) == [.coa])
+        // The unlock is queued like a callback's (a coa router: a Disconnect ends the captive session).
+        #expect(try await harness.store.unlockJobs(transactionID: transaction.id).map(\.action) == [.disconnect])
         let audit = try await harness.store.auditEvents(transactionID: transaction.id)
         let asked = try #require(audit.first { $0.kind == .paymentRechecked })
         #expect(asked.actor == "operator:lan" && asked.detail.contains("now applied"), "\(asked)")

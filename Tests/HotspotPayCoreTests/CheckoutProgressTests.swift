@@ -47,7 +47,7 @@ import Testing
         }
     }
 
-    @Test func paidIsOnlyOnlineOnceTheRouterAcknowledgesOrReportsANewSession() {
+    @Test func paidIsOnlyOnlineOnceTheRoutersStateConfirmsItOrReportsANewSession() {
         let transaction = paid()
         let grant = grant(for: transaction)
         #expect(
@@ -58,6 +58,11 @@ import Testing
             CheckoutProgress.of(
                 transaction, grant: grant, unlockJobs: [job(.acked, for: transaction)], sessions: [], now: now)
                 == .online)
+        // The router acknowledged a Disconnect: the old session is gone, the device not yet back.
+        #expect(
+            CheckoutProgress.of(
+                transaction, grant: grant, unlockJobs: [job(.confirming, for: transaction)], sessions: [], now: now)
+                == .paid(unlockTrouble: false))
         // A session from before the payment proves nothing; one that began after it does.
         let before = session(startedAt: now.addingTimeInterval(-600), for: transaction)
         let after = session(startedAt: now.addingTimeInterval(-30), for: transaction)
@@ -67,7 +72,7 @@ import Testing
 
     @Test func aRefusedOrAbandonedUnlockIsTrouble() {
         let transaction = paid()
-        for status in [UnlockJobStatus.nak, .failed] {
+        for status in [UnlockJobStatus.nak, .failed, .unconfirmed] {
             #expect(
                 CheckoutProgress.of(
                     transaction, grant: grant(for: transaction), unlockJobs: [job(status, for: transaction)],

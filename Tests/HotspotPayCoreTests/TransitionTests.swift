@@ -56,7 +56,14 @@ import Testing
 
     static let jobMoves: [UnlockJobStatus: [UnlockJobStatus.Event: UnlockJobStatus]] = [
         .queued: [.send: .sent, .acknowledge: .acked, .giveUp: .failed],
-        .sent: [.acknowledge: .acked, .reject: .nak, .retry: .queued, .giveUp: .failed],
+        .sent: [
+            .acknowledge: .acked, .awaitConfirmation: .confirming, .unconfirm: .unconfirmed, .reject: .nak,
+            .retry: .queued, .giveUp: .failed,
+        ],
+        // The router's ACK is not "online": only its state (a new session, the active list) is.
+        .confirming: [.acknowledge: .acked, .unconfirm: .unconfirmed, .giveUp: .failed],
+        // A late Accounting-Start still proves the device came online.
+        .unconfirmed: [.acknowledge: .acked],
         .acked: [:], .nak: [:], .failed: [:],
     ]
 

@@ -19,7 +19,7 @@ import Testing
         #expect(paid.status == .paid && !late)
         #expect(paid.providerReference == "MOMO-1")
         #expect(grant.mac == Fixtures.mac && grant.transactionIDs == [transaction.id])
-        #expect(job?.action == .coa && job?.status == .queued && job?.routerID == "cafe")
+        #expect(job?.action == .disconnect && job?.status == .queued && job?.routerID == "cafe")
         #expect(try await harness.store.activeGrant(mac: Fixtures.mac)?.id == grant.id)
         #expect(try await harness.store.dueUnlockJobs(at: Date(), limit: 10).map(\.id) == [job?.id])
         #expect(

@@ -27,7 +27,10 @@ import Testing
         }
         #expect(
             applied.filter { !$0.isEmpty } == [
-                ["v15-baseline", "v16-access-notify", "v17-throttle-windows", "v18-receipts-and-give-aways"]
+                [
+                    "v15-baseline", "v16-access-notify", "v17-throttle-windows", "v18-receipts-and-give-aways",
+                    "v19-unlock-confirmation",
+                ]
             ],
             "\(applied)")
         #expect(try await stores[0].migrationStatus().allSatisfy { $0.applied })

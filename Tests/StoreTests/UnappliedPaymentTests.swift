@@ -61,7 +61,7 @@ import Testing
         }
         #expect(paid.status == .paid && paid.providerReference == money.providerReference)
         #expect(grant.status == .active && grant.mac == Fixtures.mac)
-        #expect(job?.action == .coa)
+        #expect(job?.action == .disconnect)  // a new pass on a coa router: the captive session ends
         let closed = try #require(try await harness.store.unappliedPayment(id: money.id))
         #expect(closed.resolution == .granted && closed.resolvedBy == "operator:lan")
         #expect(try await harness.store.unappliedPayments(open: true, limit: 10).isEmpty)

@@ -83,4 +83,38 @@ import Workers
         #expect(after.status == .acked && after.unlockedBy == .api, "\(after)")
         #expect(after.lastError?.contains("listed in /ip hotspot active") == true)
     }
+
+    @Test func aCoARoutersDisconnectIsConfirmedByTheActiveListWhenNoAccountingStartCame() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        var router = try #require(try await harness.store.router(id: "cafe"))
+        router.api = RouterAPI(
+            url: "https://10.5.50.1", user: "hotspotpay", password: Secret("rest-password-1"),
+            certificateSHA256: String(repeating: "ab", count: 32))
+        try await harness.store.updateRouter(router, actor: "test")
+        let job = try await harness.pay()
+        #expect(job.action == .disconnect)
+        let listed = RouterAPIFake(activeFrom: 1)
+        let worker = try await self.worker(harness, listed)
+        await worker.deliver(job)
+        let waiting = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(waiting.status == .confirming, "\(waiting)")
+        // Its window closes with no Accounting-Start (lost, or accounting off): the router's own
+        // active list is asked before anything is called online.
+        await worker.deliver(waiting)
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked && done.unlockedBy == .disconnect, "\(done)")
+        #expect(done.lastError?.contains("listed in cafe's /ip hotspot active") == true, "\(done)")
+
+        // The same for a device the active list does not show: paid, not confirmed online.
+        let other = try MACAddress("AA:BB:CC:DD:EE:02")
+        try await harness.reportSession(userName: other.description, mac: other)
+        let second = try await harness.pay(mac: other)
+        let unlisted = try await self.worker(harness, RouterAPIFake(activeFrom: nil))
+        await unlisted.deliver(second)
+        await unlisted.deliver(try #require(try await harness.job(second.id, of: second.transactionID)))
+        let missing = try #require(try await harness.job(second.id, of: second.transactionID))
+        #expect(missing.status == .unconfirmed, "\(missing)")
+        #expect(missing.lastError?.contains("/ip hotspot active does not list AA:BB:CC:DD:EE:02") == true, "\(missing)")
+    }
 }

@@ -10,10 +10,11 @@ import Workers
 
 /// The unlock worker against FreeRADIUS standing in for the router's CoA port.
 @Suite(.serialized) struct UnlockWorkerTests {
-    @Test func aPaidDevicesSessionGetsOneCoAWithThePlansAttributesAndTheJobIsAcknowledged() async throws {
+    @Test func moreTimeForASessionBegunUnderThePassIsOneCoAWithThePlansAttributesAndTheJobIsAcknowledged()
+        async throws
+    {
         let harness = try await WorkerHarness()
-        try await harness.reportSession()
-        let job = try await harness.pay()
+        let job = try await harness.payAgainWhileOnline()
         let client = try await harness.client()
         await harness.worker(messenger: client).deliver(job)
         await client.close()
@@ -25,7 +26,7 @@ import Workers
         let line = try #require(lines.first)
         #expect(line.hasPrefix("CoA-Request "))
         for expected in [
-            #"User-Name = "AA:BB:CC:DD:EE:01""#, #"Acct-Session-Id = "81a00007""#, "Framed-IP-Address = 10.5.50.7",
+            #"User-Name = "AA:BB:CC:DD:EE:01""#, #"Acct-Session-Id = "81a00009""#, "Framed-IP-Address = 10.5.50.7",
             #"Calling-Station-Id = "AA:BB:CC:DD:EE:01""#, #"Mikrotik-Rate-Limit = "2M/10M""#,
             #"Mikrotik-Group = "paid""#,
         ] {
@@ -33,15 +34,14 @@ import Workers
         }
         // Not on RouterOS's list of what a CoA can change: set at authentication only.
         #expect(!line.contains("Acct-Interim-Interval") && !line.contains("Mikrotik-Total-Limit"), "\(line)")
-        #expect(line.contains("Session-Timeout = 3"))  // 3,5xx–3,600 seconds left
+        #expect(line.contains("Session-Timeout = 7"))  // two hours bought: 7,1xx–7,200 seconds left
         let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
         #expect(audit.map(\.kind).last == .unlockAcknowledged)
     }
 
     @Test func aJobThePaymentPathClaimedIsSentAtOnceWithoutTouchingTheQueue() async throws {
         let harness = try await WorkerHarness()
-        try await harness.reportSession()
-        let job = try await harness.pay(claimUnlock: true)
+        let job = try await harness.payAgainWhileOnline(claimUnlock: true)
         // Stored already claimed: no worker polling the queue would pick it up.
         #expect(job.status == .sent && job.attempts == 1)
         #expect(try await harness.store.dueUnlockJobs(at: Date().addingTimeInterval(60), limit: 10).isEmpty)
@@ -58,22 +58,25 @@ import Workers
         #expect(harness.peer.requests.filter { $0.hasPrefix("CoA-Request") }.count == 1)
     }
 
-    @Test func aRefusedCoAIsFollowedByADisconnectSoTheDeviceLogsInAgain() async throws {
+    @Test func aRefusedCoAIsFollowedByADisconnectAndCountsOnlyOnceTheRouterReportsTheNewSession() async throws {
         let harness = try await WorkerHarness()
-        try await harness.reportSession(userName: "refuses-coa")
-        let job = try await harness.pay()
+        let job = try await harness.payAgainWhileOnline(userName: "refuses-coa")
         let client = try await harness.client()
         await harness.worker(messenger: client).deliver(job)
         await client.close()
 
-        let done = try #require(try await harness.job(job.id, of: job.transactionID))
-        #expect(done.status == .acked, "\(done)")
-        #expect(done.lastError?.contains("refused (Error-Cause 406); Disconnect sent") == true, "\(done)")
+        let waiting = try #require(try await harness.job(job.id, of: job.transactionID))
+        // The Disconnect-ACK ended the old session; nothing yet says the device is back.
+        #expect(waiting.status == .confirming, "\(waiting)")
+        #expect(waiting.lastError?.contains("refused (Error-Cause 406); Disconnect sent") == true, "\(waiting)")
         let kinds = harness.peer.requests.map { $0.split(separator: " ").first.map(String.init) ?? "" }
         #expect(kinds == ["CoA-Request", "Disconnect-Request"])
+        try await harness.reportNewSession()
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .acked && done.unlockedBy == .disconnect, "\(done)")
     }
 
-    @Test func aRouterThatHasNoSuchSessionRefusesBothAndTheJobEndsAsNAKWith503() async throws {
+    @Test func aRouterWithNoSessionForThePaidDeviceLeavesItPaidNotConfirmedOnlineUntilItLogsIn() async throws {
         let harness = try await WorkerHarness()
         try await harness.reportSession(userName: "no-such-session")
         let job = try await harness.pay()
@@ -82,10 +85,51 @@ import Workers
         await client.close()
 
         let done = try #require(try await harness.job(job.id, of: job.transactionID))
-        #expect(done.status == .nak)
-        #expect(done.lastError?.hasSuffix("refused (Error-Cause 503)") == true, "\(done)")
+        #expect(done.status == .unconfirmed, "\(done)")
+        #expect(done.lastError?.contains("Error-Cause 503") == true, "\(done)")
+        #expect(done.lastError?.contains("paid, not confirmed online") == true, "\(done)")
         let audit = try await harness.store.auditEvents(transactionID: try #require(job.transactionID))
         #expect(audit.map(\.kind).last == .unlockFailed)
+        // The dashboard lists it with the router's evidence.
+        let troubled = try await harness.store.troubledUnlockJobs(
+            stuckBefore: Date(), failedSince: Date().addingTimeInterval(-60), limit: 10)
+        #expect(troubled.map(\.id) == [job.id])
+        // The device comes back: its login's Accounting-Start settles the job after all.
+        try await harness.reportNewSession()
+        let settled = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(settled.status == .acked, "\(settled)")
+    }
+
+    @Test func aDisconnectAcknowledgedWithoutANewSessionInTheWindowIsPaidNotConfirmedOnline() async throws {
+        let harness = try await WorkerHarness()
+        try await harness.reportSession()
+        let job = try await harness.pay()
+        #expect(job.action == .disconnect)
+        let client = try await harness.client()
+        var settings = UnlockWorker.Settings()
+        settings.confirmSeconds = 0.2
+        let worker = harness.worker(messenger: client, settings: settings)
+        await worker.deliver(job)
+        let waiting = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(waiting.status == .confirming && waiting.nextAttemptAt > Date().addingTimeInterval(-1), "\(waiting)")
+        // Not "Connected": the router's ACK only said the old session is gone.
+        let saleID = try #require(job.transactionID)
+        let sale = try #require(try await harness.store.transaction(id: saleID))
+        let grant = try await harness.store.activeGrant(mac: Fixtures.mac)
+        let progress = CheckoutProgress.of(
+            sale, grant: grant, unlockJobs: [waiting],
+            sessions: try await harness.store.openSessions(mac: Fixtures.mac),
+            now: Date())
+        #expect(progress == .paid(unlockTrouble: false), "\(progress)")
+        try await Task.sleep(for: .milliseconds(300))
+        let due = try await harness.store.dueUnlockJobs(at: Date(), limit: 10)
+        #expect(due.map(\.id) == [job.id])
+        await worker.deliver(try #require(due.first))
+        await client.close()
+        let done = try #require(try await harness.job(job.id, of: job.transactionID))
+        #expect(done.status == .unconfirmed, "\(done)")
+        #expect(done.lastError?.contains("Paid, not confirmed online: no Accounting-Start") == true, "\(done)")
+        #expect(done.lastError?.contains("no REST API to read /ip hotspot active") == true, "\(done)")
     }
 
     @Test func noAnswerSchedulesARetryWithBackoffAndGivesUpAfterTheLastAttempt() async throws {
@@ -123,13 +167,13 @@ import Workers
         let group = ServiceGroup(services: [worker], logger: harness.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let first = try await Self.waitForStatus(.acked, job: interrupted, harness: harness)
+            let first = try await Self.waitForStatus(.confirming, job: interrupted, harness: harness)
             #expect(first.attempts == 2)
             let otherMAC = try MACAddress("AA:BB:CC:DD:EE:02")
             try await harness.reportSession(userName: otherMAC.description, mac: otherMAC)
             let fresh = try await harness.pay(mac: otherMAC)
             worker.doorbell.ring()
-            _ = try await Self.waitForStatus(.acked, job: fresh, harness: harness)
+            _ = try await Self.waitForStatus(.confirming, job: fresh, harness: harness)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -146,10 +190,12 @@ import Workers
         await harness.worker(messenger: client).deliver(job)
         await client.close()
         let done = try #require(try await harness.job(job.id, of: job.transactionID))
-        #expect(done.status == .acked, "\(done)")
+        #expect(done.status == .confirming, "\(done)")
         let line = try #require(harness.peer.requests.first)
         #expect(line.hasPrefix("Disconnect-Request ") && line.contains(#"Acct-Session-Id = "81a00007""#), "\(line)")
         #expect(!line.contains("Mikrotik-"), "\(line)")
+        try await harness.reportNewSession()
+        #expect(try await harness.job(job.id, of: job.transactionID)?.status == .acked)
         // The router's next session for the device settles a job still waiting.
         let second = try await harness.pay(mac: try MACAddress("AA:BB:CC:DD:EE:09"))
         let now = Date().addingTimeInterval(1)
@@ -162,7 +208,6 @@ import Workers
 
     @Test func aCoANeverCarriesAnAttributeRouterOSCannotChange() async throws {
         let harness = try await WorkerHarness()
-        try await harness.reportSession()
         // A router as strict as RouterOS's manual: anything outside its CoA list is a NAK 401.
         let allowed = RouterOSCoA.changeable.union(RouterOSCoA.identification)
         let names = Mutex<[String]>([])
@@ -184,7 +229,7 @@ import Workers
         var configured = try #require(try await harness.store.router(id: "cafe"))
         configured.coaPort = router.port
         try await harness.store.updateRouter(configured, actor: "test")
-        let job = try await harness.pay()
+        let job = try await harness.payAgainWhileOnline()
         let client = try await harness.client()
         await harness.worker(messenger: client).deliver(job)
         await client.close()
@@ -211,7 +256,6 @@ import Workers
 
     @Test func aSlowNAKThenAnUnansweredDisconnectIsNeverTakenForInterruptedByItsOwnNode() async throws {
         let harness = try await WorkerHarness()
-        try await harness.reportSession()
         // NAKs the CoA only when its third retransmission arrives; never answers the Disconnect.
         let router = try ScriptedRouter(secret: WorkerHarness.secret) { request in
             request.code == 43 && request.copy >= 4 ? .nak(errorCause: 401) : .silence
@@ -224,7 +268,7 @@ import Workers
         settings.stuckAfterSeconds = 3.1
         settings.backoffSeconds = 600  // one attempt is what is looked at here
         let worker = harness.worker(messenger: client, settings: settings)
-        let job = try await harness.pay()
+        let job = try await harness.payAgainWhileOnline()
         let group = ServiceGroup(services: [worker], logger: harness.logger)
         let outcome = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

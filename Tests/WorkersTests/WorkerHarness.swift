@@ -18,8 +18,8 @@ struct WorkerHarness {
     let plan: Plan
     let logger = Logger(label: "workers-test")
 
-    /// `dataCap` nil: an uncapped plan, unlocked by CoA; with a cap, a new grant is unlocked by
-    /// Disconnect (RouterOS cannot set the cap by CoA).
+    /// `dataCap`: the plan's data cap (nil: none). A new pass is unlocked by Disconnect, more time
+    /// for a session already under the pass by CoA.
     init(_ label: String = #function, routerSecret: String = secret, dataCap: Int64? = nil) async throws {
         plan = Fixtures.plan(dataCap: dataCap)
         try RadiusDictionary.load()
@@ -42,6 +42,32 @@ struct WorkerHarness {
             RadiusSession(
                 routerID: "cafe", acctSessionID: "81a00007", mac: mac, userName: userName,
                 framedIP: try IPAddress("10.5.50.7"), startedAt: started, updatedAt: started))
+    }
+
+    /// The router reports the device's new session (its login after the Disconnect).
+    func reportNewSession(mac: MACAddress = Fixtures.mac, sessionID: String = "81a0000a") async throws {
+        let started = Date().addingTimeInterval(1)
+        try await store.recordSession(
+            RadiusSession(
+                routerID: "cafe", acctSessionID: sessionID, mac: mac, userName: mac.description,
+                framedIP: try IPAddress("10.5.50.7"), startedAt: started, updatedAt: started))
+    }
+
+    /// A device already online under its pass: its first purchase, then the session the router
+    /// reported once it logged in with the paid attributes (which settles that purchase's unlock).
+    /// Returns the unlock job of a second purchase (more time), which goes to that session by CoA.
+    func payAgainWhileOnline(
+        userName: String = Fixtures.mac.description, sessionID: String = "81a00009", claimUnlock: Bool = false
+    ) async throws -> UnlockJob {
+        _ = try await pay()
+        let started = Date().addingTimeInterval(1)
+        try await store.recordSession(
+            RadiusSession(
+                routerID: "cafe", acctSessionID: sessionID, mac: Fixtures.mac, userName: userName,
+                framedIP: try IPAddress("10.5.50.7"), startedAt: started, updatedAt: started))
+        let job = try await pay(claimUnlock: claimUnlock)
+        guard job.action == .coa else { throw HarnessError("more time went as \(job.action), not by CoA") }
+        return job
     }
 
     /// A paid purchase: returns the unlock job the payment queued.

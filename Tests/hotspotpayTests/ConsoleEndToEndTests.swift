@@ -83,6 +83,22 @@ import Testing
         try await browser.click("#pay")
         try await browser.waitUntil("location.pathname.indexOf('/sandbox/wallet/') === 0")
         try await browser.click("button[value=pay]")
+        // The router (FreeRADIUS standing in for its CoA port) ends the captive session; the page
+        // says "Connected" only once the router reports the device's new session.
+        let deadline = Date().addingTimeInterval(20)
+        while !peer.requests.contains(where: { $0.hasPrefix("Disconnect-Request") }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await browser.waitUntil(
+            "document.getElementById('page') && document.getElementById('page').getAttribute('data-state') === 'paid'",
+            timeout: 30)
+        let (_, acct) = try await try #require(venue.process).waitForRadius(timeout: 30)
+        let start = try await Radclient.send(
+            "acct", port: acct, secret: VenueDaemon.routerSecret,
+            attributes: "Acct-Status-Type = Start, Acct-Session-Id = \"console-1\", User-Name = \"F2:11:22:33:44:66\", "
+                + "Calling-Station-Id = \"F2:11:22:33:44:66\", Framed-IP-Address = 10.5.50.24, "
+                + "NAS-Identifier = \"venue-hap\"")
+        #expect(start.output.contains("Received Accounting-Response"), "\(start.output)")
         try await browser.waitUntil(
             "document.getElementById('page') && document.getElementById('page').getAttribute('data-state') === 'online'",
             timeout: 30)
@@ -147,8 +163,9 @@ import Testing
         }
         #expect(sample("hotspotpay_transactions", [#"status="refunded""#, #"provider="sandbox""#]), "\(metrics)")
         #expect(sample("hotspotpay_callbacks_total", [#"outcome="applied""#, #"provider="sandbox""#]))
-        #expect(sample("hotspotpay_unlocks_total", [#"outcome="acknowledge""#, #"action="coa""#]))
-        #expect(sample("hotspotpay_unlock_latency_seconds_bucket", [#"action="coa""#]))
+        // The router acknowledged the Disconnect that ended the captive session.
+        #expect(sample("hotspotpay_unlocks_total", [#"outcome="awaitConfirmation""#, #"action="disconnect""#]))
+        #expect(sample("hotspotpay_unlock_latency_seconds_bucket", [#"action="disconnect""#]))
         var relayed = URLRequest(url: metricsURL)
         relayed.setValue("203.0.113.9", forHTTPHeaderField: "X-Forwarded-For")
         let (_, relayedResponse) = try await URLSession.shared.data(for: relayed)

@@ -36,7 +36,7 @@ import Testing
             await CheckoutEndToEndTests.sandboxCallback(for: paid, paid: true), to: node)
         #expect((200..<300).contains(first.status))
         try await CheckoutEndToEndTests.eventually("the first device unlocked", timeout: 30) {
-            try await store.unlockJobs(transactionID: paid.id).first?.status == .acked
+            CheckoutEndToEndTests.routerAcknowledged(try await store.unlockJobs(transactionID: paid.id).first)
         }
         let access =
             "User-Name = \"\(paidMAC)\", Calling-Station-Id = \"\(paidMAC)\", NAS-Identifier = \"venue-hap\", "

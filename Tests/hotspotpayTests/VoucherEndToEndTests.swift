@@ -45,12 +45,12 @@ import Testing
         try await browser.click("#voucher-submit")
         try await browser.waitUntil("location.pathname.indexOf('/pay/') === 0 && document.readyState === 'complete'")
 
-        // The router is told at once (a CoA for the 1-hour plan, which RouterOS can apply live).
+        // The router is told at once: the captive session ends, and its next login carries the pass.
         let deadline = Date().addingTimeInterval(20)
-        while !peer.requests.contains(where: { $0.hasPrefix("CoA-Request") }), Date() < deadline {
+        while !peer.requests.contains(where: { $0.hasPrefix("Disconnect-Request") }), Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        let coa = try #require(peer.requests.first { $0.hasPrefix("CoA-Request") })
+        let coa = try #require(peer.requests.first { $0.hasPrefix("Disconnect-Request") })
         #expect(coa.contains(#"Calling-Station-Id = "\#(mac)""#), "\(coa)")
         let process = try #require(venue.process)
         let (auth, acct) = try await process.waitForRadius(timeout: 30)

@@ -102,8 +102,8 @@ extension SQLiteStore: ReportStore {
                 db,
                 sql: """
                     SELECT j.* FROM unlock_jobs j
-                    WHERE (j.status IN ('queued', 'sent') AND j.created_at < ?)
-                       OR (j.status IN ('nak', 'failed') AND j.updated_at >= ?
+                    WHERE (j.status IN ('queued', 'sent', 'confirming') AND j.created_at < ?)
+                       OR (j.status IN ('nak', 'failed', 'unconfirmed') AND j.updated_at >= ?
                            AND EXISTS (SELECT 1 FROM grants g WHERE g.id = j.grant_id AND g.status = 'active'))
                     ORDER BY j.created_at DESC LIMIT ?
                     """,

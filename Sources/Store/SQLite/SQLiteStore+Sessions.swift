@@ -49,9 +49,12 @@ extension SQLiteStore: SessionStore {
                                 unlocked_by = CASE
                                     WHEN action = 'login' AND status = 'sent' THEN 'api'
                                     WHEN action = 'login' THEN ?
+                                    WHEN status IN ('confirming', 'unconfirmed') THEN 'disconnect'
                                     ELSE action END
-                            WHERE mac = ? AND router_id = ? AND status IN ('queued', 'sent') AND created_at <= ?
-                            RETURNING transaction_id, action, unlocked_by
+                            WHERE mac = ? AND router_id = ? AND status IN ('queued', 'sent', 'confirming', 'unconfirmed') AND created_at <= ?
+                            RETURNING transaction_id, action, unlocked_by, EXISTS (
+                                SELECT 1 FROM grants g WHERE g.id = unlock_jobs.grant_id AND g.status = 'active'
+                                    AND g.mac = unlock_jobs.mac) AS unlocking
                             """),
                     arguments: [
                         session.updatedAt.epochMilliseconds, session.acctSessionID, session.authenticatedBy?.rawValue,
@@ -61,7 +64,7 @@ extension SQLiteStore: SessionStore {
                     guard let action = UnlockAction(rawValue: job["action"]),
                         let event = AuditEvent.unlockAcknowledged(
                             byStartOf: session, transactionID: job["transaction_id"], action: action,
-                            path: job["unlocked_by"])
+                            path: job["unlocked_by"], unlocking: job["unlocking"])
                     else { continue }
                     try Self.audit(event, db: db)
                 }

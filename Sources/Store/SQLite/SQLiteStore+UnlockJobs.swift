@@ -3,14 +3,22 @@ import GRDB
 import HotspotPayCore
 
 extension SQLiteStore: UnlockJobStore {
-    /// The unlock worker's query; kept here so the index test explains exactly what runs.
-    public static let dueUnlockJobsSQL =
-        "SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
+    /// The unlock worker's query; kept here so the index test explains exactly what runs. Jobs to
+    /// send and jobs whose confirmation window closed, each read in the index's order (an `IN`
+    /// over both would sort), merged by the caller.
+    public static let dueUnlockJobsSQL = """
+        SELECT * FROM (SELECT * FROM unlock_jobs WHERE status = 'queued' AND next_attempt_at <= ?1
+            ORDER BY next_attempt_at LIMIT ?2)
+        UNION ALL
+        SELECT * FROM (SELECT * FROM unlock_jobs WHERE status = 'confirming' AND next_attempt_at <= ?1
+            ORDER BY next_attempt_at LIMIT ?2)
+        """
 
     public func dueUnlockJobs(at date: Date, limit: Int) async throws(StoreError) -> [UnlockJob] {
         try await read(entity: "unlockjobs") { db in
-            try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit]).map(
-                Self.unlockJob)
+            let jobs = try Row.fetchAll(db, sql: Self.dueUnlockJobsSQL, arguments: [date.epochMilliseconds, limit])
+                .map(Self.unlockJob)
+            return Array(jobs.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.prefix(limit))
         }
     }
 

@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v15-provider-credentials", migrate: v15)
         migrator.registerMigration("v16-throttle-windows", migrate: v16)
         migrator.registerMigration("v17-receipts-and-give-aways", migrate: v17)
+        migrator.registerMigration("v18-unlock-confirmation", migrate: v18)
         return migrator
     }()
 
@@ -272,8 +273,9 @@ enum Schema {
     /// change a CHECK constraint, so the table is rebuilt as its manual prescribes: same columns
     /// and indexes, new constraint (GRDB runs migrations with foreign keys deferred).
     private static func v7(_ db: Database) throws {
-        try rebuildTransactions(
-            db, replacing: "'cancelled', 'refunded')", with: "'cancelled', 'refunded', 'needs_review')")
+        try rebuild(
+            db, table: "transactions", replacing: "'cancelled', 'refunded')",
+            with: "'cancelled', 'refunded', 'needs_review')")
         try db.execute(
             sql: """
                 CREATE TABLE unapplied_payments (
@@ -504,7 +506,7 @@ enum Schema {
     /// give-away voucher's sale costs 0 đồng. SQLite cannot change a CHECK constraint, so the
     /// table is rebuilt as in v7; purchases made before get their receipt digest here.
     private static func v17(_ db: Database) throws {
-        try rebuildTransactions(db, replacing: "CHECK (amount_vnd > 0)", with: "CHECK (amount_vnd >= 0)")
+        try rebuild(db, table: "transactions", replacing: "CHECK (amount_vnd > 0)", with: "CHECK (amount_vnd >= 0)")
         try db.execute(sql: "ALTER TABLE transactions ADD COLUMN receipt_digest TEXT")
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM transactions")
         let update = try db.makeStatement(sql: "UPDATE transactions SET receipt_digest = ? WHERE id = ?")
@@ -515,29 +517,37 @@ enum Schema {
         try db.execute(sql: "CREATE UNIQUE INDEX transactions_receipt ON transactions(receipt_digest)")
     }
 
-    /// SQLite cannot change a CHECK constraint, so the transactions table is rebuilt as its manual
-    /// prescribes: the same columns and indexes, `old` replaced by `new` in its definition (GRDB
-    /// runs migrations with foreign keys deferred).
-    private static func rebuildTransactions(_ db: Database, replacing old: String, with new: String) throws {
+    /// An unlock is done only when the router's own state shows the device online: jobs the router
+    /// acknowledged wait in `confirming`, and those its state never confirmed end `unconfirmed`.
+    private static func v18(_ db: Database) throws {
+        try rebuild(
+            db, table: "unlock_jobs", replacing: "CHECK (status IN ('queued', 'sent', 'acked', 'nak', 'failed'))",
+            with: "CHECK (status IN ('queued', 'sent', 'confirming', 'acked', 'nak', 'failed', 'unconfirmed'))")
+    }
+
+    /// SQLite cannot change a CHECK constraint, so a table is rebuilt as its manual prescribes:
+    /// the same columns and indexes, `old` replaced by `new` in its definition (GRDB runs
+    /// migrations with foreign keys deferred).
+    private static func rebuild(_ db: Database, table: String, replacing old: String, with new: String) throws {
         guard
             let create = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transactions'")
-        else { throw StoreError.unavailable(path: db.description, reason: "no transactions table to migrate") }
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+        else { throw StoreError.unavailable(path: db.description, reason: "no \(table) table to migrate") }
         guard create.contains(old) else {
-            throw StoreError.unavailable(path: db.description, reason: "unexpected transactions table: \(create)")
+            throw StoreError.unavailable(path: db.description, reason: "unexpected \(table) table: \(create)")
         }
         let indexes = try String.fetchAll(
-            db,
-            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL")
+            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            arguments: [table])
         // After a rename SQLite keeps the name quoted: `CREATE TABLE "transactions"`.
         let rebuilt = create.replacingOccurrences(of: old, with: new)
-            .replacingOccurrences(of: #"CREATE TABLE "transactions""#, with: "CREATE TABLE transactions_rebuilt")
-            .replacingOccurrences(of: "CREATE TABLE transactions ", with: "CREATE TABLE transactions_rebuilt ")
-            .replacingOccurrences(of: "CREATE TABLE transactions(", with: "CREATE TABLE transactions_rebuilt(")
+            .replacingOccurrences(of: "CREATE TABLE \"\(table)\"", with: "CREATE TABLE \(table)_rebuilt")
+            .replacingOccurrences(of: "CREATE TABLE \(table) ", with: "CREATE TABLE \(table)_rebuilt ")
+            .replacingOccurrences(of: "CREATE TABLE \(table)(", with: "CREATE TABLE \(table)_rebuilt(")
         try db.execute(sql: rebuilt)
-        try db.execute(sql: "INSERT INTO transactions_rebuilt SELECT * FROM transactions")
-        try db.execute(sql: "DROP TABLE transactions")
-        try db.execute(sql: "ALTER TABLE transactions_rebuilt RENAME TO transactions")
+        try db.execute(sql: "INSERT INTO \(table)_rebuilt SELECT * FROM \(table)")
+        try db.execute(sql: "DROP TABLE \(table)")
+        try db.execute(sql: "ALTER TABLE \(table)_rebuilt RENAME TO \(table)")
         for index in indexes { try db.execute(sql: index) }
     }
 }
