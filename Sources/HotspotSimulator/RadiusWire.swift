@@ -7,12 +7,23 @@ import Foundation
 /// with its mistakes.
 enum RadiusWire {
     static let mikrotikVendor: UInt32 = 14988
+    /// Ascend's vendor id: the manual's CoA list names two of its attributes (Ascend-Data-Rate,
+    /// Ascend-Xmit-Rate).
+    static let ascendVendor: UInt32 = 529
 
-    /// One attribute: a standard type, or a MikroTik vendor-specific one (`vendorType`).
+    /// One attribute: a standard type, or a vendor-specific one (`vendor`, `vendorType`).
     struct Attribute: Sendable, Hashable {
         var type: UInt8
+        var vendor: UInt32?
         var vendorType: UInt8?
         var value: [UInt8]
+
+        init(type: UInt8, vendor: UInt32? = nil, vendorType: UInt8? = nil, value: [UInt8]) {
+            self.type = type
+            self.vendor = vendorType == nil ? nil : (vendor ?? RadiusWire.mikrotikVendor)
+            self.vendorType = vendorType
+            self.value = value
+        }
 
         static func standard(_ type: UInt8, _ value: [UInt8]) -> Attribute { Attribute(type: type, value: value) }
         static func standard(_ type: UInt8, _ text: String) -> Attribute { standard(type, Array(text.utf8)) }
@@ -20,7 +31,7 @@ enum RadiusWire {
             standard(type, withUnsafeBytes(of: integer.bigEndian, Array.init))
         }
         static func mikrotik(_ vendorType: UInt8, _ text: String) -> Attribute {
-            Attribute(type: 26, vendorType: vendorType, value: Array(text.utf8))
+            Attribute(type: 26, vendor: RadiusWire.mikrotikVendor, vendorType: vendorType, value: Array(text.utf8))
         }
 
         var text: String { String(decoding: value, as: UTF8.self) }
@@ -29,9 +40,9 @@ enum RadiusWire {
         }
 
         var encoded: [UInt8] {
-            guard let vendorType else { return [type, UInt8(value.count + 2)] + value }
-            let vendor = withUnsafeBytes(of: RadiusWire.mikrotikVendor.bigEndian, Array.init)
-            return [26, UInt8(value.count + 8)] + vendor + [vendorType, UInt8(value.count + 2)] + value
+            guard let vendorType, let vendor else { return [type, UInt8(value.count + 2)] + value }
+            let id = withUnsafeBytes(of: vendor.bigEndian, Array.init)
+            return [26, UInt8(value.count + 8)] + id + [vendorType, UInt8(value.count + 2)] + value
         }
     }
 
@@ -42,7 +53,9 @@ enum RadiusWire {
         var attributes: [Attribute]
 
         func first(_ type: UInt8) -> Attribute? { attributes.first { $0.type == type && $0.vendorType == nil } }
-        func mikrotik(_ vendorType: UInt8) -> Attribute? { attributes.first { $0.vendorType == vendorType } }
+        func mikrotik(_ vendorType: UInt8) -> Attribute? {
+            attributes.first { $0.vendor == RadiusWire.mikrotikVendor && $0.vendorType == vendorType }
+        }
     }
 
     /// Parses a datagram; nil when it is not well-formed RADIUS.
@@ -58,12 +71,15 @@ enum RadiusWire {
             let size = Int(bytes[offset + 1])
             guard size >= 2, offset + size <= length else { return nil }
             let value = Array(bytes[(offset + 2)..<(offset + size)])
-            if type == 26, value.count >= 6,
-                value[0..<4].reduce(UInt32(0), { $0 << 8 | UInt32($1) }) == mikrotikVendor
-            {
+            // RFC 2865 §5.26's recommended VSA layout (vendor id, then type-length-value), which
+            // MikroTik's and Ascend's dictionaries both use; one sub-attribute per VSA.
+            if type == 26, value.count >= 6 {
+                let vendor = value[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 let subLength = Int(value[5])
                 guard subLength >= 2, 4 + subLength <= value.count else { return nil }
-                attributes.append(Attribute(type: 26, vendorType: value[4], value: Array(value[6..<(4 + subLength)])))
+                attributes.append(
+                    Attribute(
+                        type: 26, vendor: vendor, vendorType: value[4], value: Array(value[6..<(4 + subLength)])))
             } else {
                 attributes.append(Attribute(type: type, value: value))
             }

@@ -4,15 +4,20 @@ import Synchronization
 
 /// A MikroTik RouterOS v7 hotspot as its manual describes it, for tests and demos: devices appear,
 /// the hotspot asks RADIUS about them (MAC authentication when `login-by` includes `mac`, retried
-/// every `login-timeout` until the device is in; browser logins with HTTP-CHAP), applies
-/// Access-Accept attributes to the session, reports it with Accounting Start/Stop, and answers
-/// CoA and Disconnect requests (RFC 5176) the way the manual says: a CoA may change only the
-/// listed attributes (anything else: CoA-NAK with Error-Cause 401), a request for a session it
-/// does not have gets Error-Cause 503, a Disconnect ends the session.
+/// every `login-timeout` only when one is set — the manual's default is `none`; browser logins
+/// with HTTP-CHAP or HTTP-PAP), applies Access-Accept attributes to the session (Session-Timeout
+/// ends it, Mikrotik-Total-Limit ends it when the counters reach it, the user profile's
+/// `address-list` is applied at login), reports it with Accounting Start, Interim-Update and Stop
+/// (with counters), and answers CoA and Disconnect requests (RFC 5176) the way the manual says: a
+/// CoA may change only the listed attributes (anything else: CoA-NAK with Error-Cause 401), a
+/// request naming another NAS-IP-Address gets 403, one for a session it does not have gets 503,
+/// a Disconnect ends the session; `/radius incoming accept=no` answers nothing.
 ///
-/// It also keeps the score the product is judged by: which devices reach the Internet. A session
-/// whose `Mikrotik-Group` names a profile the router does not have falls back to the default
-/// profile — the manual does not say, so the simulator assumes the worst.
+/// It also keeps the score the product is judged by: which devices reach the Internet. Where the
+/// manual is silent the simulator takes the strict choice: a session whose `Mikrotik-Group` names
+/// a profile the router does not have falls back to the default profile, and a CoA changing
+/// `Mikrotik-Group` does not re-apply the new profile's address list (so it does not let a device
+/// through the setup script's hold).
 public final class SimulatedHotspot: Sendable {
     /// How the simulated router is set up.
     public struct Configuration: Sendable {
@@ -23,11 +28,23 @@ public final class SimulatedHotspot: Sendable {
         public var accountingPort: Int
         /// `login-by` includes `mac`.
         public var loginByMAC: Bool
-        /// How long an unauthorized host stays before MAC authentication is tried again.
-        public var loginTimeoutSeconds: Double
+        /// `login-timeout`: how long an unauthorized host stays before MAC authentication is tried
+        /// again. Manual (HotSpot, server settings): default `none`, no retry at all.
+        public var loginTimeoutSeconds: Double?
         /// User profiles that exist on the router and whether they reach the Internet; a session
         /// in no profile, or in one the router lacks, gets `default`.
         public var profiles: [String: Bool]
+        /// `/ip hotspot user profile` `address-list`: the list a user of that profile is put in at
+        /// login (manual: "address list to which address will be added ... on login").
+        public var profileAddressLists: [String: String]
+        /// The setup script's hold: forward rules that let an authorized device through only when
+        /// its address is in this list (hotspotpay's `coa` script: `hotspotpay-paid`); nil: no
+        /// such rules, every authorized device is forwarded.
+        public var forwardHold: String?
+        /// `mac-auth-mode`: what User-Password a MAC authentication carries.
+        public var macAuthMode: MACAuthMode
+        /// The router's own address, sent as NAS-IP-Address; a CoA naming another is refused.
+        public var nasIPAddress: String
         /// The hotspot's own address: where its login page is.
         public var hotspotAddress: String
         /// Seconds to wait for a RADIUS answer, and how many times to send (RouterOS: 3 s).
@@ -56,7 +73,9 @@ public final class SimulatedHotspot: Sendable {
 
         public init(
             nasIdentifier: String, secret: String, authPort: Int, accountingPort: Int, loginByMAC: Bool = true,
-            loginTimeoutSeconds: Double = 15, profiles: [String: Bool] = ["default": true],
+            loginTimeoutSeconds: Double? = nil, profiles: [String: Bool] = ["default": true],
+            profileAddressLists: [String: String] = [:], forwardHold: String? = nil,
+            macAuthMode: MACAuthMode = .macAsUsername, nasIPAddress: String = "127.0.0.1",
             hotspotAddress: String = "10.5.50.1", radiusTimeoutSeconds: Double = 1, radiusTries: Int = 3,
             rest: REST? = nil, setup: RouterSetup = RouterSetup()
         ) {
@@ -67,12 +86,24 @@ public final class SimulatedHotspot: Sendable {
             self.loginByMAC = loginByMAC
             self.loginTimeoutSeconds = loginTimeoutSeconds
             self.profiles = profiles
+            self.profileAddressLists = profileAddressLists
+            self.forwardHold = forwardHold
+            self.macAuthMode = macAuthMode
+            self.nasIPAddress = nasIPAddress
             self.hotspotAddress = hotspotAddress
             self.radiusTimeoutSeconds = radiusTimeoutSeconds
             self.radiusTries = radiusTries
             self.rest = rest
             self.setup = setup
         }
+    }
+
+    /// `mac-auth-mode` (manual, HotSpot server profile).
+    public enum MACAuthMode: String, Sendable {
+        /// The MAC as User-Name and a blank password.
+        case macAsUsername = "mac-as-username"
+        /// The MAC as User-Name and as the password.
+        case macAsUsernameAndPassword = "mac-as-username-and-password"
     }
 
     /// An authorized device's session.
@@ -82,10 +113,19 @@ public final class SimulatedHotspot: Sendable {
         public var ip: String
         public var startedAt: Date
         public var sessionTimeout: UInt32?
+        /// When Session-Timeout (from the Accept, or the latest CoA) ends the session.
+        public var endsAt: Date?
         public var rateLimit: String?
         public var group: String?
         public var totalLimit: UInt64?
-        /// How the device got in: `mac`, `http-chap` or `http-pap`.
+        /// Firewall address lists the session's address was put in at login.
+        public var addressLists: Set<String>
+        /// Bytes from and to the device (the router's rx and tx), as accounting reports them.
+        public var inputOctets: UInt64 = 0
+        public var outputOctets: UInt64 = 0
+        /// Acct-Interim-Interval from the Accept, else the profile's `radius-interim-update`.
+        public var interimSeconds: UInt32?
+        /// How the device got in: `mac`, `http-chap`, `http-pap`, `api` or `local`.
         public var loginBy: String
     }
 
@@ -95,6 +135,7 @@ public final class SimulatedHotspot: Sendable {
         var chapID: UInt8
         var chapChallenge: [UInt8]
         var retry: Task<Void, Never>?
+        var timers: [Task<Void, Never>] = []
     }
 
     public let configuration: Configuration
@@ -144,7 +185,10 @@ public final class SimulatedHotspot: Sendable {
 
     public func stop() async {
         stopped.withLock { $0 = true }
-        for host in hosts.withLock({ Array($0.values) }) { host.retry?.cancel() }
+        for host in hosts.withLock({ Array($0.values) }) {
+            host.retry?.cancel()
+            host.timers.forEach { $0.cancel() }
+        }
         await radius.close()
         await incoming.withLock { $0 }?.close()
         restAPI.withLock { $0 }?.task.cancel()
@@ -170,7 +214,7 @@ public final class SimulatedHotspot: Sendable {
         }
         guard isNew, configuration.loginByMAC else { return }
         await macAuthenticate(mac)
-        scheduleRetry(mac)
+        if configuration.loginTimeoutSeconds != nil { scheduleRetry(mac) }
     }
 
     /// The device leaves (its session, if any, ends with an Accounting-Stop).
@@ -178,7 +222,32 @@ public final class SimulatedHotspot: Sendable {
         let mac = Self.format(rawMAC)
         guard let host = hosts.withLock({ $0.removeValue(forKey: mac) }) else { return }
         host.retry?.cancel()
-        if let session = host.session { await account(.stop, session, mac: mac) }
+        host.timers.forEach { $0.cancel() }
+        if let session = host.session { await account(.stop, session, mac: mac, cause: 1) }  // User-Request
+    }
+
+    /// The device sends and receives traffic: the session's counters grow, and a session that
+    /// reaches its Mikrotik-Total-Limit ends (RouterOS: "total-limit ... both directions").
+    public func deviceUses(mac rawMAC: String, uploadBytes: UInt64, downloadBytes: UInt64) async {
+        let mac = Self.format(rawMAC)
+        let over = hosts.withLock { hosts -> Bool in
+            guard var session = hosts[mac]?.session else { return false }
+            session.inputOctets += uploadBytes
+            session.outputOctets += downloadBytes
+            hosts[mac]?.session = session
+            return session.totalLimit.map { session.inputOctets + session.outputOctets >= $0 } ?? false
+        }
+        if over {
+            note("\(mac): total limit reached")
+            await endSession(mac, cause: 10)  // NAS-Request: the router ended it
+        }
+    }
+
+    /// Sends the session's Interim-Update now (as the interim timer would), with its counters.
+    public func reportInterim(mac rawMAC: String) async {
+        let mac = Self.format(rawMAC)
+        guard let session = session(mac: mac) else { return }
+        await account(.interim, session, mac: mac)
     }
 
     /// What `login.html` shows the device: `link-login-only`, `chap-id` and `chap-challenge` as
@@ -273,7 +342,8 @@ public final class SimulatedHotspot: Sendable {
             return [
                 [
                     ".id": "*1", "name": "hotspot1", "interface": "bridge-guests", "profile": "hsprof-hotspotpay",
-                    "login-timeout": "\(Int(configuration.loginTimeoutSeconds.rounded(.up)))s", "disabled": "false",
+                    "login-timeout": configuration.loginTimeoutSeconds.map { "\(Int($0.rounded(.up)))s" } ?? "none",
+                    "disabled": "false",
                 ]
             ]
         case "ip/hotspot/profile":
@@ -288,7 +358,9 @@ public final class SimulatedHotspot: Sendable {
                 ],
             ]
         case "ip/hotspot/user/profile":
-            return configuration.profiles.keys.sorted().map { ["name": $0] }
+            return configuration.profiles.keys.sorted().map { name in
+                ["name": name, "address-list": configuration.profileAddressLists[name] ?? ""]
+            }
         case "ip/hotspot/user":
             return setup.localUsers.map { ["name": $0, "profile": "default"] }
         case "ip/hotspot/walled-garden":
@@ -320,6 +392,7 @@ public final class SimulatedHotspot: Sendable {
     /// Whether the device's traffic reaches the Internet: authorized, in a profile that does.
     public func reachesInternet(mac rawMAC: String) -> Bool {
         guard let session = session(mac: rawMAC) else { return false }
+        if let hold = configuration.forwardHold, !session.addressLists.contains(hold) { return false }
         let profile = session.group.flatMap { configuration.profiles[$0] != nil ? $0 : nil } ?? "default"
         return configuration.profiles[profile] ?? true
     }
@@ -333,7 +406,7 @@ public final class SimulatedHotspot: Sendable {
     // MARK: RADIUS client
 
     private func scheduleRetry(_ mac: String) {
-        let seconds = configuration.loginTimeoutSeconds
+        guard let seconds = configuration.loginTimeoutSeconds else { return }
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
@@ -349,16 +422,20 @@ public final class SimulatedHotspot: Sendable {
 
     private func macAuthenticate(_ mac: String) async {
         guard let host = hosts.withLock({ $0[mac] }), host.session == nil else { return }
+        // Manual (HotSpot server profile): `radius-mac-format` "controls how the MAC address of the
+        // client is encoded by Hotspot in the User-Name and User-Password attributes when using
+        // MAC authentication by RADIUS"; `mac-auth-mode=mac-as-username` (the default) sends a
+        // blank password, so User-Password is present and empty (16 bytes of hidden padding).
+        let name = Self.format(mac, as: configuration.setup.radiusMACFormat)
+        let password = configuration.macAuthMode == .macAsUsername ? "" : name
         _ = await authenticate(
-            // Manual (HotSpot, `mac-auth-mode=mac-as-username`, the default): the MAC as User-Name and a
-            // blank password, so User-Password is present and empty (16 bytes of hidden padding).
-            mac, attributes: identity(mac: mac, ip: host.ip, userName: mac), password: "", loginBy: "mac")
+            mac, attributes: identity(mac: mac, ip: host.ip, userName: name), password: password, loginBy: "mac")
     }
 
     private func identity(mac: String, ip: String, userName: String) -> [RadiusWire.Attribute] {
         [
             .standard(1, userName), .standard(31, mac), .standard(30, "hotspot1"),
-            .standard(32, configuration.nasIdentifier), .standard(4, [127, 0, 0, 1]),
+            .standard(32, configuration.nasIdentifier), .standard(4, Self.ipBytes(configuration.nasIPAddress)),
             .standard(61, integer: 19), .standard(8, Self.ipBytes(ip)),
         ]
     }
@@ -366,6 +443,22 @@ public final class SimulatedHotspot: Sendable {
     private func authenticate(_ mac: String, attributes: [RadiusWire.Attribute], password: String?, loginBy: String)
         async -> Bool
     {
+        let userName = attributes.first { $0.type == 1 }?.text ?? mac
+        // Manual: local `/ip hotspot user` entries are consulted before RADIUS. A local user has
+        // no password the daemon knows of; a MAC-named one logs the device in with the default
+        // profile (what a stale local user does on a real router).
+        if configuration.setup.localUsers.contains(userName) || configuration.setup.localUsers.contains(mac) {
+            guard loginBy == "mac" else { return false }
+            return await startSession(
+                mac, userName: userName, loginBy: "local",
+                accept: RadiusWire.Packet(
+                    code: 2, identifier: 0, authenticator: [], attributes: []))
+        }
+        // `use-radius=no`: the hotspot never asks RADIUS; with no local user the login fails.
+        guard configuration.setup.useRadius else {
+            note("\(mac): use-radius=no and no local user \(userName): refused (\(loginBy))")
+            return false
+        }
         let request = RadiusWire.accessRequest(
             identifier: radius.identifier(), attributes: attributes, password: password, secret: secret)
         guard
@@ -391,6 +484,13 @@ public final class SimulatedHotspot: Sendable {
             note("\(mac): Access-Reject (\(loginBy))")
             return false
         }
+        return await startSession(mac, userName: userName, loginBy: loginBy, accept: answer)
+    }
+
+    /// The Accept's attributes applied to a new session, reported with an Accounting-Start.
+    private func startSession(_ mac: String, userName: String, loginBy: String, accept answer: RadiusWire.Packet)
+        async -> Bool
+    {
         let number = sessionCounter.withLock {
             $0 += 1
             return $0
@@ -399,10 +499,20 @@ public final class SimulatedHotspot: Sendable {
         if let low = answer.mikrotik(17)?.integer {
             totalLimit = UInt64(answer.mikrotik(18)?.integer ?? 0) << 32 | UInt64(low)
         }
+        let group = answer.mikrotik(3)?.text
+        // The profile the session runs under: the Accept's group when the router has it, else
+        // `default` (the manual is silent; the strict reading). Its address list is applied now,
+        // at login, with the Accept's own Mikrotik-Address-List.
+        let profile = group.flatMap { configuration.profiles[$0] != nil ? $0 : nil } ?? "default"
+        var lists = Set([configuration.profileAddressLists[profile]].compactMap { $0 })
+        if let list = answer.mikrotik(19)?.text { lists.insert(list) }
+        let now = Date()
+        let timeout = answer.first(27)?.integer
         let session = Session(
-            id: String(number, radix: 16), userName: attributes.first { $0.type == 1 }?.text ?? mac,
-            ip: hosts.withLock { $0[mac]?.ip } ?? "", startedAt: Date(), sessionTimeout: answer.first(27)?.integer,
-            rateLimit: answer.mikrotik(8)?.text, group: answer.mikrotik(3)?.text, totalLimit: totalLimit,
+            id: String(number, radix: 16), userName: userName, ip: hosts.withLock { $0[mac]?.ip } ?? "",
+            startedAt: now, sessionTimeout: timeout, endsAt: timeout.map { now.addingTimeInterval(Double($0)) },
+            rateLimit: answer.mikrotik(8)?.text, group: group, totalLimit: totalLimit, addressLists: lists,
+            interimSeconds: answer.first(85)?.integer ?? Self.seconds(configuration.setup.interimUpdate),
             loginBy: loginBy)
         let added = hosts.withLock { hosts -> Bool in
             guard hosts[mac] != nil, hosts[mac]?.session == nil else { return false }
@@ -412,23 +522,84 @@ public final class SimulatedHotspot: Sendable {
         guard added else { return true }
         note("\(mac): in by \(loginBy), group \(session.group ?? "-")")
         await account(.start, session, mac: mac)
+        startTimers(mac, session)
         return true
+    }
+
+    /// Session-Timeout's end and the interim updates, for the session now on `mac`.
+    private func startTimers(_ mac: String, _ session: Session) {
+        var timers: [Task<Void, Never>] = []
+        if let endsAt = session.endsAt {
+            timers.append(
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(max(0, Int(endsAt.timeIntervalSinceNow * 1000))))
+                    guard let self, !Task.isCancelled else { return }
+                    self.note("\(mac): session timeout")
+                    await self.endSession(mac, sessionID: session.id, cause: 5)  // Session-Timeout
+                })
+        }
+        if let interval = session.interimSeconds, interval > 0 {
+            timers.append(
+                Task { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(Double(interval)))
+                        guard let self, !Task.isCancelled, let current = self.session(mac: mac),
+                            current.id == session.id
+                        else { return }
+                        await self.account(.interim, current, mac: mac)
+                    }
+                })
+        }
+        let old = hosts.withLock { hosts -> [Task<Void, Never>] in
+            let old = hosts[mac]?.timers ?? []
+            hosts[mac]?.timers = timers
+            return old
+        }
+        old.forEach { $0.cancel() }
+    }
+
+    /// Ends the device's session (`sessionID`: only that one) and reports it with its counters; a
+    /// device with `login-by=mac` is authenticated again when it next sends traffic, at once here.
+    private func endSession(_ mac: String, sessionID: String? = nil, cause: UInt32) async {
+        let ended = hosts.withLock { hosts -> (Session, [Task<Void, Never>])? in
+            guard let session = hosts[mac]?.session, sessionID == nil || session.id == sessionID else { return nil }
+            hosts[mac]?.session = nil
+            let timers = hosts[mac]?.timers ?? []
+            hosts[mac]?.timers = []
+            return (session, timers)
+        }
+        guard let (session, timers) = ended else { return }
+        await account(.stop, session, mac: mac, cause: cause)
+        timers.forEach { $0.cancel() }
+        if configuration.loginByMAC { await macAuthenticate(mac) }
     }
 
     enum Accounting: UInt32 {
         case start = 1
         case stop = 2
+        case interim = 3
     }
 
-    private func account(_ status: Accounting, _ session: Session, mac: String) async {
+    /// An Accounting-Request for `session`: Interim-Update and Stop carry the counters (RFC 2866:
+    /// octets, with RFC 2869's gigawords above 2^32) and the session time; Stop carries `cause`.
+    private func account(_ status: Accounting, _ session: Session, mac: String, cause: UInt32 = 6) async {
+        var attributes: [RadiusWire.Attribute] = [
+            .standard(40, integer: status.rawValue), .standard(44, session.id), .standard(1, session.userName),
+            .standard(31, mac), .standard(8, Self.ipBytes(session.ip)), .standard(32, configuration.nasIdentifier),
+            .standard(4, Self.ipBytes(configuration.nasIPAddress)),
+        ]
+        if status != .start {
+            attributes += [
+                .standard(42, integer: UInt32(truncatingIfNeeded: session.inputOctets)),
+                .standard(43, integer: UInt32(truncatingIfNeeded: session.outputOctets)),
+                .standard(52, integer: UInt32(truncatingIfNeeded: session.inputOctets >> 32)),
+                .standard(53, integer: UInt32(truncatingIfNeeded: session.outputOctets >> 32)),
+                .standard(46, integer: UInt32(max(0, Date().timeIntervalSince(session.startedAt)))),
+            ]
+        }
+        if status == .stop { attributes.append(.standard(49, integer: cause)) }  // Acct-Terminate-Cause
         let request = RadiusWire.signedRequest(
-            code: 4, identifier: radius.identifier(),
-            attributes: [
-                .standard(40, integer: status.rawValue), .standard(44, session.id), .standard(1, session.userName),
-                .standard(31, mac), .standard(8, Self.ipBytes(session.ip)), .standard(32, configuration.nasIdentifier),
-                .standard(4, [127, 0, 0, 1]),
-            ] + (status == .stop ? [.standard(49, integer: 6)] : []),  // Acct-Terminate-Cause: Admin-Reset
-            secret: secret)
+            code: 4, identifier: radius.identifier(), attributes: attributes, secret: secret)
         guard
             let reply = await radius.exchange(
                 request, port: configuration.accountingPort, timeout: configuration.radiusTimeoutSeconds,
@@ -445,10 +616,21 @@ public final class SimulatedHotspot: Sendable {
     /// RFC 5176 as the manual describes RouterOS's: identification attributes name the session;
     /// a CoA may change only the listed attributes.
     static let identification: Set<UInt8> = [1, 4, 8, 31, 32, 44, 55, 80]
+    /// Manual (RADIUS, "Change of Authorization"): "RouterOS supports changing the following
+    /// attributes: Mikrotik-Group, Mikrotik-Recv-Limit, Mikrotik-Xmit-Limit, Mikrotik-Rate-Limit,
+    /// Ascend-Data-Rate, Ascend-Xmit-Rate, Mikrotik-Mark-Id, Filter-Id, Mikrotik-Advertise-Url,
+    /// Mikrotik-Advertise-Interval, Session-Timeout, Idle-Timeout, Port-Limit". Numbers from RFC
+    /// 2865 and the vendors' dictionaries (MikroTik 14988, Ascend 529).
     static let changeableStandard: Set<UInt8> = [11, 27, 28, 62]  // Filter-Id, Session-/Idle-Timeout, Port-Limit
     static let changeableMikrotik: Set<UInt8> = [1, 2, 3, 8, 11, 12, 13]
+    static let changeableAscend: Set<UInt8> = [197, 255]  // Ascend-Data-Rate, Ascend-Xmit-Rate
 
     func handleIncoming(_ bytes: [UInt8]) -> [UInt8]? {
+        // `/radius incoming accept=no`: the router does not take CoA or Disconnect at all.
+        guard configuration.setup.incomingAccept else {
+            note("/radius incoming accept=no: a request was ignored")
+            return nil
+        }
         guard RadiusWire.requestIsGenuine(bytes, secret: secret), let request = RadiusWire.parse(bytes),
             request.code == 43 || request.code == 40
         else { return nil }
@@ -461,7 +643,13 @@ public final class SimulatedHotspot: Sendable {
         for attribute in request.attributes {
             let allowed: Bool
             if let vendorType = attribute.vendorType {
-                allowed = request.code == 43 && Self.changeableMikrotik.contains(vendorType)
+                let changeable: Set<UInt8> =
+                    switch attribute.vendor {
+                    case RadiusWire.mikrotikVendor: Self.changeableMikrotik
+                    case RadiusWire.ascendVendor: Self.changeableAscend
+                    default: []
+                    }
+                allowed = request.code == 43 && changeable.contains(vendorType)
             } else {
                 allowed =
                     Self.identification.contains(attribute.type)
@@ -469,10 +657,18 @@ public final class SimulatedHotspot: Sendable {
             }
             if !allowed {
                 note(
-                    "\(kind) refused: attribute \(attribute.vendorType.map { "Mikrotik \($0)" } ?? "\(attribute.type)")"
+                    "\(kind) refused: attribute \(attribute.vendorType.map { "vendor \(attribute.vendor ?? 0) type \($0)" } ?? "\(attribute.type)")"
                 )
                 return nak(401)
             }
+        }
+        // RFC 5176 §3: a NAS-IP-Address that is not this router's is a NAS Identification Mismatch.
+        // Whether RouterOS checks it is not in the manual; the strict choice is that it does.
+        if let nasIP = request.first(4), nasIP.value != Self.ipBytes(configuration.nasIPAddress) {
+            note(
+                "\(kind) refused: NAS-IP-Address \(nasIP.value.map(String.init).joined(separator: ".")) is not this router"
+            )
+            return nak(403)
         }
         let sessionID = request.first(44)?.text
         let userName = request.first(1)?.text
@@ -489,33 +685,57 @@ public final class SimulatedHotspot: Sendable {
             return nak(503)
         }
         if request.code == 43 {
-            hosts.withLock { hosts in
-                guard var session = hosts[mac]?.session else { return }
-                if let timeout = request.first(27)?.integer { session.sessionTimeout = timeout }
+            let changed = hosts.withLock { hosts -> Session? in
+                guard var session = hosts[mac]?.session else { return nil }
+                if let timeout = request.first(27)?.integer {
+                    // A new Session-Timeout counts from now.
+                    session.sessionTimeout = timeout
+                    session.endsAt = Date().addingTimeInterval(Double(timeout))
+                }
                 if let rate = request.mikrotik(8)?.text { session.rateLimit = rate }
+                // The group changes; the address lists applied at login stay as they were.
                 if let group = request.mikrotik(3)?.text { session.group = group }
                 hosts[mac]?.session = session
-            }
-            note("\(mac): CoA applied")
-        } else {
-            let ended = hosts.withLock { hosts -> Session? in
-                let session = hosts[mac]?.session
-                hosts[mac]?.session = nil
                 return session
             }
+            note("\(mac): CoA applied")
+            if let changed, request.first(27) != nil { startTimers(mac, changed) }
+        } else {
             note("\(mac): disconnected")
-            if let ended {
-                Task {
-                    await self.account(.stop, ended, mac: mac)
-                    // A device with login-by=mac logs in again once it sends traffic.
-                    if self.configuration.loginByMAC { await self.macAuthenticate(mac) }
-                }
-            }
+            // A device with login-by=mac logs in again once it sends traffic.
+            Task { await self.endSession(mac, cause: 6) }  // Admin-Reset
         }
         return RadiusWire.reply(code: ack, to: request, attributes: [], secret: secret)
     }
 
     // MARK: Text
+
+    /// A MAC as a `radius-mac-format` template spells it (manual: `XX:XX:XX:XX:XX:XX`, the
+    /// default, `XXXX:XXXX:XXXX`, `XXXXXX:XXXXXX`, `XX-XX-XX-XX-XX-XX`, `XXXXXX-XXXXXX`,
+    /// `XXXXXXXXXXXX`, `XX XX XX XX XX XX`, and the same in lower case): each `X`/`x` is the next
+    /// hex digit in that case, anything else is copied.
+    static func format(_ mac: String, as template: String) -> String {
+        var digits = Array(mac.filter(\.isHexDigit)).makeIterator()
+        return String(
+            template.map { character -> Character in
+                switch character {
+                case "X": Character(digits.next().map { String($0).uppercased() } ?? "0")
+                case "x": Character(digits.next().map { String($0).lowercased() } ?? "0")
+                default: character
+                }
+            })
+    }
+
+    /// `5m`, `30s`, `1h` as RouterOS prints a time; nil for `0s`, `none` or anything else.
+    static func seconds(_ text: String) -> UInt32? {
+        guard let unit = text.last, let value = UInt32(text.dropLast()), value > 0 else { return nil }
+        switch unit {
+        case "s": return value
+        case "m": return value * 60
+        case "h": return value * 3600
+        default: return nil
+        }
+    }
 
     /// `AA:BB:CC:DD:EE:FF`, RouterOS's default `radius-mac-format`.
     static func format(_ mac: String) -> String {
