@@ -187,7 +187,7 @@ public final class SimulatedHotspot: Sendable {
         stopped.withLock { $0 = true }
         for host in hosts.withLock({ Array($0.values) }) {
             host.retry?.cancel()
-            host.timers.forEach { $0.cancel() }
+            for timer in host.timers { timer.cancel() }
         }
         await radius.close()
         await incoming.withLock { $0 }?.close()
@@ -222,7 +222,7 @@ public final class SimulatedHotspot: Sendable {
         let mac = Self.format(rawMAC)
         guard let host = hosts.withLock({ $0.removeValue(forKey: mac) }) else { return }
         host.retry?.cancel()
-        host.timers.forEach { $0.cancel() }
+        for timer in host.timers { timer.cancel() }
         if let session = host.session { await account(.stop, session, mac: mac, cause: 1) }  // User-Request
     }
 
@@ -555,7 +555,7 @@ public final class SimulatedHotspot: Sendable {
             hosts[mac]?.timers = timers
             return old
         }
-        old.forEach { $0.cancel() }
+        for timer in old { timer.cancel() }
     }
 
     /// Ends the device's session (`sessionID`: only that one) and reports it with its counters; a
@@ -570,7 +570,7 @@ public final class SimulatedHotspot: Sendable {
         }
         guard let (session, timers) = ended else { return }
         await account(.stop, session, mac: mac, cause: cause)
-        timers.forEach { $0.cancel() }
+        for timer in timers { timer.cancel() }
         if configuration.loginByMAC { await macAuthenticate(mac) }
     }
 
