@@ -15,8 +15,9 @@ public struct RouterSetup: Sendable {
     public var radiusAccounting: Bool = true
     public var interimUpdate: String = "5m"
     public var radiusMACFormat: String = "XX:XX:XX:XX:XX:XX"
-    /// Extra `login-by` methods besides `mac` (which follows `Configuration.loginByMAC`).
-    public var loginByOthers: [String] = ["http-chap"]
+    /// Extra `login-by` methods besides `mac` (which follows `Configuration.loginByMAC`); the
+    /// RouterOS script sets `http-chap,http-pap,mac` on a login router.
+    public var loginByOthers: [String] = ["http-chap", "http-pap"]
     /// `/ip hotspot walled-garden` `dst-host` entries.
     public var walledGarden: [String] = []
     /// `/ip hotspot user` names: local users are consulted before RADIUS.

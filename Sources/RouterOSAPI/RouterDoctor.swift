@@ -12,11 +12,16 @@ public struct RouterDoctor: Sendable {
         /// The daemon's RADIUS ports.
         public var authPort: Int?
         public var accountingPort: Int?
+        /// `public_url` is https: the router's login page should be too.
+        public var portalUsesHTTPS: Bool
 
-        public init(portalHost: String? = nil, authPort: Int? = nil, accountingPort: Int? = nil) {
+        public init(
+            portalHost: String? = nil, authPort: Int? = nil, accountingPort: Int? = nil, portalUsesHTTPS: Bool = false
+        ) {
             self.portalHost = portalHost
             self.authPort = authPort
             self.accountingPort = accountingPort
+            self.portalUsesHTTPS = portalUsesHTTPS
         }
     }
 
@@ -35,12 +40,17 @@ public struct RouterDoctor: Sendable {
         public var found: String
         /// The RouterOS command that makes it right.
         public var fix: String?
+        /// The manual page the rule comes from.
+        public var manual: RouterOSManual?
 
-        public init(_ severity: Severity, _ check: String, found: String, fix: String? = nil) {
+        public init(
+            _ severity: Severity, _ check: String, found: String, fix: String? = nil, manual: RouterOSManual? = nil
+        ) {
             self.severity = severity
             self.check = check
             self.found = found
             self.fix = fix
+            self.manual = manual
         }
     }
 
@@ -90,14 +100,20 @@ public struct RouterDoctor: Sendable {
         -> [Finding]
     {
         var findings: [Finding] = []
+        func add(_ page: RouterOSManual, _ finding: Finding) {
+            var cited = finding
+            cited.manual = page
+            findings.append(cited)
+        }
         func yes(_ value: String?) -> Bool { value == "true" || value == "yes" }
 
         // RouterOS v7.
         let version = menus["system/resource"]?.first?["version"] ?? "?"
         if let major = Int(version.prefix { $0.isNumber }), major >= 7 {
-            findings.append(Finding(.ok, "RouterOS v7", found: version))
+            add(.packages, Finding(.ok, "RouterOS v7", found: version))
         } else {
-            findings.append(
+            add(
+                .packages,
                 Finding(.problem, "RouterOS v7", found: version, fix: "/system package update install"))
         }
 
@@ -110,15 +126,17 @@ public struct RouterDoctor: Sendable {
             + " authentication-port=\(expecting.authPort ?? 1812) accounting-port=\(expecting.accountingPort ?? 1813)"
             + " require-message-auth=yes-for-request-resp"
         if let entry = radius.first {
-            findings.append(Finding(.ok, "/radius entry for the hotspot", found: "address \(entry["address"] ?? "?")"))
+            add(.radius, Finding(.ok, "/radius entry for the hotspot", found: "address \(entry["address"] ?? "?")"))
             if let port = expecting.authPort, entry["authentication-port"] != String(port) {
-                findings.append(
+                add(
+                    .radius,
                     Finding(
                         .problem, "/radius authentication-port", found: entry["authentication-port"] ?? "-",
                         fix: "/radius set [find service~\"hotspot\"] authentication-port=\(port)"))
             }
             if let port = expecting.accountingPort, entry["accounting-port"] != String(port) {
-                findings.append(
+                add(
+                    .radius,
                     Finding(
                         .problem, "/radius accounting-port", found: entry["accounting-port"] ?? "-",
                         fix: "/radius set [find service~\"hotspot\"] accounting-port=\(port)"))
@@ -126,25 +144,27 @@ public struct RouterDoctor: Sendable {
             // Manual, RADIUS: `require-message-auth` is `no | yes-for-request-resp`, default
             // `yes-for-request-resp` (7.15+; there is no `yes`). Only `no` leaves BlastRADIUS open.
             if let value = entry["require-message-auth"], value == "no" || value == "false" {
-                findings.append(
+                add(
+                    .radius,
                     Finding(
                         .warning, "/radius require-message-auth (BlastRADIUS)", found: value,
                         fix: "/radius set [find service~\"hotspot\"] require-message-auth=yes-for-request-resp"))
             }
         } else {
-            findings.append(Finding(.problem, "/radius entry for the hotspot", found: "none", fix: radiusFix))
+            add(.radius, Finding(.problem, "/radius entry for the hotspot", found: "none", fix: radiusFix))
         }
 
         // /radius incoming: CoA and Disconnect (extensions, revocations, coa unlocks).
         let incoming = menus["radius/incoming"]?.first ?? [:]
         if !yes(incoming["accept"]) || incoming["port"] != String(router.coaPort) {
-            findings.append(
+            add(
+                .radiusIncoming,
                 Finding(
                     .problem, "/radius incoming accepts CoA on port \(router.coaPort)",
                     found: "accept=\(incoming["accept"] ?? "-") port=\(incoming["port"] ?? "-")",
                     fix: "/radius incoming set accept=yes port=\(router.coaPort)"))
         } else {
-            findings.append(Finding(.ok, "/radius incoming", found: "accept, port \(router.coaPort)"))
+            add(.radiusIncoming, Finding(.ok, "/radius incoming", found: "accept, port \(router.coaPort)"))
         }
 
         // The hotspot server and its profile.
@@ -154,7 +174,8 @@ public struct RouterDoctor: Sendable {
             profiles.first { $0["name"] == server["profile"] && yes($0["use-radius"]) }.map { (server, $0) }
         }
         guard let (server, profile) = usingRadius.first else {
-            findings.append(
+            add(
+                .hotspotProfile,
                 Finding(
                     .problem, "a hotspot server whose profile uses RADIUS",
                     found: servers.isEmpty
@@ -165,37 +186,68 @@ public struct RouterDoctor: Sendable {
             return findings
         }
         let name = profile["name"] ?? "?"
-        findings.append(Finding(.ok, "hotspot \(server["name"] ?? "?") uses RADIUS", found: "profile \(name)"))
+        add(.hotspotProfile, Finding(.ok, "hotspot \(server["name"] ?? "?") uses RADIUS", found: "profile \(name)"))
+        // Manual, Server Profile: `login-by` lists the methods the hotspot accepts; a login by a
+        // method not listed is refused. Each unlock path the router is set up for needs its own.
         let loginBy = Set((profile["login-by"] ?? "").split(separator: ",").map(String.init))
+        let shown = loginBy.isEmpty ? "(none)" : loginBy.sorted().joined(separator: ",")
+        func fixLoginBy(adding methods: Set<String>) -> String {
+            "/ip hotspot profile set [find name=\(name)] login-by=\(loginBy.union(methods).sorted().joined(separator: ","))"
+        }
         var wanted: Set<String> = []
         switch router.strategy {
         case .login:
-            wanted.insert("http-chap")
+            // The paid page posts the CHAP answer (or, on an HTTPS portal, the password) to
+            // link-login-only: http-chap or http-pap.
+            if loginBy.isDisjoint(with: ["http-chap", "http-pap"]) { wanted.insert("http-chap") }
             // Without the REST API the router's own MAC-auth retry is how a closed browser gets online.
             if router.api == nil { wanted.insert("mac") }
         case .coa:
+            // Unpaid devices are authenticated by MAC, and so is the login after an unlock's Disconnect.
             wanted.insert("mac")
         }
         let missing = wanted.subtracting(loginBy)
         if missing.isEmpty {
-            findings.append(Finding(.ok, "login-by", found: loginBy.sorted().joined(separator: ",")))
+            add(.hotspotProfile, Finding(.ok, "login-by", found: shown))
         } else {
-            findings.append(
+            add(
+                .hotspotProfile,
                 Finding(
-                    .problem, "login-by includes \(wanted.sorted().joined(separator: ","))",
-                    found: loginBy.isEmpty ? "(none)" : loginBy.sorted().joined(separator: ","),
-                    fix:
-                        "/ip hotspot profile set [find name=\(name)] login-by=\(loginBy.union(wanted).sorted().joined(separator: ","))"
-                ))
+                    .problem, "login-by includes \(missing.sorted().joined(separator: ","))", found: shown,
+                    fix: fixLoginBy(adding: missing)))
+        }
+        // The REST login (`/ip hotspot active login`): the manual does not say which method it
+        // logs in by; a field note (not MikroTik's) says PAP, needing http-pap. Until a router proves
+        // otherwise (`hotspotpay doctor --router ID --live MAC`), its absence is a warning.
+        if router.strategy == .login, router.api != nil, !loginBy.contains("http-pap") {
+            add(
+                .hotspotActive,
+                Finding(
+                    .warning, "login-by includes http-pap for the REST login (unverified; prove with doctor --live)",
+                    found: shown, fix: fixLoginBy(adding: ["http-pap"])))
+        }
+        // An HTTPS portal posting to an http:// login page meets the browser's mixed-form warning
+        // (Chromium blocks the post behind an interstitial). The manual's way out: the hotspot
+        // serves its own login over HTTPS (`login-by` https with an `ssl-certificate` whose name is
+        // the profile's `dns-name`), so link-login-only is https too.
+        if router.strategy == .login, expecting.portalUsesHTTPS, !loginBy.contains("https") {
+            add(
+                .hotspotProfile,
+                Finding(
+                    .warning, "login-by includes https (the portal is on HTTPS)", found: shown,
+                    fix: fixLoginBy(adding: ["https"])
+                        + " ssl-certificate=<a certificate for \(profile["dns-name"] ?? "the dns-name")>"))
         }
         if !yes(profile["radius-accounting"]) {
-            findings.append(
+            add(
+                .hotspotProfile,
                 Finding(
                     .problem, "radius-accounting (sessions, data caps, unlock proof)", found: "no",
                     fix: "/ip hotspot profile set [find name=\(name)] radius-accounting=yes radius-interim-update=5m"))
         }
         if profile["radius-mac-format"] != "XX:XX:XX:XX:XX:XX" {
-            findings.append(
+            add(
+                .hotspotProfile,
                 Finding(
                     .warning, "radius-mac-format", found: profile["radius-mac-format"] ?? "-",
                     fix: "/ip hotspot profile set [find name=\(name)] radius-mac-format=XX:XX:XX:XX:XX:XX"))
@@ -203,7 +255,8 @@ public struct RouterDoctor: Sendable {
         if let address = router.hotspotAddress, profile["dns-name"]?.lowercased() != address,
             profile["hotspot-address"] != address
         {
-            findings.append(
+            add(
+                .hotspotProfile,
                 Finding(
                     .problem, "dns-name is the router's hotspot_address (\(address))",
                     found: profile["dns-name"].map { $0.isEmpty ? "(none)" : $0 } ?? "-",
@@ -216,7 +269,8 @@ public struct RouterDoctor: Sendable {
         if wanted.contains("mac"),
             loginTimeout == "none" || (seconds(loginTimeout) ?? 0) == 0 || (seconds(loginTimeout) ?? 0) > 60
         {
-            findings.append(
+            add(
+                .hotspotServer,
                 Finding(
                     .warning, "login-timeout short enough for the MAC-auth retry", found: loginTimeout,
                     fix: "/ip hotspot set [find name=\(server["name"] ?? "hotspot1")] login-timeout=30s"))
@@ -225,7 +279,8 @@ public struct RouterDoctor: Sendable {
         // Local users are consulted before RADIUS: one named for a MAC overrides every answer.
         let stale = (menus["ip/hotspot/user"] ?? []).compactMap { $0["name"] }.filter { (try? MACAddress($0)) != nil }
         for user in stale {
-            findings.append(
+            add(
+                .hotspotUsers,
                 Finding(
                     .problem, "no local hotspot user overrides RADIUS", found: "local user \(user)",
                     fix: "/ip hotspot user remove [find name=\"\(user)\"]"))
@@ -236,7 +291,8 @@ public struct RouterDoctor: Sendable {
         // (A login router never sends its captive attributes.)
         for attribute in (router.strategy == .coa ? router.captiveAttributes : []) + router.paidAttributes
         where attribute.name == "Mikrotik-Group" && !groups.contains(attribute.value) {
-            findings.append(
+            add(
+                .userProfiles,
                 Finding(
                     .problem, "user profile \(attribute.value) exists", found: "missing",
                     fix: "/ip hotspot user profile add name=\(attribute.value)  # then hotspotpay routeros-script"))
@@ -246,9 +302,10 @@ public struct RouterDoctor: Sendable {
         if let host = expecting.portalHost, (try? IPAddress(host)) == nil {
             let garden = (menus["ip/hotspot/walled-garden"] ?? []).compactMap { $0["dst-host"]?.lowercased() }
             if garden.contains(where: { $0 == host || ($0.hasPrefix("*") && host.hasSuffix($0.dropFirst())) }) {
-                findings.append(Finding(.ok, "walled garden lets unpaid guests reach the portal", found: host))
+                add(.walledGarden, Finding(.ok, "walled garden lets unpaid guests reach the portal", found: host))
             } else {
-                findings.append(
+                add(
+                    .walledGarden,
                     Finding(
                         .problem, "walled garden lets unpaid guests reach the portal (\(host))", found: "not listed",
                         fix: "/ip hotspot walled-garden add dst-host=\(host) action=allow"))

@@ -74,6 +74,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 }
             out += "\(mark) \(finding.check): \(finding.found)\n"
             if let fix = finding.fix { out += "    fix: \(fix)\n" }
+            if finding.severity != .ok, let manual = finding.manual { out += "    see: \(manual.rawValue)\n" }
         }
         let problems = report.findings.filter { $0.severity == .problem }.count
         let warnings = report.findings.filter { $0.severity == .warning }.count
@@ -89,6 +90,7 @@ extension HotspotPayConfig {
             // Port 0 (any free one) says nothing about the port the router must use.
             portalHost: URL(string: publicURL)?.host?.lowercased(),
             authPort: radiusAuthListen.port > 0 ? radiusAuthListen.port : nil,
-            accountingPort: radiusAcctListen.port > 0 ? radiusAcctListen.port : nil)
+            accountingPort: radiusAcctListen.port > 0 ? radiusAcctListen.port : nil,
+            portalUsesHTTPS: URL(string: publicURL)?.scheme?.lowercased() == "https")
     }
 }

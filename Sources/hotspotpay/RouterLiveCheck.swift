@@ -34,7 +34,8 @@ struct RouterLiveCheck {
             return [
                 Finding(
                     .problem, "the test device is on the hotspot", found: "no /ip hotspot host for \(mac)",
-                    fix: "join the guest WiFi with that device, open any web page, and run this again")
+                    fix: "join the guest WiFi with that device, open any web page, and run this again",
+                    manual: .hotspotActive)
             ]
         }
         findings.append(
@@ -76,7 +77,10 @@ struct RouterLiveCheck {
                 }
             }
             if let failure {
-                findings.append(Finding(.problem, "\(name) acknowledged", found: "could not be sent: \(failure)"))
+                findings.append(
+                    Finding(
+                        .problem, "\(name) acknowledged", found: "could not be sent: \(failure)",
+                        manual: .radiusIncoming))
                 return findings
             }
             switch result {
@@ -87,14 +91,15 @@ struct RouterLiveCheck {
                     Finding(
                         .problem, "\(name) acknowledged",
                         found: "refused, Error-Cause \(cause.map(String.init) ?? "none")",
-                        fix: "/radius incoming set accept=yes port=\(router.coaPort)"))
+                        fix: "/radius incoming set accept=yes port=\(router.coaPort)", manual: .radiusIncoming))
                 return findings
             default:
                 findings.append(
                     Finding(
                         .problem, "\(name) acknowledged", found: "no answer from \(router.address):\(router.coaPort)",
                         fix: "/radius incoming set accept=yes port=\(router.coaPort); and let UDP \(router.coaPort) "
-                            + "from this daemon through the router's firewall (hotspotpay routeros-script)"))
+                            + "from this daemon through the router's firewall (hotspotpay routeros-script)",
+                        manual: .radiusIncoming))
                 return findings
             }
         }
@@ -107,7 +112,10 @@ struct RouterLiveCheck {
                 try await client.login(
                     router: router, user: mac.description, password: secret.text, mac: mac, fallbackIP: nil)
             } catch {
-                findings.append(Finding(.problem, "the device logs in again through the REST API", found: "\(error)"))
+                findings.append(
+                    Finding(
+                        .problem, "the device logs in again through the REST API", found: "\(error)",
+                        manual: .restAPI))
                 return findings
             }
         }
@@ -126,7 +134,7 @@ struct RouterLiveCheck {
             Finding(
                 .problem, "the device is back online after the Disconnect", found: "not within 20 s",
                 fix: "give the daemon the router's REST API, or put mac in the hotspot profile's login-by with a "
-                    + "short login-timeout"))
+                    + "short login-timeout", manual: .hotspotServer))
         return findings
     }
 
@@ -143,14 +151,16 @@ struct RouterLiveCheck {
             return Finding(
                 .problem, "an unpaid device is refused", found: "a login with a wrong password got in: fail-open",
                 fix: "the router does not ask this daemon: /ip hotspot profile set [find] use-radius=yes; remove "
-                    + "local users (/ip hotspot user remove [find name=\"\(mac)\"])")
+                    + "local users (/ip hotspot user remove [find name=\"\(mac)\"])", manual: .hotspotUsers)
         } catch {
             if case .refused(_, let detail) = error {
                 return Finding(
                     .ok, "an unpaid device is refused",
                     found: "in \(milliseconds(clock.now - start)) ms (router: \(detail))")
             }
-            return Finding(.problem, "an unpaid device is refused", found: "the login could not be tried: \(error)")
+            return Finding(
+                .problem, "an unpaid device is refused", found: "the login could not be tried: \(error)",
+                manual: .restAPI)
         }
     }
 }

@@ -45,4 +45,67 @@ import Testing
         let quick = Self.findings(messageAuth: "yes-for-request-resp", loginTimeout: "30s")
         #expect(!quick.contains { $0.check.contains("login-timeout") })
     }
+
+    static func findings(
+        _ router: Router, loginBy: String, portalUsesHTTPS: Bool = false
+    ) -> [RouterDoctor.Finding] {
+        var menus = menus(messageAuth: "yes-for-request-resp", loginTimeout: "30s")
+        menus["ip/hotspot/profile"] = [
+            ["name": "hsprof", "login-by": loginBy, "use-radius": "yes", "dns-name": "hotspot.venue.vn"]
+        ]
+        return RouterDoctor.examine(router, menus: menus, expecting: .init(portalUsesHTTPS: portalUsesHTTPS))
+    }
+
+    static var loginRouterWithAPI: Router {
+        var router = Fixtures.router(strategy: .login)
+        router.api = RouterAPI(
+            url: "https://10.5.50.1", user: "hotspotpay", password: Secret("rest-password-1"),
+            certificateSHA256: String(repeating: "ab", count: 32))
+        return router
+    }
+
+    @Test func loginByIsCheckedForEachUnlockPathTheRouterIsSetUpFor() {
+        // The browser's post needs http-chap or http-pap; without the API, the MAC retry needs mac.
+        let bare = Self.findings(Fixtures.router(strategy: .login), loginBy: "cookie")
+        let missing = bare.first { $0.check.hasPrefix("login-by includes") }
+        #expect(missing?.severity == .problem && missing?.check == "login-by includes http-chap,mac", "\(bare)")
+        #expect(missing?.fix?.hasSuffix("login-by=cookie,http-chap,mac") == true, "\(String(describing: missing))")
+        #expect(
+            !Self.findings(Fixtures.router(strategy: .login), loginBy: "http-pap,mac").contains {
+                $0.check.contains("login-by") && $0.severity != .ok
+            })
+        // A coa router authenticates every device (and its login after a Disconnect) by MAC.
+        let coa = Self.findings(Fixtures.router(strategy: .coa), loginBy: "http-chap")
+        #expect(coa.contains { $0.check == "login-by includes mac" && $0.severity == .problem }, "\(coa)")
+        // The REST login: an unverified note says it needs http-pap, so its absence is a warning
+        // that names the way to prove it.
+        let rest = Self.findings(Self.loginRouterWithAPI, loginBy: "http-chap")
+        let pap = rest.first { $0.check.contains("http-pap for the REST login") }
+        #expect(pap?.severity == .warning && pap?.check.contains("doctor --live") == true, "\(rest)")
+        #expect(pap?.manual == .hotspotActive)
+        #expect(
+            !Self.findings(Self.loginRouterWithAPI, loginBy: "http-chap,http-pap").contains {
+                $0.check.contains("login-by") && $0.severity != .ok
+            })
+    }
+
+    @Test func anHTTPSPortalWantsTheHotspotsOwnLoginOnHTTPS() {
+        let plain = Self.findings(Self.loginRouterWithAPI, loginBy: "http-chap,http-pap", portalUsesHTTPS: true)
+        let https = plain.first { $0.check.contains("https") }
+        #expect(https?.severity == .warning, "\(plain)")
+        #expect(https?.fix?.contains("ssl-certificate=<a certificate for hotspot.venue.vn>") == true)
+        let secured = Self.findings(Self.loginRouterWithAPI, loginBy: "http-chap,http-pap,https", portalUsesHTTPS: true)
+        #expect(!secured.contains { $0.check.contains("https") }, "\(secured)")
+    }
+
+    @Test func everyFindingCitesTheManualPageItComesFrom() {
+        var menus = Self.menus(messageAuth: "no", loginTimeout: "none")
+        menus["ip/hotspot/user"] = [["name": "AA:BB:CC:DD:EE:FF"]]
+        let findings = RouterDoctor.examine(
+            Fixtures.router(strategy: .coa), menus: menus, expecting: .init(portalHost: "wifi.venue.vn"))
+        #expect(findings.contains { $0.severity == .problem })
+        for finding in findings {
+            #expect(finding.manual != nil, "\(finding.check) cites no manual page")
+        }
+    }
 }

@@ -243,6 +243,7 @@ extension AdminWebRoutes {
                     return [
                         "severity": finding.severity.rawValue, "mark": mark, "check": finding.check,
                         "found": finding.found, "fix": finding.fix ?? "",
+                        "manual": finding.severity == .ok ? "" : finding.manual?.rawValue ?? "",
                     ]
                 },
                 "summary": report.error == nil ? "\(problems) ✘ · \(warnings) !" : "",
