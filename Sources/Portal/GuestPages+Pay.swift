@@ -2,6 +2,7 @@ import Foundation
 import HotspotPayCore
 import Hummingbird
 import QR
+import ServiceLifecycle
 
 extension GuestPages {
     /// `/pay/{id}`: the page for one purchase in whatever state it is in. Providers send the
@@ -206,7 +207,10 @@ extension GuestPages {
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     }
                     if progress == .online || progress.state == "closed" { break }
-                    try await Task.sleep(for: .seconds(1))
+                    // A stopping daemon ends its streams (the page polls, then reconnects to a
+                    // node that runs): the server waits for open responses before it exits.
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                    if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 }
                 try await writer.finish(nil)
                 // The place among open streams is held until here (and given back if never written).
