@@ -54,6 +54,22 @@ public final class SimulatedHotspot: Sendable {
         public var rest: REST?
         /// What the configuration menus hold (the router doctor reads them over REST).
         public var setup: RouterSetup
+        /// The hotspot's own web login (`/login`, `login.html`); nil: not served.
+        public var loginPage: LoginPage?
+
+        /// The hotspot's servlet pages.
+        public struct LoginPage: Sendable {
+            /// `login.html` with RouterOS's `$(variables)`; nil: a factory-style form.
+            public var template: String?
+            /// How long a page's CHAP challenge is good for. The manual does not say; a challenge
+            /// is per page, so only the latest page's counts, and not for long.
+            public var challengeLifetimeSeconds: Double
+
+            public init(template: String? = nil, challengeLifetimeSeconds: Double = 60) {
+                self.template = template
+                self.challengeLifetimeSeconds = challengeLifetimeSeconds
+            }
+        }
 
         /// A RouterOS user allowed to use the REST API.
         public struct REST: Sendable {
@@ -77,8 +93,9 @@ public final class SimulatedHotspot: Sendable {
             profileAddressLists: [String: String] = [:], forwardHold: String? = nil,
             macAuthMode: MACAuthMode = .macAsUsername, nasIPAddress: String = "127.0.0.1",
             hotspotAddress: String = "10.5.50.1", radiusTimeoutSeconds: Double = 1, radiusTries: Int = 3,
-            rest: REST? = nil, setup: RouterSetup = RouterSetup()
+            rest: REST? = nil, setup: RouterSetup = RouterSetup(), loginPage: LoginPage? = nil
         ) {
+            self.loginPage = loginPage
             self.nasIdentifier = nasIdentifier
             self.secret = secret
             self.authPort = authPort
@@ -136,6 +153,8 @@ public final class SimulatedHotspot: Sendable {
         var chapChallenge: [UInt8]
         var retry: Task<Void, Never>?
         var timers: [Task<Void, Never>] = []
+        /// The CHAP id and challenge of the login page the device was shown last, and when.
+        var page: (id: UInt8, challenge: [UInt8], shownAt: Date)?
     }
 
     public let configuration: Configuration
@@ -147,6 +166,9 @@ public final class SimulatedHotspot: Sendable {
     private let radius: UDPEndpoint
     private let incoming: Mutex<UDPEndpoint?> = Mutex(nil)
     private let restAPI: Mutex<SimulatedRESTAPI?> = Mutex(nil)
+    private let webLogin: Mutex<SimulatedLoginPage?> = Mutex(nil)
+    /// The device whose browser talks to the hotspot's web server.
+    private let browser = Mutex<String?>(nil)
 
     private init(configuration: Configuration, radius: UDPEndpoint) {
         self.configuration = configuration
@@ -167,7 +189,85 @@ public final class SimulatedHotspot: Sendable {
                 for: hotspot, user: rest.user, password: rest.password, tls: rest.tls)
             hotspot.restAPI.withLock { $0 = api }
         }
+        if configuration.loginPage != nil {
+            let page = try await SimulatedLoginPage.start(for: hotspot)
+            hotspot.webLogin.withLock { $0 = page }
+        }
         return hotspot
+    }
+
+    /// `$(link-login-only)`: the hotspot's login page, nil when it serves none.
+    public var loginURL: String? { webLogin.withLock { $0.map { "http://127.0.0.1:\($0.port)/login" } } }
+
+    /// The methods `login-by` lists.
+    var loginBy: Set<String> { Set((configuration.loginByMAC ? ["mac"] : []) + configuration.setup.loginByOthers) }
+
+    /// The device `mac` opens a browser: its requests to the hotspot's web server are its own.
+    public func openBrowser(mac rawMAC: String) { browser.withLock { $0 = Self.format(rawMAC) } }
+
+    var browserIsLoggedIn: Bool { browser.withLock { $0 }.map { session(mac: $0) != nil } ?? false }
+
+    /// `login.html` for the browser's device, with a fresh CHAP id and challenge (`$(error)` after
+    /// a refused login).
+    func loginPageHTML(error: String?, originalURL: String?) -> String {
+        guard let mac = browser.withLock({ $0 }), let url = loginURL else { return "<p>no such host</p>" }
+        var generator = SystemRandomNumberGenerator()
+        let id = UInt8.random(in: 0...255, using: &generator)
+        let challenge = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let ip = hosts.withLock { hosts -> String? in
+            hosts[mac]?.page = (id, challenge, Date())
+            return hosts[mac]?.ip
+        }
+        guard let ip else { return "<p>no such host</p>" }
+        // Manual (Hotspot customisation): chap-id and chap-challenge are printed as octal escapes
+        // ("\371", "\357\015…"), and only when login-by includes http-chap.
+        let chap = loginBy.contains("http-chap")
+        note("\(mac): login page shown\(error.map { " (\($0))" } ?? "")")
+        return SimulatedLoginPage.render(
+            configuration.loginPage?.template ?? SimulatedLoginPage.factoryTemplate,
+            [
+                "mac": mac, "ip": ip, "identity": configuration.nasIdentifier, "link-login-only": url,
+                "link-login": url, "link-orig": originalURL ?? "http://example.com/", "error": error ?? "",
+                "chap-id": chap ? Self.octal([id]) : "", "chap-challenge": chap ? Self.octal(challenge) : "",
+                "server-name": "hotspot1",
+            ])
+    }
+
+    enum FormOutcome: Sendable {
+        case loggedIn
+        case refused(String)
+    }
+
+    /// The browser's device posted the login form: CHAP when `login-by` has http-chap and the
+    /// password is a 32-digit hex answer to the latest page's live challenge (used once), PAP
+    /// when `login-by` has http-pap; anything else is refused, as is a login RADIUS rejects.
+    func formLogin(username: String, password: String) async -> FormOutcome {
+        guard let mac = browser.withLock({ $0 }), let host = hosts.withLock({ $0[mac] }) else {
+            return .refused("no such host")
+        }
+        if host.session != nil { return .loggedIn }
+        var attributes = identity(mac: mac, ip: host.ip, userName: username)
+        var clear: String?
+        let method: String
+        let lifetime = configuration.loginPage?.challengeLifetimeSeconds ?? 60
+        if loginBy.contains("http-chap"), password.count == 32, let answer = Self.bytes(hex: password) {
+            guard let page = host.page, Date().timeIntervalSince(page.shownAt) <= lifetime else {
+                note("\(mac): CHAP answer to no live challenge")
+                return .refused("invalid username or password")
+            }
+            hosts.withLock { $0[mac]?.page = nil }  // one login per page
+            attributes.append(.standard(3, [page.id] + answer))
+            attributes.append(.standard(60, page.challenge))
+            method = "http-chap"
+        } else if loginBy.contains("http-pap") {
+            clear = password
+            method = "http-pap"
+        } else {
+            note("\(mac): a login by a method login-by does not list was refused")
+            return .refused("invalid username or password")
+        }
+        let accepted = await authenticate(mac, attributes: attributes, password: clear, loginBy: method)
+        return accepted ? .loggedIn : .refused("invalid username or password")
     }
 
     /// The REST API's base URL (`https://127.0.0.1:PORT`), nil when it is off.
@@ -192,6 +292,7 @@ public final class SimulatedHotspot: Sendable {
         await radius.close()
         await incoming.withLock { $0 }?.close()
         restAPI.withLock { $0 }?.task.cancel()
+        webLogin.withLock { $0 }?.task.cancel()
     }
 
     /// What happened, one line per event, for a test's failure message.
@@ -271,6 +372,10 @@ public final class SimulatedHotspot: Sendable {
         let mac = Self.format(rawMAC)
         guard let host = hosts.withLock({ $0[mac] }) else { return false }
         if host.session != nil { return true }
+        guard loginBy.contains(chap ? "http-chap" : "http-pap") else {
+            note("\(mac): a login by a method login-by does not list was refused")
+            return false
+        }
         var attributes = identity(mac: mac, ip: host.ip, userName: username)
         var clear: String?
         if chap {
