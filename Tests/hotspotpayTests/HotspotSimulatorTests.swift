@@ -366,11 +366,15 @@ import Testing
         let store = try CheckoutEndToEndTests.store(venue)
         let secret = try #require(try await store.transaction(id: transaction.id)?.loginSecret?.text)
         let page = try #require(hotspot.loginPage(mac: mac))
+        // What login.html's md5.js does, written here from the manual (chap-id and chap-challenge
+        // are "\ooo" octal escapes; the answer is MD5(chap-id + password + chap-challenge)), not
+        // with the daemon's helpers.
+        func octal(_ text: String) -> [UInt8] {
+            text.split(separator: "\\").compactMap { UInt8($0, radix: 8) }
+        }
         func answer(_ password: String) -> String {
-            let id = HotspotLogin.octalEscapes(page.chapID)!
-            let challenge = HotspotLogin.octalEscapes(page.chapChallenge)!
-            return Insecure.MD5.hash(data: id + Array(password.utf8) + challenge).map { String(format: "%02x", $0) }
-                .joined()
+            Insecure.MD5.hash(data: octal(page.chapID) + Array(password.utf8) + octal(page.chapChallenge))
+                .map { String(format: "%02x", $0) }.joined()
         }
         #expect(!(await hotspot.browserLogin(mac: mac, username: mac, password: answer("WRONGPW2"))))
         #expect(!hotspot.reachesInternet(mac: mac))
