@@ -247,9 +247,14 @@ public final class UnlockWorker: Service, UnlockDispatch, Sendable {
             }
         case .disconnect, .login:
             message = .disconnect(identifying: identification)
-            if let grant = try await stores.grants.activeGrant(mac: job.mac), !grant.isExhausted(at: clock()) {
-                unlocking = grant
+            // The payment path hands over the grant it just wrote: no read on the way to the router.
+            let current: Grant?
+            if let grant = known.grant, grant.mac == job.mac, grant.status == .active {
+                current = grant
+            } else {
+                current = try await stores.grants.activeGrant(mac: job.mac)
             }
+            if let grant = current, !grant.isExhausted(at: clock()) { unlocking = grant }
         }
         guard let claimed = try await claim(job, alreadyClaimed: alreadyClaimed) else { return }
         let destination = CoAClient.Destination(
