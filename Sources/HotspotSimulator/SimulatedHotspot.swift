@@ -663,9 +663,12 @@ public final class SimulatedHotspot: Sendable {
         for timer in old { timer.cancel() }
     }
 
-    /// Ends the device's session (`sessionID`: only that one) and reports it with its counters; a
-    /// device with `login-by=mac` is authenticated again when it next sends traffic, at once here.
-    private func endSession(_ mac: String, sessionID: String? = nil, cause: UInt32) async {
+    /// Ends the device's session (`sessionID`: only that one) and reports it with its counters. A
+    /// device with `login-by=mac` is authenticated again when the router next tries it: at once
+    /// after a Disconnect (`reauthenticate`), else at the next `login-timeout` retry.
+    private func endSession(_ mac: String, sessionID: String? = nil, cause: UInt32, reauthenticate: Bool = false)
+        async
+    {
         let ended = hosts.withLock { hosts -> (Session, [Task<Void, Never>])? in
             guard let session = hosts[mac]?.session, sessionID == nil || session.id == sessionID else { return nil }
             hosts[mac]?.session = nil
@@ -676,7 +679,7 @@ public final class SimulatedHotspot: Sendable {
         guard let (session, timers) = ended else { return }
         await account(.stop, session, mac: mac, cause: cause)
         for timer in timers { timer.cancel() }
-        if configuration.loginByMAC { await macAuthenticate(mac) }
+        if reauthenticate, configuration.loginByMAC { await macAuthenticate(mac) }
     }
 
     enum Accounting: UInt32 {
@@ -808,7 +811,7 @@ public final class SimulatedHotspot: Sendable {
         } else {
             note("\(mac): disconnected")
             // A device with login-by=mac logs in again once it sends traffic.
-            Task { await self.endSession(mac, cause: 6) }  // Admin-Reset
+            Task { await self.endSession(mac, cause: 6, reauthenticate: true) }  // Admin-Reset
         }
         return RadiusWire.reply(code: ack, to: request, attributes: [], secret: secret)
     }

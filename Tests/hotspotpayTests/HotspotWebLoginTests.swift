@@ -25,7 +25,9 @@ import Testing
         let hotspot = try await SimulatedHotspot.start(
             .init(
                 nasIdentifier: "venue-hap", secret: VenueDaemon.routerSecret, authPort: auth, accountingPort: acct,
-                loginByMAC: false, setup: setup, loginPage: .init(template: template)),
+                // The walk, not the challenge's expiry, is what is judged: a loaded run has taken
+                // over a minute from the router's page to the paid page.
+                loginByMAC: false, setup: setup, loginPage: .init(template: template, challengeLifetimeSeconds: 600)),
             coaPort: coaPort)
         return (venue, hotspot)
     }
@@ -50,7 +52,7 @@ import Testing
         try await browser.navigate(venue.baseURL + "/sandbox/wallet/\(id)")
         try await browser.click("button[value=pay]")
         // Back on the paid page, it posts the router's login form; the router sends it to dst.
-        try await browser.waitUntil("location.href === '\(status)' && document.readyState === 'complete'", timeout: 30)
+        try await browser.waitUntil("location.href === '\(status)' && document.readyState === 'complete'", timeout: 60)
         #expect(try await browser.text.contains("You are logged in"))
         let session = try #require(hotspot.session(mac: mac), "\(hotspot.events)")
         #expect(session.loginBy == "http-chap" && hotspot.reachesInternet(mac: mac))
