@@ -125,7 +125,7 @@ public struct RouterOSScript: Sendable {
         lines += [
             "# CoA and Disconnect from the daemon (the port set explicitly: the manual's default is 1700).",
             "/radius incoming set accept=yes port=\(router.coaPort)",
-            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then CoA)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
+            "# The hotspot asks RADIUS: \(router.strategy == .coa ? "every device by MAC (captive attributes until paid, then a Disconnect and a new login with the paid ones)" : "every device by MAC every 5 s (refused until paid), and logins from the portal's success page (username = MAC, one-time password)").",
             "/ip hotspot profile set [find name=\(Self.quoted(profile))] use-radius=yes radius-accounting=yes radius-interim-update=5m login-by=\(loginBy) mac-auth-mode=mac-as-username radius-mac-format=XX:XX:XX:XX:XX:XX\(dnsName.map { " dns-name=\(Self.quoted($0))" } ?? "") html-directory=hotspot",
             "# login-timeout belongs to the hotspot server: an unauthorized host is forgotten and MAC-authenticated again after it.",
             "/ip hotspot set [find profile=\(Self.quoted(profile))] login-timeout=\(router.strategy == .login ? "5s" : "30s")",

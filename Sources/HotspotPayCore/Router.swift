@@ -1,4 +1,4 @@
-/// A MikroTik router (RADIUS NAS) that sends guests to the portal and is unlocked by CoA.
+/// A MikroTik router (RADIUS NAS) that sends guests to the portal and lets paid devices in.
 public struct Router: Hashable, Sendable, Identifiable {
     public var id: String
     public var name: String

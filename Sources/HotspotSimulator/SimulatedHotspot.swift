@@ -420,7 +420,7 @@ public final class SimulatedHotspot: Sendable {
     /// The menus `GET /rest/<menu>` serves.
     static let restMenus = [
         "system/resource", "radius", "radius/incoming", "ip/hotspot", "ip/hotspot/profile", "ip/hotspot/user/profile",
-        "ip/hotspot/user", "ip/hotspot/walled-garden", "ip/hotspot/active", "ip/hotspot/host",
+        "ip/hotspot/user", "ip/hotspot/walled-garden", "ip/hotspot/active", "ip/hotspot/host", "ip/firewall/filter",
     ]
 
     /// A configuration menu as `GET /rest/<path>` prints it (RouterOS prints every value as text).
@@ -468,6 +468,24 @@ public final class SimulatedHotspot: Sendable {
             }
         case "ip/hotspot/user":
             return setup.localUsers.map { ["name": $0, "profile": "default"] }
+        case "ip/firewall/filter":
+            // The hold as hotspotpay's coa script writes it, when the router has one.
+            return configuration.forwardHold.map { list in
+                [
+                    [
+                        "chain": "forward", "hotspot": "auth", "src-address-list": "!" + list, "protocol": "udp",
+                        "dst-port": "53", "action": "accept", "disabled": "false",
+                    ],
+                    [
+                        "chain": "forward", "hotspot": "auth", "src-address-list": "!" + list,
+                        "dst-address-list": "hotspotpay-open", "action": "accept", "disabled": "false",
+                    ],
+                    [
+                        "chain": "forward", "hotspot": "auth", "src-address-list": "!" + list, "action": "reject",
+                        "reject-with": "icmp-admin-prohibited", "disabled": "false",
+                    ],
+                ]
+            } ?? []
         case "ip/hotspot/walled-garden":
             return setup.walledGarden.map { ["dst-host": $0, "action": "allow"] }
         case "ip/hotspot/active":

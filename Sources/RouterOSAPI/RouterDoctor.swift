@@ -73,7 +73,7 @@ public struct RouterDoctor: Sendable {
     /// The menus read, in the order the report lists them.
     public static let menus = [
         "system/resource", "radius", "radius/incoming", "ip/hotspot", "ip/hotspot/profile", "ip/hotspot/user",
-        "ip/hotspot/user/profile", "ip/hotspot/walled-garden",
+        "ip/hotspot/user/profile", "ip/hotspot/walled-garden", "ip/firewall/filter",
     ]
 
     let client: RouterOSClient
@@ -296,6 +296,33 @@ public struct RouterDoctor: Sendable {
                 Finding(
                     .problem, "user profile \(attribute.value) exists", found: "missing",
                     fix: "/ip hotspot user profile add name=\(attribute.value)  # then hotspotpay routeros-script"))
+        }
+
+        // A coa router authorizes unpaid devices (captive group): only the setup script's hold keeps
+        // them off the Internet — the paid profile's address list (applied at login) and a forward
+        // rule rejecting authorized devices outside it. Without it, an unpaid device is online.
+        if router.strategy == .coa {
+            let paidGroup = router.paidAttributes.first { $0.name == "Mikrotik-Group" }?.value ?? "paid"
+            let list = (menus["ip/hotspot/user/profile"] ?? []).first { $0["name"] == paidGroup }?["address-list"] ?? ""
+            let rules = (menus["ip/firewall/filter"] ?? []).filter { !yes($0["disabled"]) }
+            let holds =
+                !list.isEmpty
+                && rules.contains { rule in
+                    rule["chain"] == "forward" && rule["src-address-list"] == "!" + list
+                        && ["reject", "drop"].contains(rule["action"] ?? "")
+                }
+            if holds {
+                add(.userProfiles, Finding(.ok, "unpaid devices are held (coa)", found: "address list \(list)"))
+            } else {
+                add(
+                    .userProfiles,
+                    Finding(
+                        .problem, "unpaid devices are held (coa: paid profile's address list + forward rule)",
+                        found: list.isEmpty
+                            ? "user profile \(paidGroup) puts nobody in an address list"
+                            : "no forward rule rejects devices outside \(list)",
+                        fix: "hotspotpay routeros-script --router \(router.id)  # paste its coa hold section"))
+            }
         }
 
         // Unpaid guests must reach the portal.

@@ -47,6 +47,16 @@ struct RouterLiveCheck {
 
         let grant = try? await store.activeGrant(mac: mac)
         guard let grant, grant.status == .active else {
+            guard router.strategy == .login else {
+                // A coa router authorizes unpaid devices with the captive group by design: what
+                // keeps them out is the hold, which the doctor's menu checks read.
+                findings.append(
+                    Finding(
+                        .ok, "an unpaid device is authorized with the captive attributes (coa)",
+                        found: "held by the paid address list and forward rule (see the hold check above)",
+                        manual: .userProfiles))
+                return findings
+            }
             findings.append(await refusedWhileUnpaid(host: host, milliseconds: milliseconds))
             return findings
         }

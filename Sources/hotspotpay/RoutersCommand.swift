@@ -36,8 +36,10 @@ struct RoutersCommand: AsyncParsableCommand {
             help: "RADIUS shared secret (16+ characters). Prefer HOTSPOTPAY_ROUTER_<ID>_SECRET: options show in `ps`.")
         var secret: String?
         @Option(name: .customLong("coa-port"), help: "UDP port of /radius incoming on the router.") var coaPort: Int?
-        @Option(help: "coa (login-by=mac, unlocked by CoA) or login (browser login after payment).") var strategy:
-            String?
+        @Option(
+            help:
+                "coa (login-by=mac; unlocked by Disconnect and the router's re-authentication) or login (browser login after payment)."
+        ) var strategy: String?
         @Option(
             name: .customLong("captive-attribute"),
             help: "Attribute for unpaid devices, e.g. 'Mikrotik-Group = portal-only'. Repeatable.")

@@ -27,7 +27,10 @@ import Testing
                 nasIdentifier: "venue-hap", secret: VenueDaemon.routerSecret, authPort: auth, accountingPort: acct,
                 // The walk, not the challenge's expiry, is what is judged: a loaded run has taken
                 // over a minute from the router's page to the paid page.
-                loginByMAC: false, setup: setup, loginPage: .init(template: template, challengeLifetimeSeconds: 600)),
+                // A loaded run (every suite at once on two cores) has kept the daemon's answer past
+                // three 1 s tries; a refused login would end this walk at the portal's error.
+                loginByMAC: false, radiusTimeoutSeconds: 3, setup: setup,
+                loginPage: .init(template: template, challengeLifetimeSeconds: 600)),
             coaPort: coaPort)
         return (venue, hotspot)
     }
@@ -52,7 +55,14 @@ import Testing
         try await browser.navigate(venue.baseURL + "/sandbox/wallet/\(id)")
         try await browser.click("button[value=pay]")
         // Back on the paid page, it posts the router's login form; the router sends it to dst.
-        try await browser.waitUntil("location.href === '\(status)' && document.readyState === 'complete'", timeout: 60)
+        do {
+            try await browser.waitUntil(
+                "location.href === '\(status)' && document.readyState === 'complete'", timeout: 60)
+        } catch {
+            Issue.record(
+                "not at dst: \(try await browser.location)\n\(try await browser.text)\nrouter: \(hotspot.events)")
+            throw error
+        }
         #expect(try await browser.text.contains("You are logged in"))
         let session = try #require(hotspot.session(mac: mac), "\(hotspot.events)")
         #expect(session.loginBy == "http-chap" && hotspot.reachesInternet(mac: mac))
