@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import Logging
 
 /// The hotspot's own web pages (the `www` servlet on the hotspot address), as the manual's
 /// "Hotspot customisation" describes them: `GET /login` serves `login.html` with its `$(name)` and
@@ -39,19 +38,7 @@ struct SimulatedLoginPage: Sendable {
         router.get("/status") { [weak hotspot] _, _ -> Response in
             Self.html(hotspot?.browserIsLoggedIn == true ? "<p>You are logged in</p>" : "<p>Not logged in</p>")
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "simulated RouterOS hotspot")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "simulated RouterOS hotspot"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw CancellationError()
-        }
+        let (port, task) = try await LoopbackServer.start(router, name: "simulated RouterOS hotspot")
         return SimulatedLoginPage(port: port, task: task)
     }
 

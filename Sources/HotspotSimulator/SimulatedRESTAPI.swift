@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import Logging
 import NIOSSL
 import SwiftASN1
 import X509
@@ -62,20 +61,7 @@ struct SimulatedRESTAPI: Sendable {
         } else {
             server = .http1()
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        // Quiet: a test's or the demo's output is about the daemon, not the simulator's web server.
-        var logger = Logger(label: "simulated RouterOS")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, server: server,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "simulated RouterOS"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw CancellationError()
-        }
+        let (port, task) = try await LoopbackServer.start(router, server: server, name: "simulated RouterOS")
         return SimulatedRESTAPI(port: port, certificateSHA256: certificateSHA256, task: task)
     }
 
